@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startNewsSite, type NewsSite, type NewsSiteOptions } from '../../src/demo/news-site.ts';
+import { stories } from '../fixtures/stories.ts';
+
+const open: NewsSite[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+async function site(options: NewsSiteOptions): Promise<NewsSite> {
+  const s = await startNewsSite({ articles: stories.slice(2), ...options });
+  open.push(s);
+  return s;
+}
+
+async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; bytes: Buffer; text: string }> {
+  const res = await fetch(url, { headers, redirect: 'manual' });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, headers: res.headers, bytes, text: bytes.toString('utf8') };
+}
+
+const hrefs = (html: string): string[] => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+
+const templateNames = ['reference', 'wordpress'] as const;
+
+describe.each(templateNames)('%s template', (template) => {
+  it('serves the latest list and article pages that link back to it', async () => {
+    const s = await site({ template });
+    const list = await get(s.listUrl);
+    expect(list.status).toBe(200);
+    expect(list.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const links = hrefs(list.text).map((h) => new URL(h, s.url).href);
+    for (const entry of s.latestEntries()) expect(links).toContain(entry.url);
+
+    const article = stories[4]!;
+    const page = await get(s.articleUrl(article.slug));
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(article.title.replace(/'/g, '&#39;'));
+    const linksBack = hrefs(page.text).map((h) => new URL(h, s.url).href);
+    expect(linksBack).toContain(s.latestEntries()[0]!.url);
+  });
+
+  it('answers 404 for unknown pages and serves robots.txt', async () => {
+    const s = await site({ template, robotsTxt: 'User-agent: *\nDisallow: /private/\n' });
+    expect((await get(new URL('/no/such/page', s.url).href)).status).toBe(404);
+    const robots = await get(new URL('/robots.txt', s.url).href);
+    expect(robots.status).toBe(200);
+    expect(robots.text).toBe('User-agent: *\nDisallow: /private/\n');
+    const none = await site({ template, robotsTxt: null });
+    expect((await get(new URL('/robots.txt', none.url).href)).status).toBe(404);
+  });
+
+  it('answers 304 to If-None-Match and If-Modified-Since until the state changes', async () => {
+    const s = await site({ template });
+    const first = await get(s.listUrl);
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    expect(etag).toMatch(/^".+"$/);
+    expect((await get(s.listUrl, { 'if-none-match': etag })).status).toBe(304);
+    expect((await get(s.listUrl, { 'if-modified-since': lastModified })).status).toBe(304);
+    const again = await get(s.listUrl);
+    expect(again.bytes.equals(first.bytes)).toBe(true);
+
+    s.bumpCounter();
+    const after = await get(s.listUrl, { 'if-none-match': etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    expect((await get(s.listUrl, { 'if-modified-since': lastModified })).status).toBe(200);
+  });
+
+  it('changes the bytes on publish, reorder, setAd and bumpCounter', async () => {
+    const s = await site({ template });
+    const seen = new Set<string>([(await get(s.listUrl)).text]);
+    const step = async (mutate: () => void): Promise<string> => {
+      mutate();
+      const { text } = await get(s.listUrl);
+      expect(seen.has(text)).toBe(false);
+      seen.add(text);
+      return text;
+    };
+    const published = await step(() => s.publish(stories[1]!));
+    expect(s.latestEntries()[0]!.url).toBe(s.articleUrl(stories[1]!.slug));
+    expect(hrefs(published).map((h) => new URL(h, s.url).href)).toContain(s.articleUrl(stories[1]!.slug));
+
+    const before = s.latestEntries().map((e) => e.url);
+    await step(() => s.reorder());
+    const after = s.latestEntries().map((e) => e.url);
+    expect(after).not.toEqual(before);
+    expect([...after].sort()).toEqual([...before].sort());
+
+    const withAd = await step(() => s.setAd('Nouvelle publicité : Milipol 2027'));
+    expect(withAd).toContain('Milipol 2027');
+    await step(() => s.bumpCounter());
+  });
+
+  it('puts a session id on one entry link without changing the article it reaches', async () => {
+    const s = await site({ template });
+    const slug = s.latestEntries().length > 3 ? stories[5]!.slug : stories[2]!.slug;
+    s.sessionIdOn(slug, 'f3a9c2d1e8b7');
+    const list = await get(s.listUrl);
+    const tagged = hrefs(list.text).filter((h) => h.includes('f3a9c2d1e8b7'));
+    expect(tagged.length).toBeGreaterThan(0);
+    expect(tagged[0]).toMatch(/PHPSESSID=f3a9c2d1e8b7|;jsessionid=f3a9c2d1e8b7|sid=f3a9c2d1e8b7/);
+    const viaSession = await get(new URL(tagged[0]!, s.url).href);
+    const plain = await get(s.articleUrl(slug));
+    expect(viaSession.status).toBe(200);
+    expect(viaSession.text).toBe(plain.text);
+  });
+});
+
+describe('fail modes and request log', () => {
+  it('answers 500, then 429 with Retry-After on a prefix, then recovers', async () => {
+    const s = await site({ template: 'reference' });
+    s.fail({ status: 500 });
+    expect((await get(s.listUrl)).status).toBe(500);
+    expect((await get(new URL('/robots.txt', s.url).href)).status).toBe(200);
+    s.fail({ status: 429, retryAfter: 7, pathPrefix: '/n_index.php' });
+    const limited = await get(s.listUrl);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect((await get(s.url)).status).toBe(200);
+    s.fail(null);
+    expect((await get(s.listUrl)).status).toBe(200);
+  });
+
+  it('hangs without answering so clients time out', async () => {
+    const s = await site({ template: 'wordpress' });
+    s.fail({ hang: true });
+    const started = Date.now();
+    await expect(fetch(s.listUrl, { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+    expect(s.requests.at(-1)?.status).toBe(0);
+  });
+
+  it('records method, path, headers and status of every request', async () => {
+    const s = await site({ template: 'reference' });
+    await get(s.listUrl, { 'user-agent': 'VigieTest/1.0 (+https://example.org/vigie)' });
+    await get(new URL('/robots.txt', s.url).href);
+    const [page, robots] = s.requests;
+    expect(page).toMatchObject({ method: 'GET', path: new URL(s.listUrl).pathname + new URL(s.listUrl).search, status: 200 });
+    expect(page!.headers['user-agent']).toBe('VigieTest/1.0 (+https://example.org/vigie)');
+    expect(robots).toMatchObject({ path: '/robots.txt', status: 200 });
+    expect(typeof page!.at).toBe('number');
+  });
+});
+
+describe('reference template', () => {
+  it('watches an article page whose latest list holds up to 50 titles linking to /n_index.php?id=NNNN', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...stories[i % stories.length]!, slug: `s-${i}`, title: `${stories[i % stories.length]!.title} ${i}` }));
+    const s = await site({ template: 'reference', articles: many });
+    expect(s.listUrl).toMatch(/\/n_index\.php\?id=7031$/);
+    const { text } = await get(s.listUrl);
+    const block = text.slice(text.indexOf('Derniers articles'));
+    const entries = [...block.matchAll(/<a href="(\/n_index\.php\?id=\d+)">([^<]+)<\/a>/g)];
+    expect(entries).toHaveLength(50);
+    expect(text).toContain('Éditoriaux');
+    expect(text).toContain('Renseignement');
+    expect(text).toContain('Directeur de la publication : Joël-François Dumont');
+  });
+});
