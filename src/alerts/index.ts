@@ -1,0 +1,4 @@
+export { articleEvent, sourceEvent, type ArticleEventBody, type ArticleEventInput } from './article-event.ts';
+export { DeliveryError } from './delivery-error.ts';
+export { sendWebhook, type SendResult, type SendWebhookOptions } from './send-webhook.ts';
+export { signWebhook, verifyWebhook, type SignedHeaders } from './sign-webhook.ts';

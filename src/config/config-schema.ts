@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+export const EVENT_TYPES = ['article.new', 'article.duplicate', 'source.degraded', 'source.recovered'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+const duration = (example = '30s, 5m or 1h') =>
+  z
+    .string({ error: `expected a duration like ${example}` })
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: `expected a duration like ${example}, got "${text}"` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+
+const sourceSchema = z
+  .object({
+    id: z
+      .string({ error: 'expected an id of lower-case letters, digits and dashes' })
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected an id of lower-case letters, digits and dashes, like "my-site"'),
+    url: httpUrl,
+    every: duration().optional(),
+    cron: z
+      .string()
+      .refine((s) => [5, 6].includes(s.trim().split(/\s+/).length), 'expected a cron pattern of 5 or 6 fields')
+      .optional(),
+    render: z.enum(['http', 'browser'], { error: 'expected "http" or "browser"' }).default('http'),
+    latest: z
+      .object({ heading: z.string().min(1).optional(), selector: z.string().min(1).optional() })
+      .strict()
+      .optional(),
+    extract: z
+      .object({ include: z.array(z.string().min(1)).optional(), exclude: z.array(z.string().min(1)).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.every !== undefined && s.cron !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give either "every" or "cron", not both' });
+    }
+  })
+  .transform(({ every, cron, ...rest }) => ({
+    ...rest,
+    // A source with no schedule is checked every 15 minutes: often enough for news, polite to the site.
+    schedule: cron !== undefined ? ({ cron } as const) : ({ everyMs: every ?? 15 * 60_000 } as const),
+  }));
+
+const webhookSchema = z
+  .object({
+    url: httpUrl,
+    secret: z
+      .string({ error: 'expected a Standard Webhooks secret like whsec_<base64>' })
+      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected a Standard Webhooks secret like whsec_<base64>')
+      .refine((s) => Buffer.from(s.slice(6), 'base64').length >= 16, 'the secret key must be at least 16 bytes'),
+    events: z.array(z.enum(EVENT_TYPES, { error: `expected one of ${EVENT_TYPES.join(', ')}` })).default(['article.new']),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    redis: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    storage: z.string().min(1).default('./storage'),
+    /** Prefix of every BullMQ key, so several Vigie installs (or test runs) can share one Redis. */
+    queuePrefix: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('vigie'),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(3000),
+        token: z.string().min(8).optional(),
+      })
+      .strict()
+      .prefault({}),
+    crawl: z
+      .object({
+        userAgent: z.string().min(1).default('Vigie/0.1 (+https://github.com/vigie-monitor/vigie; news monitor)'),
+        timeout: duration('10s or 30s').default(30_000),
+        hostInterval: duration('1s or 500ms').default(1_000),
+        respectRobotsTxt: z.boolean().default(true),
+        attempts: z.number().int().min(1).max(20).default(3),
+      })
+      .strict()
+      .prefault({}),
+    delivery: z
+      .object({
+        timeout: duration('15s').default(15_000),
+        retryFor: duration('24h').default(24 * 3_600_000),
+      })
+      .strict()
+      .prefault({}),
+    sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
+    webhooks: z.array(webhookSchema, { error: 'expected a list of webhooks' }).default([]),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.sources.forEach((s, i) => {
+      const first = seen.get(s.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate id "${s.id}" (also sources[${first}])` });
+      } else seen.set(s.id, i);
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+export type SourceConfig = Parsed['sources'][number];
+export type WebhookConfig = Parsed['webhooks'][number] & { id: string };
+export type Config = Omit<Parsed, 'webhooks'> & { webhooks: WebhookConfig[]; origin: string };

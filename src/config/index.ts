@@ -1,0 +1,4 @@
+export { ConfigError } from './config-error.ts';
+export { EVENT_TYPES, type Config, type ConfigInput, type EventType, type SourceConfig, type WebhookConfig } from './config-schema.ts';
+export { parseDuration } from './duration.ts';
+export { loadConfig, type LoadConfigOptions } from './load-config.ts';

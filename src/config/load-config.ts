@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from './config-error.ts';
+import { configSchema, type Config } from './config-schema.ts';
+
+export interface LoadConfigOptions {
+  /** Path given on the command line (`--config`). Default: `VIGIE_CONFIG`, then `./vigie.config.yaml` if present. */
+  file?: string;
+  /** Environment to read overrides from. Default: `process.env` (read here, and only here). */
+  env?: NodeJS.ProcessEnv;
+  /** Directory relative paths are resolved against when there is no file. Default: `process.cwd()`. */
+  cwd?: string;
+  /** An already-parsed config object instead of a file (tests, `vigie check`). */
+  object?: unknown;
+}
+
+const DEFAULT_FILE = 'vigie.config.yaml';
+
+/** Reads the config file and environment once, validates them, and returns one frozen object. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? env.VIGIE_CONFIG ?? (existsSync(resolve(cwd, DEFAULT_FILE)) ? DEFAULT_FILE : undefined);
+  const path = file === undefined ? undefined : resolve(cwd, file);
+  const origin = path ?? (options.object !== undefined ? 'config object' : 'defaults');
+
+  let raw: unknown = options.object ?? {};
+  if (path !== undefined && options.object === undefined) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      throw new ConfigError([`cannot read the config file: ${(err as Error).message}`], origin);
+    }
+    try {
+      raw = parseYaml(text) ?? {};
+    } catch (err) {
+      throw new ConfigError([`not valid YAML: ${(err as Error).message.split('\n')[0]}`], origin);
+    }
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(['the config must be a mapping (key: value) at the top level'], origin);
+  }
+
+  const merged: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  const server = { ...((merged.server as Record<string, unknown> | undefined) ?? {}) };
+  if (env.REDIS_URL) merged.redis = env.REDIS_URL;
+  if (env.VIGIE_STORAGE) merged.storage = resolve(cwd, env.VIGIE_STORAGE);
+  if (env.PORT) server.port = /^\d+$/.test(env.PORT) ? Number(env.PORT) : env.PORT;
+  if (env.VIGIE_TOKEN) server.token = env.VIGIE_TOKEN;
+  if (Object.keys(server).length > 0) merged.server = server;
+
+  const result = configSchema.safeParse(merged);
+  if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue), origin);
+
+  const parsed = result.data;
+  const base = path !== undefined ? dirname(path) : cwd;
+  const config: Config = {
+    ...parsed,
+    storage: resolve(base, parsed.storage),
+    webhooks: parsed.webhooks.map((w) => ({ ...w, id: webhookId(w.url) })),
+    origin,
+  };
+  return deepFreeze(config);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path
+    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+    .join('');
+  const where = path === '' ? '(top level)' : path.replace(/^server\.port$/, 'server.port (or PORT)');
+  if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  return `${where}: ${issue.message}`;
+}
+
+/** A stable id per endpoint, so deliveries keep their identity across restarts and config edits elsewhere. */
+function webhookId(url: string): string {
+  return 'wh_' + createHash('sha256').update(url).digest('hex').slice(0, 12);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { Configuration, Log, LogLevel, RequestList, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import { decodeHtml } from '../extract/decode-html.ts';
+import { FetchFailedError } from './fetch-failed-error.ts';
+import { HttpStatusError } from './http-status-error.ts';
+import type { Page, PageRequest } from './page.ts';
+import { RawHtmlCrawler } from './raw-html-crawler.ts';
+import { parseRetryAfter } from './retry-after.ts';
+import { RobotsDisallowedError } from './robots-disallowed-error.ts';
+import { fetchWithBrowser } from './browser-fetch.ts';
+import type { RobotsPolicy } from './robots-policy.ts';
+
+/** A page, or the error that explains why there is none. One per request, in request order. */
+export type PageResult = { ok: true; page: Page } | { ok: false; url: string; error: Error };
+
+export interface PageFetcherOptions {
+  /** `http`: RawHtmlCrawler (a CheerioCrawler); `browser`: PlaywrightCrawler on Debian's chromium. Default `http`. */
+  render?: 'http' | 'browser';
+  /** Sent on every request; an honest name with a contact. Required. */
+  userAgent: string;
+  /** Whole-request timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** Skips URLs that robots.txt disallows for our User-Agent. Share one across calls so robots.txt is cached. Default: none (no check). */
+  robots?: RobotsPolicy | null;
+  /** Parallel requests within one call of `fetch`. Default 10. */
+  concurrency?: number;
+  /** Path of the browser for `render: browser`. Default `/usr/bin/chromium`. */
+  executablePath?: string;
+  /** Pino-compatible logger; Crawlee's own messages go to it at warn level and above. */
+  log?: { warn(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
+}
+
+const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
+
+/**
+ * Fetches pages through Crawlee with a private Configuration per call, so concurrent jobs never share a request
+ * queue, a dedup cache or `./storage`. Sends the conditional-GET validators it is given and reports 304 or
+ * identical bytes as `notModified` without decoding them.
+ */
+export async function fetchPages(requests: PageRequest[], options: PageFetcherOptions): Promise<PageResult[]> {
+  if (!options.userAgent) throw new TypeError('fetchPages: options.userAgent is required');
+  if (requests.length === 0) return [];
+  const results = new Map<string, PageResult>();
+  const allowed = await checkRobots(requests, options.robots, results);
+  if (allowed.length === 0) return collect(requests, results);
+  if (options.render === 'browser') {
+    const rendered = await fetchWithBrowser(allowed.map((i) => requests[i]!), options);
+    rendered.forEach((r, j) => results.set(String(allowed[j]), r));
+    return collect(requests, results);
+  }
+
+  const byKey = new Map(allowed.map((i) => [String(i), requests[i]!]));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const config = new Configuration({ persistStorage: false, purgeOnStart: false });
+  const list = await RequestList.open(
+    null,
+    [...byKey].map(([key, r]) => ({ url: r.url, uniqueKey: key, headers: validatorHeaders(r, options.userAgent) })),
+  );
+
+  const crawler = new RawHtmlCrawler(
+    {
+      requestList: list,
+      maxRequestRetries: 0,
+      useSessionPool: false,
+      persistCookiesPerSession: false,
+      maxConcurrency: options.concurrency ?? 10,
+      navigationTimeoutSecs: timeoutMs / 1000,
+      requestHandlerTimeoutSecs: Math.max(5, timeoutMs / 1000),
+      ignoreHttpErrorStatusCodes: ERROR_STATUSES,
+      additionalMimeTypes: ['application/octet-stream', 'text/plain', 'application/xhtml+xml'],
+      // Raw bytes pass through untouched when the encoding is one Node knows: Vigie decodes them itself.
+      forceResponseEncoding: 'utf8',
+      preNavigationHooks: [
+        (_ctx, gotOptions) => {
+          // An honest client: no generated browser fingerprint headers, no automatic retries, no redirects to other
+          // schemes we would not expect.
+          gotOptions.headerGeneratorOptions = undefined;
+          (gotOptions as Record<string, unknown>).useHeaderGenerator = false;
+          gotOptions.followRedirect = true;
+          gotOptions.maxRedirects = 5;
+        },
+      ],
+      log: crawleeLog(options.log),
+      statisticsOptions: { logIntervalSecs: 3600, saveErrorSnapshots: false },
+      requestHandler: async (ctx: CheerioCrawlingContext) => {
+        const key = ctx.request.uniqueKey;
+        const asked = byKey.get(key)!;
+        const response = ctx.response;
+        const status = response.statusCode ?? 0;
+        if (status >= 400) {
+          results.set(key, { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, parseRetryAfter(response.headers['retry-after'])) });
+          return;
+        }
+        const body = (ctx as unknown as { body: Buffer }).body;
+        results.set(key, { ok: true, page: toPage(asked, ctx.request.loadedUrl ?? asked.url, status, response.headers, body, ctx) });
+      },
+      failedRequestHandler: async ({ request }, error) => {
+        results.set(request.uniqueKey, { ok: false, url: request.url, error: new FetchFailedError(request.url, conciseReason(error)) });
+      },
+    },
+    config,
+  );
+  await crawler.run();
+  await crawler.teardown();
+  return collect(requests, results);
+}
+
+async function checkRobots(requests: PageRequest[], robots: RobotsPolicy | null | undefined, results: Map<string, PageResult>): Promise<number[]> {
+  const allowed: number[] = [];
+  for (const [i, r] of requests.entries()) {
+    if (!robots || (await robots.isAllowed(r.url))) allowed.push(i);
+    else results.set(String(i), { ok: false, url: r.url, error: new RobotsDisallowedError(r.url) });
+  }
+  return allowed;
+}
+
+function collect(requests: PageRequest[], results: Map<string, PageResult>): PageResult[] {
+  return requests.map((r, i) => results.get(String(i)) ?? { ok: false, url: r.url, error: new FetchFailedError(r.url, 'no response') });
+}
+
+function validatorHeaders(request: PageRequest, userAgent: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': userAgent,
+    accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5',
+  };
+  if (request.etag) headers['if-none-match'] = request.etag;
+  if (request.lastModified) headers['if-modified-since'] = request.lastModified;
+  return headers;
+}
+
+function toPage(
+  asked: PageRequest,
+  finalUrl: string,
+  status: number,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+  started: { request: { handledAt?: string | null } },
+): Page {
+  void started;
+  const etag = header(headers, 'etag') ?? asked.etag ?? null;
+  const lastModified = header(headers, 'last-modified') ?? asked.lastModified ?? null;
+  if (status === 304) {
+    return { url: asked.url, finalUrl, status, notModified: true, html: null, charset: null, etag, lastModified, bodyHash: asked.bodyHash ?? null, bytes: 0, durationMs: 0 };
+  }
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  if (asked.bodyHash && asked.bodyHash === bodyHash) {
+    return { url: asked.url, finalUrl, status, notModified: true, html: null, charset: null, etag, lastModified, bodyHash, bytes: body.length, durationMs: 0 };
+  }
+  const decoded = decodeHtml(body, header(headers, 'content-type'));
+  return { url: asked.url, finalUrl, status, notModified: false, html: decoded.html, charset: decoded.charset, etag, lastModified, bodyHash, bytes: body.length, durationMs: 0 };
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+function conciseReason(error: Error): string {
+  return error.message.split('\n')[0]!.replace(/^Error: /, '');
+}
+
+function crawleeLog(log: PageFetcherOptions['log']): Log {
+  const crawlee = new Log({ level: LogLevel.WARNING, prefix: 'crawlee' });
+  if (log) {
+    crawlee.setOptions({
+      logger: {
+        log: (level: number, message: string, data?: Record<string, unknown>) => {
+          if (level <= LogLevel.WARNING) log.warn({ component: 'crawlee', ...data }, message);
+        },
+        setOptions: () => undefined,
+        getOptions: () => ({}),
+      } as never,
+    });
+  }
+  return crawlee;
+}

@@ -1,0 +1,28 @@
+/** What the crawl path asks for: one URL, plus what we remember of it for a conditional GET. */
+export interface PageRequest {
+  url: string;
+  /** ETag of the last response, sent as If-None-Match. */
+  etag?: string | null;
+  /** Last-Modified of the last response, sent as If-Modified-Since. */
+  lastModified?: string | null;
+  /** sha-256 of the last body; identical bytes count as not modified and are not parsed. */
+  bodyHash?: string | null;
+}
+
+/** A fetched page. `html` is null when nothing changed since the request's validators (304 or same bytes). */
+export interface Page {
+  url: string;
+  /** URL after redirects. */
+  finalUrl: string;
+  status: number;
+  notModified: boolean;
+  /** Decoded HTML, or null when `notModified`. */
+  html: string | null;
+  /** Charset the bytes were decoded with, and where it was found. */
+  charset: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
+  bytes: number;
+  durationMs: number;
+}

@@ -1,0 +1,22 @@
+import { CheerioCrawler, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * A CheerioCrawler that hands the request handler the raw response bytes instead of a parsed tree.
+ *
+ * Why: Crawlee decodes with the charset of the Content-Type header only (a page that declares windows-1252 in a
+ * `<meta>` comes out as `�ditoriaux`), and it parses every page twice with its own bundled cheerio. Vigie sniffs
+ * the charset from the bytes and parses once with cheerio 1.2, so the crawler's only job here is to fetch.
+ */
+export class RawHtmlCrawler extends CheerioCrawler {
+  protected override async _parseHTML(
+    response: IncomingMessage,
+    _isXml: boolean,
+    _context: CheerioCrawlingContext,
+    // The base type promises a parsed tree; the request handler of this subclass reads `body` (a Buffer) only.
+  ): Promise<never> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    return { body: Buffer.concat(chunks) } as never;
+  }
+}

@@ -1,0 +1,74 @@
+import robotsParserModule from 'robots-parser';
+import { request } from 'undici';
+
+export interface RobotsPolicyOptions {
+  /** Sent when fetching robots.txt, and matched against its `User-agent` groups. Required. */
+  userAgent: string;
+  /** How long a fetched robots.txt is trusted. Default 1 h. */
+  ttlMs?: number;
+  /** How long an unreachable robots.txt (network error, 5xx) is remembered before trying again. Default 1 min. */
+  errorTtlMs?: number;
+  /** Timeout of the robots.txt request. Default 10 s. */
+  timeoutMs?: number;
+  /** Clock, for the cache. Default `Date.now`. */
+  now?: () => number;
+}
+
+type Rules = { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined };
+// robots-parser is CommonJS whose typings declare an ES default export; at runtime the module itself is the function.
+const robotsParser = robotsParserModule as unknown as (url: string, text: string) => Rules;
+
+/**
+ * robots.txt, fetched with our own User-Agent and cached per origin. Crawlee's own check fetches robots.txt
+ * with a generated browser User-Agent on every run, which is neither honest nor cheap.
+ *
+ * A missing robots.txt (4xx) allows everything, as RFC 9309 says. An unreachable one (5xx, network) also allows,
+ * briefly cached: the page request that follows then fails with the real error, which is the one users need.
+ */
+export class RobotsPolicy {
+  private readonly cache = new Map<string, { rules: Rules | null; until: number }>();
+  private readonly options: Required<RobotsPolicyOptions>;
+  /** The product token robots.txt groups are matched against: `Vigie` for `Vigie/0.1 (...)`. */
+  readonly agentToken: string;
+
+  constructor(options: RobotsPolicyOptions) {
+    if (!options?.userAgent) throw new TypeError('RobotsPolicy: options.userAgent is required');
+    this.options = { ttlMs: 3_600_000, errorTtlMs: 60_000, timeoutMs: 10_000, now: Date.now, ...options };
+    this.agentToken = options.userAgent.split(/[/\s]/)[0]!;
+  }
+
+  async isAllowed(url: string): Promise<boolean> {
+    const rules = await this.rulesFor(new URL(url).origin);
+    return rules?.isAllowed(url, this.agentToken) ?? true;
+  }
+
+  /** Crawl-delay asked of us, in ms, if any. */
+  async crawlDelayMs(url: string): Promise<number | undefined> {
+    const delay = (await this.rulesFor(new URL(url).origin))?.getCrawlDelay(this.agentToken);
+    return delay === undefined ? undefined : delay * 1000;
+  }
+
+  private async rulesFor(origin: string): Promise<Rules | null> {
+    const now = this.options.now();
+    const cached = this.cache.get(origin);
+    if (cached && cached.until > now) return cached.rules;
+    const robotsUrl = `${origin}/robots.txt`;
+    let rules: Rules | null = null;
+    let ttl = this.options.ttlMs;
+    try {
+      const res = await request(robotsUrl, {
+        headers: { 'user-agent': this.options.userAgent, accept: 'text/plain' },
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+        maxRedirections: 3,
+      } as Parameters<typeof request>[1]);
+      const text = await res.body.text();
+      if (res.statusCode >= 200 && res.statusCode < 300) rules = robotsParser(robotsUrl, text);
+      else if (res.statusCode >= 500) ttl = this.options.errorTtlMs;
+    } catch {
+      ttl = this.options.errorTtlMs;
+    }
+    this.cache.set(origin, { rules, until: now + ttl });
+    return rules;
+  }
+}

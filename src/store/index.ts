@@ -1,0 +1,2 @@
+export { SqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
+export type * from './store.ts';

@@ -1,0 +1,351 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { MONITOR_SCHEMA } from './schema.ts';
+import { claimStory as claimStoryIn, STORY_SCHEMA } from './story-claim.ts';
+import type {
+  ArticleInput,
+  ArticleRow,
+  AttemptRecord,
+  CrawlRecord,
+  DeliveryRow,
+  DeliveryWork,
+  EntryRow,
+  EventInput,
+  HttpCacheRow,
+  NewEntry,
+  SourceHealth,
+  SourceTransition,
+  Store,
+  StoryClaim,
+  StoryCopy,
+} from './store.ts';
+
+type Row = Record<string, unknown>;
+
+const entryFrom = (r: Row): EntryRow => ({
+  id: r.id as number,
+  sourceId: r.source_id as string,
+  url: r.url as string,
+  urlKey: r.url_key as string,
+  title: r.title as string,
+  firstSeenAt: r.first_seen_at as string,
+  baseline: r.baseline === 1,
+});
+
+const articleFrom = (r: Row): ArticleRow => ({
+  id: r.id as number,
+  entryId: r.entry_id as number,
+  sourceId: r.source_id as string,
+  url: r.url as string,
+  title: (r.title as string | null) ?? '',
+  text: (r.text as string | null) ?? '',
+  html: (r.html as string | null) ?? '',
+  lang: r.lang as string | null,
+  publishedAt: r.published_at as string | null,
+  byline: r.byline as string | null,
+  canonicalUrl: r.canonical_url as string | null,
+  fetchedAt: r.fetched_at as string,
+  error: r.error as string | null,
+  storyId: r.story_id as number | null,
+});
+
+const deliveryFrom = (r: Row): DeliveryRow => ({
+  id: r.id as number,
+  eventId: r.event_id as number,
+  webhookId: r.webhook_id as string,
+  url: r.url as string,
+  msgId: r.msg_id as string,
+  state: r.state as DeliveryRow['state'],
+  attempts: r.attempts as number,
+  lastStatus: r.last_status as number | null,
+  lastError: r.last_error as string | null,
+  createdAt: r.created_at as string,
+});
+
+const crawlFrom = (r: Row): CrawlRecord => ({
+  sourceId: r.source_id as string,
+  at: r.at as string,
+  durationMs: r.duration_ms as number,
+  status: r.status as number | null,
+  outcome: r.outcome as CrawlRecord['outcome'],
+  entriesFound: r.entries_found as number,
+  entriesNew: r.entries_new as number,
+  error: r.error as string | null,
+});
+
+export interface SqliteStoreOptions {
+  /** Database file; `:memory:` for a throw-away store. Its folder is created. Required. */
+  path: string;
+  /** How long a writer waits for another process's write lock before failing. Default 10 s. */
+  busyTimeoutMs?: number;
+}
+
+/** The store on SQLite (better-sqlite3). Safe for several worker processes on one machine (WAL, busy timeout). */
+export class SqliteStore implements Store {
+  readonly path: string;
+  private readonly db: Database.Database;
+
+  constructor(options: SqliteStoreOptions) {
+    if (!options?.path) throw new TypeError('SqliteStore: options.path is required');
+    this.path = options.path;
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.db = new Database(options.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    this.db.exec(MONITOR_SCHEMA);
+    this.db.exec(STORY_SCHEMA);
+  }
+
+  syncSources(sources: Array<{ id: string; url: string }>, now: string): void {
+    const upsert = this.db.prepare(
+      `INSERT INTO sources (id, url, added_at) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET url = excluded.url, removed_at = NULL`,
+    );
+    this.db.transaction(() => {
+      for (const s of sources) upsert.run(s.id, s.url, now);
+      const ids = sources.map((s) => s.id);
+      const placeholders = ids.map(() => '?').join(',');
+      this.db
+        .prepare(`UPDATE sources SET removed_at = ? WHERE removed_at IS NULL${ids.length ? ` AND id NOT IN (${placeholders})` : ''}`)
+        .run(now, ...ids);
+    })();
+  }
+
+  getHttpCache(url: string): HttpCacheRow | null {
+    const r = this.db.prepare('SELECT etag, last_modified, body_hash FROM http_cache WHERE url = ?').get(url) as Row | undefined;
+    return r ? { etag: r.etag as string | null, lastModified: r.last_modified as string | null, bodyHash: r.body_hash as string | null } : null;
+  }
+
+  saveHttpCache(url: string, cache: HttpCacheRow, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO http_cache (url, etag, last_modified, body_hash, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+           body_hash = excluded.body_hash, updated_at = excluded.updated_at`,
+      )
+      .run(url, cache.etag, cache.lastModified, cache.bodyHash, now);
+  }
+
+  recordEntries(sourceId: string, entries: NewEntry[], now: string): { baseline: boolean; added: EntryRow[] } {
+    const insert = this.db.prepare(
+      `INSERT INTO entries (source_id, url, url_key, title, first_seen_at, baseline) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source_id, url_key) DO NOTHING RETURNING *`,
+    );
+    const run = this.db.transaction(() => {
+      this.db.prepare('INSERT INTO sources (id, url, added_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(sourceId, '', now);
+      const source = this.db.prepare('SELECT baseline_at FROM sources WHERE id = ?').get(sourceId) as Row;
+      const baseline = source.baseline_at === null && entries.length > 0;
+      const added: EntryRow[] = [];
+      for (const e of entries) {
+        const row = insert.get(sourceId, e.url, e.urlKey, e.title, now, baseline ? 1 : 0) as Row | undefined;
+        if (row) added.push(entryFrom(row));
+      }
+      if (baseline) this.db.prepare('UPDATE sources SET baseline_at = ? WHERE id = ?').run(now, sourceId);
+      return { baseline, added: baseline ? [] : added };
+    });
+    return run.immediate();
+  }
+
+  recordCrawl(crawl: CrawlRecord, degradeAfter: number): SourceTransition {
+    const run = this.db.transaction((): SourceTransition => {
+      this.db
+        .prepare(
+          `INSERT INTO crawls (source_id, at, duration_ms, status, outcome, entries_found, entries_new, error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(crawl.sourceId, crawl.at, crawl.durationMs, crawl.status, crawl.outcome, crawl.entriesFound, crawl.entriesNew, crawl.error);
+      const before = this.db.prepare('SELECT consecutive_failures, degraded FROM sources WHERE id = ?').get(crawl.sourceId) as Row | undefined;
+      if (!before) return null;
+      if (crawl.outcome === 'failed') {
+        const failures = (before.consecutive_failures as number) + 1;
+        const degrade = before.degraded === 0 && failures >= degradeAfter;
+        this.db
+          .prepare('UPDATE sources SET last_crawl_at = ?, consecutive_failures = ?, degraded = ? WHERE id = ?')
+          .run(crawl.at, failures, degrade ? 1 : before.degraded, crawl.sourceId);
+        return degrade ? 'degraded' : null;
+      }
+      this.db
+        .prepare('UPDATE sources SET last_crawl_at = ?, last_ok_at = ?, consecutive_failures = 0, degraded = 0 WHERE id = ?')
+        .run(crawl.at, crawl.at, crawl.sourceId);
+      return before.degraded === 1 ? 'recovered' : null;
+    });
+    return run.immediate();
+  }
+
+  getEntry(id: number): EntryRow | null {
+    const r = this.db.prepare('SELECT * FROM entries WHERE id = ?').get(id) as Row | undefined;
+    return r ? entryFrom(r) : null;
+  }
+
+  loadTemplate(sourceId: string): unknown | null {
+    const r = this.db.prepare('SELECT data FROM templates WHERE source_id = ?').get(sourceId) as Row | undefined;
+    return r ? (JSON.parse(r.data as string) as unknown) : null;
+  }
+
+  saveTemplate(sourceId: string, template: unknown, now: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO templates (source_id, data, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (source_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      )
+      .run(sourceId, JSON.stringify(template), now);
+  }
+
+  saveArticle(entryId: number, article: ArticleInput | null, error: string | null, now: string): ArticleRow {
+    const entry = this.getEntry(entryId);
+    if (!entry) throw new Error(`saveArticle: entry ${entryId} does not exist`);
+    const a = article;
+    const row = this.db
+      .prepare(
+        `INSERT INTO articles (entry_id, source_id, url, title, text, html, lang, published_at, byline, canonical_url, fetched_at, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (entry_id) DO UPDATE SET title = excluded.title, text = excluded.text, html = excluded.html,
+           lang = excluded.lang, published_at = excluded.published_at, byline = excluded.byline,
+           canonical_url = excluded.canonical_url, fetched_at = excluded.fetched_at, error = excluded.error
+         RETURNING *`,
+      )
+      .get(
+        entryId,
+        entry.sourceId,
+        a?.url ?? entry.url,
+        a?.title ?? entry.title,
+        a?.text ?? '',
+        a?.html ?? '',
+        a?.lang ?? null,
+        a?.publishedAt ?? null,
+        a?.byline ?? null,
+        a?.canonicalUrl ?? null,
+        now,
+        error,
+      ) as Row;
+    return articleFrom(row);
+  }
+
+  claimStory(articleId: number, title: string, text: string, now: string): StoryClaim {
+    const run = this.db.transaction((): StoryClaim => {
+      const existing = this.db
+        .prepare('SELECT a.story_id, s.first_article_id FROM articles a JOIN stories s ON s.id = a.story_id WHERE a.id = ?')
+        .get(articleId) as Row | undefined;
+      if (existing) {
+        return { storyId: existing.story_id as number, isNew: existing.first_article_id === articleId, matchedArticleId: null, distance: null };
+      }
+      const claim = claimStoryIn(this.db, { articleId, title, text, now });
+      this.db.prepare('UPDATE articles SET story_id = ? WHERE id = ?').run(claim.storyId, articleId);
+      return claim;
+    });
+    return run.immediate();
+  }
+
+  storyCopies(storyId: number): StoryCopy[] {
+    return (this.db.prepare('SELECT id, source_id, url, title, fetched_at FROM articles WHERE story_id = ? ORDER BY id').all(storyId) as Row[]).map(
+      (r) => ({ articleId: r.id as number, sourceId: r.source_id as string, url: r.url as string, title: r.title as string | null, fetchedAt: r.fetched_at as string }),
+    );
+  }
+
+  createEvent(event: EventInput, now: string): { eventId: number; deliveries: DeliveryRow[] } | null {
+    const run = this.db.transaction(() => {
+      const row = this.db
+        .prepare(
+          `INSERT INTO events (type, dedupe_key, source_id, story_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+        )
+        .get(event.type, event.dedupeKey, event.sourceId, event.storyId, JSON.stringify(event.payload), now) as Row | undefined;
+      if (!row) return null;
+      const eventId = row.id as number;
+      const insert = this.db.prepare(
+        `INSERT INTO deliveries (event_id, webhook_id, url, msg_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,
+      );
+      const deliveries = event.webhooks.map(
+        (w) => deliveryFrom(insert.get(eventId, w.id, w.url, `msg_${randomUUID().replace(/-/g, '')}`, now, now) as Row),
+      );
+      return { eventId, deliveries };
+    });
+    return run.immediate();
+  }
+
+  getDeliveryWork(deliveryId: number): DeliveryWork | null {
+    const r = this.db
+      .prepare('SELECT d.*, e.type AS event_type, e.payload AS body FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ?')
+      .get(deliveryId) as Row | undefined;
+    return r ? { ...deliveryFrom(r), eventType: r.event_type as string, body: r.body as string } : null;
+  }
+
+  recordAttempt(attempt: AttemptRecord): void {
+    const state = attempt.outcome === 'delivered' ? 'delivered' : attempt.outcome === 'gave-up' ? 'failed' : 'pending';
+    this.db.transaction(() => {
+      const d = this.db.prepare('UPDATE deliveries SET attempts = attempts + 1, state = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ? RETURNING attempts').get(
+        state,
+        attempt.status,
+        attempt.error,
+        attempt.at,
+        attempt.deliveryId,
+      ) as Row | undefined;
+      if (!d) throw new Error(`recordAttempt: delivery ${attempt.deliveryId} does not exist`);
+      this.db
+        .prepare('INSERT INTO delivery_attempts (delivery_id, attempt, at, status, outcome, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(attempt.deliveryId, d.attempts, attempt.at, attempt.status, attempt.outcome, attempt.error, attempt.durationMs);
+    })();
+  }
+
+  pendingDeliveries(limit = 1000): DeliveryRow[] {
+    return (this.db.prepare(`SELECT * FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT ?`).all(limit) as Row[]).map(deliveryFrom);
+  }
+
+  deliveries(options: { eventId?: number; limit?: number } = {}): DeliveryRow[] {
+    const where = options.eventId !== undefined ? 'WHERE event_id = ?' : '';
+    const args = options.eventId !== undefined ? [options.eventId] : [];
+    return (this.db.prepare(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT ?`).all(...args, options.limit ?? 100) as Row[]).map(deliveryFrom);
+  }
+
+  attempts(deliveryId: number): AttemptRecord[] {
+    return (this.db.prepare('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id').all(deliveryId) as Row[]).map((r) => ({
+      deliveryId,
+      at: r.at as string,
+      status: r.status as number | null,
+      outcome: r.outcome as AttemptRecord['outcome'],
+      error: r.error as string | null,
+      durationMs: r.duration_ms as number,
+    }));
+  }
+
+  health(): SourceHealth[] {
+    const sources = this.db.prepare('SELECT * FROM sources WHERE removed_at IS NULL ORDER BY id').all() as Row[];
+    const lastCrawl = this.db.prepare('SELECT * FROM crawls WHERE source_id = ? ORDER BY id DESC LIMIT 1');
+    const count = this.db.prepare('SELECT COUNT(*) AS n FROM entries WHERE source_id = ?');
+    return sources.map((s) => {
+      const c = lastCrawl.get(s.id) as Row | undefined;
+      return {
+        id: s.id as string,
+        url: s.url as string,
+        baselineAt: s.baseline_at as string | null,
+        lastCrawlAt: s.last_crawl_at as string | null,
+        lastOkAt: s.last_ok_at as string | null,
+        consecutiveFailures: s.consecutive_failures as number,
+        degraded: s.degraded === 1,
+        lastCrawl: c ? crawlFrom(c) : null,
+        entries: (count.get(s.id) as Row).n as number,
+      };
+    });
+  }
+
+  recentEntries(options: { sourceId?: string; limit?: number } = {}): EntryRow[] {
+    const where = options.sourceId ? 'WHERE source_id = ?' : '';
+    const args = options.sourceId ? [options.sourceId] : [];
+    return (this.db.prepare(`SELECT * FROM entries ${where} ORDER BY id DESC LIMIT ?`).all(...args, options.limit ?? 50) as Row[]).map(entryFrom);
+  }
+
+  recentArticles(options: { limit?: number } = {}): ArticleRow[] {
+    return (this.db.prepare('SELECT * FROM articles ORDER BY id DESC LIMIT ?').all(options.limit ?? 50) as Row[]).map(articleFrom);
+  }
+
+  ping(): boolean {
+    return (this.db.prepare('SELECT 1 AS ok').get() as Row).ok === 1;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,166 @@
+/** Rows and inputs of the store. Names follow the API's JSON (camelCase). */
+export interface EntryRow {
+  id: number;
+  sourceId: string;
+  url: string;
+  urlKey: string;
+  title: string;
+  firstSeenAt: string;
+  baseline: boolean;
+}
+
+export interface NewEntry {
+  title: string;
+  /** Canonical URL, as shown to users. */
+  url: string;
+  /** Identity key: two URLs with one key are one entry. */
+  urlKey: string;
+}
+
+export interface HttpCacheRow {
+  etag: string | null;
+  lastModified: string | null;
+  bodyHash: string | null;
+}
+
+export type CrawlOutcome = 'baseline' | 'changed' | 'unchanged' | 'not-modified' | 'no-list' | 'failed';
+
+export interface CrawlRecord {
+  sourceId: string;
+  at: string;
+  durationMs: number;
+  status: number | null;
+  outcome: CrawlOutcome;
+  entriesFound: number;
+  entriesNew: number;
+  error: string | null;
+}
+
+/** A health transition caused by a crawl: the source crossed the failure threshold, or came back. */
+export type SourceTransition = 'degraded' | 'recovered' | null;
+
+export interface ArticleInput {
+  url: string;
+  title: string;
+  text: string;
+  html: string;
+  lang: string | null;
+  publishedAt: string | null;
+  byline: string | null;
+  canonicalUrl: string | null;
+}
+
+export interface ArticleRow extends ArticleInput {
+  id: number;
+  entryId: number;
+  sourceId: string;
+  fetchedAt: string;
+  error: string | null;
+  storyId: number | null;
+}
+
+export interface StoryClaim {
+  storyId: number;
+  /** True for the first copy of a story: only that one alerts as `article.new`. */
+  isNew: boolean;
+  matchedArticleId: number | null;
+  distance: number | null;
+}
+
+export interface EventInput {
+  type: string;
+  /** At most one event per key, ever: a retried job cannot alert twice. */
+  dedupeKey: string;
+  sourceId: string | null;
+  storyId: number | null;
+  payload: unknown;
+  webhooks: Array<{ id: string; url: string }>;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveryRow {
+  id: number;
+  eventId: number;
+  webhookId: string;
+  url: string;
+  msgId: string;
+  state: DeliveryState;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface DeliveryWork extends DeliveryRow {
+  eventType: string;
+  /** The exact body to send: built once when the event was created, identical on every retry. */
+  body: string;
+}
+
+export interface AttemptRecord {
+  deliveryId: number;
+  at: string;
+  status: number | null;
+  outcome: 'delivered' | 'retry' | 'gave-up';
+  error: string | null;
+  durationMs: number;
+}
+
+export interface SourceHealth {
+  id: string;
+  url: string;
+  baselineAt: string | null;
+  lastCrawlAt: string | null;
+  lastOkAt: string | null;
+  consecutiveFailures: number;
+  degraded: boolean;
+  lastCrawl: CrawlRecord | null;
+  entries: number;
+}
+
+export interface StoryCopy {
+  articleId: number;
+  sourceId: string;
+  url: string;
+  title: string | null;
+  fetchedAt: string;
+}
+
+/**
+ * The database behind one narrow interface. Every method that decides "is this new?" does it with one atomic
+ * insert-if-absent, so two workers never both see the same thing as new.
+ */
+export interface Store {
+  /** Records the configured sources; sources no longer configured are marked removed (their history stays). */
+  syncSources(sources: Array<{ id: string; url: string }>, now: string): void;
+  getHttpCache(url: string): HttpCacheRow | null;
+  saveHttpCache(url: string, cache: HttpCacheRow, now: string): void;
+  /**
+   * Inserts the entries never seen for this source and returns only those. On the first call that brings any
+   * entry for a source, every entry is stored as the baseline and none is returned as new.
+   */
+  recordEntries(sourceId: string, entries: NewEntry[], now: string): { baseline: boolean; added: EntryRow[] };
+  /** Logs one crawl and returns the health transition it caused, if any. */
+  recordCrawl(crawl: CrawlRecord, degradeAfter: number): SourceTransition;
+  getEntry(id: number): EntryRow | null;
+  loadTemplate(sourceId: string): unknown | null;
+  saveTemplate(sourceId: string, template: unknown, now: string): void;
+  /** Saves what the article job read for an entry (or the error when it read nothing). Idempotent per entry. */
+  saveArticle(entryId: number, article: ArticleInput | null, error: string | null, now: string): ArticleRow;
+  /** Puts an article in a story, atomically: the first copy opens the story. Idempotent per article. */
+  claimStory(articleId: number, title: string, text: string, now: string): StoryClaim;
+  storyCopies(storyId: number): StoryCopy[];
+  /** Creates an event and one pending delivery per webhook; null when the key already had an event. */
+  createEvent(event: EventInput, now: string): { eventId: number; deliveries: DeliveryRow[] } | null;
+  getDeliveryWork(deliveryId: number): DeliveryWork | null;
+  recordAttempt(attempt: AttemptRecord): void;
+  pendingDeliveries(limit?: number): DeliveryRow[];
+  deliveries(options?: { eventId?: number; limit?: number }): DeliveryRow[];
+  attempts(deliveryId: number): AttemptRecord[];
+  health(): SourceHealth[];
+  recentEntries(options?: { sourceId?: string; limit?: number }): EntryRow[];
+  recentArticles(options?: { limit?: number }): ArticleRow[];
+  ping(): boolean;
+  close(): void;
+}
