@@ -1,3 +1,4 @@
+import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite, type NewsSiteOptions } from '../../src/demo/news-site.ts';
 import { stories } from '../fixtures/stories.ts';
@@ -16,20 +17,36 @@ async function site(options: NewsSiteOptions): Promise<NewsSite> {
 async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; bytes: Buffer; text: string }> {
   const res = await fetch(url, { headers, redirect: 'manual' });
   const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, headers: res.headers, bytes, text: bytes.toString('utf8') };
+  const legacy = /charset=windows-1252/i.test(bytes.subarray(0, 400).toString('latin1'));
+  return { status: res.status, headers: res.headers, bytes, text: legacy ? iconv.decode(bytes, 'windows-1252') : bytes.toString('utf8') };
+}
+
+/** The entry links a reader of the list page gets; the scripted site only has them in its JSON feed. */
+async function listLinks(s: NewsSite): Promise<string[]> {
+  if (s.template === 'scripted') {
+    const feed = JSON.parse((await get(new URL('/api/latest.json', s.url).href)).text) as { items: { url: string }[] };
+    return feed.items.map((i) => new URL(i.url, s.url).href);
+  }
+  return hrefs((await get(s.listUrl)).text).map((h) => new URL(h, s.url).href);
+}
+
+async function listText(s: NewsSite): Promise<string> {
+  const page = (await get(s.listUrl)).text;
+  return s.template === 'scripted' ? page + (await get(new URL('/api/latest.json', s.url).href)).text : page;
 }
 
 const hrefs = (html: string): string[] => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
 
-const templateNames = ['reference', 'wordpress'] as const;
+const templateNames = ['reference', 'legacy', 'wordpress', 'gov', 'scripted'] as const;
 
 describe.each(templateNames)('%s template', (template) => {
   it('serves the latest list and article pages that link back to it', async () => {
     const s = await site({ template });
     const list = await get(s.listUrl);
     expect(list.status).toBe(200);
-    expect(list.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    const links = hrefs(list.text).map((h) => new URL(h, s.url).href);
+    expect(list.headers.get('content-type')).toBe(template === 'legacy' ? 'text/html' : 'text/html; charset=utf-8');
+    const links = await listLinks(s);
+    expect(s.latestEntries().length).toBeGreaterThan(5);
     for (const entry of s.latestEntries()) expect(links).toContain(entry.url);
 
     const article = stories[4]!;
@@ -37,7 +54,7 @@ describe.each(templateNames)('%s template', (template) => {
     expect(page.status).toBe(200);
     expect(page.text).toContain(article.title.replace(/'/g, '&#39;'));
     const linksBack = hrefs(page.text).map((h) => new URL(h, s.url).href);
-    expect(linksBack).toContain(s.latestEntries()[0]!.url);
+    expect(linksBack).toContain(s.listUrl);
   });
 
   it('answers 404 for unknown pages and serves robots.txt', async () => {
@@ -70,17 +87,17 @@ describe.each(templateNames)('%s template', (template) => {
 
   it('changes the bytes on publish, reorder, setAd and bumpCounter', async () => {
     const s = await site({ template });
-    const seen = new Set<string>([(await get(s.listUrl)).text]);
+    const seen = new Set<string>([await listText(s)]);
     const step = async (mutate: () => void): Promise<string> => {
       mutate();
-      const { text } = await get(s.listUrl);
+      const text = await listText(s);
       expect(seen.has(text)).toBe(false);
       seen.add(text);
       return text;
     };
     const published = await step(() => s.publish(stories[1]!));
     expect(s.latestEntries()[0]!.url).toBe(s.articleUrl(stories[1]!.slug));
-    expect(hrefs(published).map((h) => new URL(h, s.url).href)).toContain(s.articleUrl(stories[1]!.slug));
+    expect(published).toContain(new URL(s.articleUrl(stories[1]!.slug)).pathname);
 
     const before = s.latestEntries().map((e) => e.url);
     await step(() => s.reorder());
@@ -97,8 +114,7 @@ describe.each(templateNames)('%s template', (template) => {
     const s = await site({ template });
     const slug = s.latestEntries().length > 3 ? stories[5]!.slug : stories[2]!.slug;
     s.sessionIdOn(slug, 'f3a9c2d1e8b7');
-    const list = await get(s.listUrl);
-    const tagged = hrefs(list.text).filter((h) => h.includes('f3a9c2d1e8b7'));
+    const tagged = (await listLinks(s)).filter((h) => h.includes('f3a9c2d1e8b7'));
     expect(tagged.length).toBeGreaterThan(0);
     expect(tagged[0]).toMatch(/PHPSESSID=f3a9c2d1e8b7|;jsessionid=f3a9c2d1e8b7|sid=f3a9c2d1e8b7/);
     const viaSession = await get(new URL(tagged[0]!, s.url).href);
@@ -156,5 +172,59 @@ describe('reference template', () => {
     expect(text).toContain('Éditoriaux');
     expect(text).toContain('Renseignement');
     expect(text).toContain('Directeur de la publication : Joël-François Dumont');
+  });
+});
+
+describe('legacy template', () => {
+  it('sends windows-1252 bytes declared only in the meta http-equiv', async () => {
+    const s = await site({ template: 'legacy', articles: stories.filter((a) => a.lang === 'fr') });
+    const home = await get(s.url);
+    expect(home.headers.get('content-type')).toBe('text/html');
+    const raw = home.bytes.toString('latin1');
+    expect(raw).toContain('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">');
+    expect(home.bytes.includes(Buffer.from([0xc9]))).toBe(true);
+    expect(home.bytes.includes(Buffer.from('É', 'utf8'))).toBe(false);
+    expect(raw).toContain('\xab \xc9ditoriaux \xbb');
+    expect(home.text).toContain('<b>Derniers articles</b><br>');
+    const article = stories.find((a) => a.lang === 'fr' && a.paragraphs.some((p) => p.includes('’')))!;
+    const page = await get(s.articleUrl(article.slug));
+    expect(page.bytes.includes(Buffer.from([0x92]))).toBe(true);
+    expect(page.text).toContain(article.title.replace(/'/g, '&#39;'));
+  });
+
+  it('can send the charset in the header too when asked', async () => {
+    const s = await site({ template: 'legacy', charsetInHeader: true });
+    expect((await get(s.url)).headers.get('content-type')).toBe('text/html; charset=windows-1252');
+  });
+});
+
+describe('scripted template', () => {
+  it('has no entry link in its HTML source, only in /api/latest.json', async () => {
+    const s = await site({ template: 'scripted' });
+    const html = (await get(s.listUrl)).text;
+    expect(html).toContain('Latest News');
+    for (const entry of s.latestEntries()) expect(html).not.toContain(new URL(entry.url).pathname);
+    expect(hrefs(html).filter((h) => h.startsWith('/news/'))).toEqual([]);
+    const feed = await get(new URL('/api/latest.json', s.url).href);
+    expect(feed.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect((JSON.parse(feed.text) as { items: unknown[] }).items).toHaveLength(s.latestEntries().length);
+  });
+
+  it('shows the list once Chromium has run the page script', async () => {
+    const { chromium } = await import('playwright');
+    const s = await site({ template: 'scripted' });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(s.listUrl);
+      await page.waitForSelector('body[data-latest="loaded"]', { timeout: 10_000 });
+      const links = await page.$$eval('#latest-list a', (as) => as.map((a) => ({ title: a.textContent ?? '', url: (a as HTMLAnchorElement).href })));
+      expect(links).toEqual(s.latestEntries());
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,7 +1,10 @@
+import { gov } from './gov.ts';
+import { legacy } from './legacy.ts';
 import { reference } from './reference.ts';
+import { scripted } from './scripted.ts';
 import type { SiteTemplate } from './template.ts';
 import { wordpress } from './wordpress.ts';
 
-export const templates = { reference, wordpress } satisfies Record<string, SiteTemplate>;
+export const templates = { reference, legacy, wordpress, gov, scripted } satisfies Record<string, SiteTemplate>;
 
 export type TemplateName = keyof typeof templates;
