@@ -1,0 +1,380 @@
+import { blockSignature, MAX_SIGNED_LENGTH } from './block-signature.ts';
+import type { ChildNode, DocumentNode, ElementNode, TextNode } from './dom.ts';
+import { classHint } from './hints.ts';
+import { BLOCK, FURNITURE, HEADING, SKIPPED, isFurnitureRole, isHidden } from './tags.ts';
+
+/** What the first walk learns about one block element and its subtree. */
+export interface BlockInfo {
+  /** The document itself for the top block, so pages without <html>/<body> still have a container. */
+  el: ElementNode | DocumentNode;
+  parent: BlockInfo | null;
+  /** Visible characters (runs of whitespace excluded) in the subtree, and those inside links. */
+  chars: number;
+  linkChars: number;
+  /** Characters of prose-like runs (long or punctuated, few links) outside furniture. */
+  good: number;
+  /** Characters that look like furniture: link lists, furniture subtrees, template lines. */
+  bad: number;
+  /** Characters of short runs without punctuation: headings, labels, menus without links. */
+  weak: number;
+  /** `good` ignoring furniture marks, to notice a mis-named wrapper that holds the article. */
+  rawGood: number;
+  paragraphs: number;
+  listItems: number;
+  images: number;
+  headings: number;
+  /** Class/id hint of this element alone. */
+  hint: -1 | 0 | 1;
+  /** Nav/aside/footer, a furniture role or class; resolved after the walk (see `settle`). */
+  furniture: boolean;
+  /** Signature of the whole block's text, when short enough to be signed. */
+  signature: string | null;
+  /** True when the signature belongs to the site template. */
+  template: boolean;
+  selfGood: number;
+  selfBad: number;
+  selfWeak: number;
+  selfRawGood: number;
+  selfParagraphs: number;
+  textLength: number;
+  parts: string[] | null;
+}
+
+export interface MetaTag {
+  key: string;
+  content: string;
+}
+
+/** Head and body facts collected on the way, so metadata needs no second search of the tree. */
+export interface PageFacts {
+  htmlLang: string | null;
+  documentTitle: string | null;
+  meta: MetaTag[];
+  canonical: string | null;
+  jsonLd: string[];
+  times: { datetime: string; el: ElementNode }[];
+  h1s: { text: string; el: ElementNode }[];
+}
+
+export interface PageAnalysis {
+  /** Blocks in post-order: children come before their parents. */
+  blocks: BlockInfo[];
+  infoOf: Map<ElementNode | DocumentNode, BlockInfo>;
+  facts: PageFacts;
+  /** The <body> block, else the document block. */
+  body: BlockInfo;
+  /** Every block and line signature met, for template learning (filled only when asked). */
+  signatures: Set<string> | null;
+}
+
+export interface AnalyseOptions {
+  /** Signatures the site template says are furniture. */
+  template?: ReadonlySet<string> | null;
+  /** Collect every signature (template learning). */
+  collectSignatures?: boolean;
+}
+
+const PUNCT = /[.!?;,。！？、،]/;
+
+interface State {
+  blocks: BlockInfo[];
+  infoOf: Map<ElementNode | DocumentNode, BlockInfo>;
+  facts: PageFacts;
+  template: ReadonlySet<string> | null;
+  signatures: Set<string> | null;
+  signing: boolean;
+  current: BlockInfo | null;
+  inLink: number;
+  runChars: number;
+  runLinkChars: number;
+  runPunct: boolean;
+  lineParts: string[];
+  lineChars: number;
+  lineLinkChars: number;
+  body: BlockInfo | null;
+}
+
+function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, signing: boolean): BlockInfo {
+  let furniture = false;
+  let hint: -1 | 0 | 1 = 0;
+  if (el.nodeType === 1) {
+    const e = el as ElementNode;
+    const a = e.attribs;
+    furniture = FURNITURE.has(e.name) || isFurnitureRole(a.role);
+    hint = classHint(a.class, a.id);
+    if (hint < 0) furniture = true;
+  }
+  return {
+    el, parent, chars: 0, linkChars: 0, good: 0, bad: 0, weak: 0, rawGood: 0, paragraphs: 0, listItems: 0,
+    images: 0, headings: 0, hint, furniture, signature: null, template: false, selfGood: 0, selfBad: 0,
+    selfWeak: 0, selfRawGood: 0, selfParagraphs: 0, textLength: 0, parts: signing ? [] : null,
+  };
+}
+
+/** Closes the current line (at <br> or a block edge): a template line counts as furniture. */
+function endLine(s: State): void {
+  if (s.lineChars === 0) {
+    s.lineParts.length = 0;
+    return;
+  }
+  if (s.signing) {
+    const sig = blockSignature(s.lineParts.join(''));
+    if (sig !== null) {
+      s.signatures?.add(sig);
+      if (s.template?.has(sig) && s.current) {
+        // The line's characters move from the run to the block's furniture count.
+        s.runChars -= s.lineChars;
+        s.runLinkChars -= s.lineLinkChars;
+        s.current.selfBad += s.lineChars;
+      }
+    }
+  }
+  s.lineParts.length = 0;
+  s.lineChars = 0;
+  s.lineLinkChars = 0;
+}
+
+/** Ends the current run of inline content and books it on the enclosing block. */
+function endRun(s: State): void {
+  endLine(s);
+  const b = s.current;
+  const chars = s.runChars;
+  if (b && chars > 0) {
+    const link = s.runLinkChars;
+    const own = chars - link;
+    if (link * 2 > chars) {
+      b.selfBad += chars;
+    } else if (own >= 60 || (own >= 20 && s.runPunct)) {
+      b.selfGood += own;
+      b.selfRawGood += own;
+      b.selfBad += link;
+      b.selfParagraphs++;
+    } else {
+      b.selfWeak += chars;
+    }
+  }
+  s.runChars = 0;
+  s.runLinkChars = 0;
+  s.runPunct = false;
+}
+
+function visitText(s: State, node: TextNode): void {
+  const data = node.data;
+  if (s.signing) s.lineParts.push(data);
+  const t = data.trim();
+  if (t.length === 0) return;
+  s.runChars += t.length;
+  s.lineChars += t.length;
+  if (s.inLink > 0) {
+    s.runLinkChars += t.length;
+    s.lineLinkChars += t.length;
+  }
+  if (!s.runPunct && PUNCT.test(t)) s.runPunct = true;
+  const b = s.current;
+  if (b) {
+    b.chars += t.length;
+    if (s.inLink > 0) b.linkChars += t.length;
+    if (b.parts !== null) {
+      b.parts.push(data);
+      b.textLength += data.length;
+    }
+  }
+}
+
+function collectHead(s: State, el: ElementNode): void {
+  const a = el.attribs;
+  switch (el.name) {
+    case 'meta': {
+      const key = a.property ?? a.name ?? a.itemprop ?? a['http-equiv'];
+      const content = a.content;
+      if (key !== undefined && content !== undefined) s.facts.meta.push({ key: key.toLowerCase(), content });
+      break;
+    }
+    case 'title':
+      if (s.facts.documentTitle === null) s.facts.documentTitle = textOfChildren(el);
+      break;
+    case 'link':
+      if (s.facts.canonical === null && a.href && a.rel?.toLowerCase().split(/\s+/).includes('canonical')) {
+        s.facts.canonical = a.href;
+      }
+      break;
+    case 'script':
+      if (a.type?.toLowerCase().includes('ld+json')) s.facts.jsonLd.push(textOfChildren(el));
+      break;
+  }
+}
+
+function textOfChildren(el: ElementNode): string {
+  let out = '';
+  for (const c of el.children) if (c.nodeType === 3) out += (c as TextNode).data;
+  return out;
+}
+
+function visitElement(s: State, el: ElementNode): void {
+  const tag = el.name;
+  if (SKIPPED.has(tag)) {
+    if (tag === 'head') {
+      for (const c of el.children) if (c.nodeType === 1) visitHeadChild(s, c as ElementNode);
+      return;
+    }
+    collectHead(s, el);
+    return;
+  }
+  const a = el.attribs;
+  if (isHidden(a)) return;
+  if (tag === 'br') {
+    endLine(s);
+    if (s.signing) s.lineParts.push(' ');
+    return;
+  }
+  if (tag === 'img') {
+    if (s.current) s.current.images++;
+    return;
+  }
+  if (tag === 'time' && a.datetime) s.facts.times.push({ datetime: a.datetime, el });
+
+  if (!BLOCK.has(tag)) {
+    const isLink = tag === 'a';
+    if (isLink) s.inLink++;
+    visitChildren(s, el);
+    if (isLink) s.inLink--;
+    return;
+  }
+
+  endRun(s);
+  const parent = s.current;
+  const b = newBlock(el, parent, s.signing);
+  if (tag === 'body' && s.body === null) s.body = b;
+  if (tag === 'li') b.listItems = 1;
+  if (HEADING.has(tag)) b.headings = 1;
+  s.current = b;
+  visitChildren(s, el);
+  endRun(s);
+  s.current = parent;
+
+  if (b.parts !== null) {
+    if (b.textLength <= MAX_SIGNED_LENGTH * 2) {
+      const text = b.parts.join('');
+      b.signature = blockSignature(text);
+      if (b.signature !== null) {
+        s.signatures?.add(b.signature);
+        if (s.template?.has(b.signature)) b.template = true;
+      }
+      if (parent?.parts) {
+        parent.parts.push(' ', text, ' ');
+        parent.textLength += text.length + 2;
+      }
+    } else if (parent) {
+      parent.parts = null;
+    }
+    b.parts = null;
+  }
+  if (tag === 'h1') s.facts.h1s.push({ text: textOfChildrenDeep(el), el });
+  if (parent) {
+    parent.chars += b.chars;
+    parent.linkChars += b.linkChars;
+  }
+  s.blocks.push(b);
+  s.infoOf.set(el, b);
+}
+
+function visitHeadChild(s: State, el: ElementNode): void {
+  collectHead(s, el);
+  // Broken pages put body content in head; htmlparser2 keeps it there.
+  if (!SKIPPED.has(el.name)) visitElement(s, el);
+}
+
+function textOfChildrenDeep(el: ElementNode): string {
+  const out: string[] = [];
+  const stack: ChildNode[] = [el];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.nodeType === 3) out.push((n as TextNode).data);
+    else if (n.nodeType === 1) {
+      const e = n as ElementNode;
+      if (SKIPPED.has(e.name)) continue;
+      for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]!);
+    }
+  }
+  return out.join('').replace(/\s+/g, ' ').trim();
+}
+
+function visitChildren(s: State, el: ElementNode | DocumentNode): void {
+  for (const c of el.children) {
+    if (c.nodeType === 1) visitElement(s, c as ElementNode);
+    else if (c.nodeType === 3) visitText(s, c as TextNode);
+  }
+}
+
+/**
+ * Sums each block's own runs into its ancestors. A furniture block counts wholly as furniture for its
+ * ancestors, unless it holds a large share of the page's prose: then the tag or class was a layout name.
+ */
+function settle(blocks: readonly BlockInfo[]): void {
+  let pageRawGood = 0;
+  for (const b of blocks) {
+    b.rawGood += b.selfRawGood;
+    if (b.parent) b.parent.rawGood += b.rawGood;
+    else pageRawGood += b.rawGood;
+  }
+  for (const b of blocks) {
+    if (b.furniture && b.rawGood > 800 && b.rawGood >= 0.4 * pageRawGood) b.furniture = false;
+    b.good += b.selfGood;
+    b.bad += b.selfBad;
+    b.weak += b.selfWeak;
+    b.paragraphs += b.selfParagraphs;
+    if (b.furniture || b.template) {
+      b.bad += b.good + b.weak;
+      b.good = 0;
+      b.weak = 0;
+      b.paragraphs = 0;
+    }
+    const p = b.parent;
+    if (p) {
+      p.good += b.good;
+      p.bad += b.bad;
+      p.weak += b.weak;
+      p.paragraphs += b.paragraphs;
+      p.listItems += b.listItems;
+      p.images += b.images;
+      p.headings += b.headings;
+    }
+  }
+}
+
+/** The first walk: one pass over the tree, no mutation. */
+export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): PageAnalysis {
+  const template = options.template && options.template.size > 0 ? options.template : null;
+  const collect = options.collectSignatures === true;
+  const s: State = {
+    blocks: [],
+    infoOf: new Map(),
+    facts: { htmlLang: null, documentTitle: null, meta: [], canonical: null, jsonLd: [], times: [], h1s: [] },
+    template,
+    signatures: collect ? new Set() : null,
+    signing: collect || template !== null,
+    current: null,
+    inLink: 0,
+    runChars: 0,
+    runLinkChars: 0,
+    runPunct: false,
+    lineParts: [],
+    lineChars: 0,
+    lineLinkChars: 0,
+    body: null,
+  };
+  const top = newBlock(root, null, false);
+  s.current = top;
+  for (const c of root.children) {
+    if (c.nodeType === 1) {
+      const el = c as ElementNode;
+      if (el.name === 'html' && el.attribs.lang) s.facts.htmlLang = el.attribs.lang;
+      visitElement(s, el);
+    } else if (c.nodeType === 3) visitText(s, c as TextNode);
+  }
+  endRun(s);
+  s.blocks.push(top);
+  s.infoOf.set(root, top);
+  settle(s.blocks);
+  return { blocks: s.blocks, infoOf: s.infoOf, facts: s.facts, body: s.body ?? top, signatures: s.signatures };
+}

@@ -1,0 +1,117 @@
+import type { CheerioAPI } from 'cheerio';
+import { analysePage, type BlockInfo, type PageAnalysis } from './analyse-page.ts';
+import { detectLang } from './detect-lang.ts';
+import { rootOf, type ElementNode } from './dom.ts';
+import { readPageMeta } from './page-meta.ts';
+import { wasTruncated, MAX_HTML_LENGTH } from './parse-html.ts';
+import { pickTitle } from './pick-title.ts';
+import { blocksToHtml, renderArticle, type OutputBlock } from './render-article.ts';
+import { templateSignatures, type SiteTemplate } from './site-template.ts';
+import { trimBlocks } from './trim-blocks.ts';
+import type { Article } from './types.ts';
+
+export type ArticleBody = Omit<Article, 'latest'>;
+
+export interface ExtractArticleOptions {
+  /** The page's URL: base for absolute links, images and canonical URL. Default: none (relative links are dropped). */
+  url?: string;
+  /** The source's learned template (see learnTemplate); its recurring blocks are removed. Default: null. */
+  template?: SiteTemplate | null;
+  /** Per-source CSS selectors of the article body; when any matches, only matched elements are read. Default: []. */
+  include?: string[];
+  /** Per-source CSS selectors always removed from the body. Default: []. */
+  exclude?: string[];
+}
+
+const ARTICLE_TAGS = new Set(['article', 'main']);
+
+function containerScore(b: BlockInfo): number {
+  if (b.good === 0) return 0;
+  let score = b.good - b.bad - 0.5 * b.weak;
+  const el = b.el as ElementNode;
+  if (el.nodeType === 1) {
+    if (b.hint > 0) score *= 1.1;
+    if (ARTICLE_TAGS.has(el.name)) score *= 1.1;
+    const itemprop = el.attribs.itemprop;
+    if (itemprop && /articlebody|text/i.test(itemprop)) score *= 1.25;
+  }
+  return score;
+}
+
+function pickContainer(analysis: PageAnalysis): BlockInfo {
+  let best: BlockInfo = analysis.body;
+  let bestScore = -Infinity;
+  for (const b of analysis.blocks) {
+    if (b.furniture || b.template) continue;
+    const s = containerScore(b);
+    if (s > bestScore) {
+      bestScore = s;
+      best = b;
+    }
+  }
+  return best;
+}
+
+function selectAll(doc: CheerioAPI, selectors: readonly string[], warnings: string[]): ElementNode[] {
+  const out: ElementNode[] = [];
+  for (const selector of selectors) {
+    try {
+      doc(selector).each((_, el) => {
+        if (el.nodeType === 1) out.push(el as ElementNode);
+      });
+    } catch {
+      warnings.push(`invalid CSS selector ignored: ${selector}`);
+    }
+  }
+  return out;
+}
+
+function baseUrlOf(url: string | undefined): URL | null {
+  if (!url) return null;
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Extracts the article of a parsed page: generic heuristics first, then the site template, then the
+ * per-source overrides. It only reads `doc` (never mutates it), so the latest-list detection and template
+ * learning may run on the same document before or after.
+ */
+export function extractArticle(doc: CheerioAPI, options: ExtractArticleOptions = {}): ArticleBody {
+  const warnings: string[] = [];
+  if (wasTruncated(doc)) warnings.push(`page over ${MAX_HTML_LENGTH / 1024 / 1024} MB: cut at a tag boundary`);
+  const base = baseUrlOf(options.url);
+  const template = templateSignatures(options.template);
+  const analysis = analysePage(rootOf(doc), { template });
+  const excluded = new Set(selectAll(doc, options.exclude ?? [], warnings));
+  const renderOptions = { template: template.size > 0 ? template : null, excluded, baseUrl: base };
+
+  let blocks: OutputBlock[] = [];
+  const included = selectAll(doc, options.include ?? [], warnings);
+  if (included.length > 0) {
+    for (const el of included) {
+      const info = analysis.infoOf.get(el);
+      if (info && !excluded.has(el)) blocks.push(...renderArticle(analysis, { ...info, furniture: false, template: false }, renderOptions));
+    }
+  } else {
+    blocks = renderArticle(analysis, pickContainer(analysis), renderOptions);
+  }
+
+  const meta = readPageMeta(analysis.facts, base);
+  const title = pickTitle(meta.titleCandidates);
+  blocks = trimBlocks(blocks, title, meta.titleCandidates.h1);
+  const text = blocks.map((b) => b.text).filter((t) => t.length > 0).join('\n\n');
+  return {
+    title,
+    text,
+    html: blocksToHtml(blocks),
+    lang: meta.lang ?? detectLang(text),
+    publishedAt: meta.publishedAt,
+    byline: meta.byline,
+    canonicalUrl: meta.canonicalUrl,
+    warnings,
+  };
+}

@@ -1,0 +1,108 @@
+/*
+ * Class/id and wording hints, French and English. They are generic vocabulary of page furniture, never
+ * names from particular sites.
+ */
+
+/** Substrings distinctive enough to match anywhere in a lower-cased class/id string. */
+const NEGATIVE_ANYWHERE =
+  /related|comment(?!ary)|sidebar|side-bar|footer|breadcrumb|newsletter|cookie|consent|gdpr|widget|promo|sponsor|advert|popup|modal|subscri|signup|sign-up|outbrain|taboola|recommend|partage|similaire|navbar|navigation|menu|social|sharing|share|masthead|pagination|pager|trending|popular|most-read|mostread|lire-aussi|voir-aussi|a-lire|alire|en-relation|read-more|readmore|more-stories|morestories|disclaimer|copyright|toolbar|rating|byline|author|tooltip|dropdown|login|skip-link|screen-reader|sr-only|visually-hidden|visuallyhidden|offscreen|hidden|print-only|jump-link|ticker|teaser|carousel|slider|gallery-nav|tags|keywords|categories/;
+
+/** Short words that only count as a whole segment of a class/id (`ad`, `ad-slot`, but not `head` or `read`). */
+const NEGATIVE_SEGMENTS = new Set([
+  'ad', 'ads', 'adv', 'adslot', 'advert', 'pub', 'publicite', 'nav', 'foot', 'pied', 'tag', 'meta', 'bio',
+  'share', 'links', 'liens', 'banner', 'extra', 'aside', 'dfp', 'gpt', 'sticky', 'rail', 'aux', 'complementary',
+  'related', 'sidebar', 'header', 'entete', 'masthead', 'topbar', 'bottombar', 'cta', 'newsletter', 'subnav',
+  'follow', 'suivez', 'credits', 'more', 'next', 'prev', 'previous', 'signature', 'info', 'infos', 'date', 'time',
+]);
+
+const POSITIVE_ANYWHERE =
+  /article|story|entry-content|entry-body|entrycontent|post-content|postcontent|post-body|postbody|post-text|blog-post|main-content|maincontent|page-content|contenu|texte|corps|chapo|chapeau|content-body|body-text|bodytext|text-body|richtext|rich-text|prose/;
+
+const POSITIVE_SEGMENTS = new Set(['content', 'text', 'body', 'main', 'post', 'entry', 'lead', 'intro', 'story', 'article']);
+
+const SEGMENT_SPLIT = /[^a-z0-9]+/;
+
+/** Splits camelCase before lower-casing so `relatedPosts` yields `related`, `posts`. */
+function segmentsOf(value: string): string[] {
+  return value.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase().split(SEGMENT_SPLIT);
+}
+
+/** -1: page furniture, 1: article-like, 0: no clue. Negative wins: `article-footer` is furniture. */
+export function classHint(className: string | undefined, id: string | undefined): -1 | 0 | 1 {
+  if (!className && !id) return 0;
+  const raw = `${className ?? ''} ${id ?? ''}`;
+  const lower = raw.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
+  if (NEGATIVE_ANYWHERE.test(lower)) return -1;
+  const segments = segmentsOf(raw);
+  for (const s of segments) if (NEGATIVE_SEGMENTS.has(s)) return -1;
+  if (POSITIVE_ANYWHERE.test(lower)) return 1;
+  for (const s of segments) if (POSITIVE_SEGMENTS.has(s)) return 1;
+  return 0;
+}
+
+/** Headings that introduce furniture rather than article sections. */
+const FURNITURE_HEADING = new RegExp(
+  '^(?:' +
+    [
+      'derni[eè]re?s? (?:articles?|actualit[eé]s|nouvelles|infos?|publications|news|d[eé]p[eê]ches)',
+      'articles? (?:r[eé]cents?|similaires|li[eé]s|associ[eé]s|populaires)',
+      '[aà] lire (?:aussi|[eé]galement|ensuite)',
+      'lire (?:aussi|[eé]galement|la suite)',
+      'voir aussi',
+      'sur le m[eê]me (?:sujet|th[eè]me)',
+      'dans la m[eê]me rubrique',
+      'les plus (?:lus|populaires|partag[eé]s|comment[eé]s)',
+      'les derni[eè]res',
+      '(?:laisser|laissez|[eé]crire|ajouter) un commentaire',
+      'commentaires?',
+      'r[eé]agir',
+      'r[eé]actions?',
+      'partager(?: cet article| sur)?',
+      'suivez[- ]nous',
+      'abonnez[- ]vous',
+      "inscrivez[- ]vous(?: [aà] (?:la|notre) newsletter)?",
+      'en continu',
+      'nos partenaires',
+      'mots[- ]cl[eé]s',
+      'tags?',
+      'latest(?: (?:articles?|news|stories|posts|headlines|videos|updates))?',
+      'recent (?:articles?|posts|news|stories|comments)',
+      'related(?: (?:articles?|stories|posts|content|news|coverage|links|topics|reading|videos))?',
+      'read (?:more|next|also)',
+      'more (?:stories|news|articles|headlines|from|on|in|like this|to read|top stories)\\b.*',
+      'you (?:may|might) (?:also )?(?:like|enjoy|be interested in)',
+      'recommended(?: for you| stories| articles| reading)?',
+      'most (?:popular|read|viewed|shared|emailed|commented)',
+      'trending(?: now| stories| news)?',
+      'popular(?: posts| stories| articles| now)?',
+      'top (?:stories|news|headlines)',
+      "editor'?s'? picks",
+      'what to read next',
+      'see also',
+      '(?:\\d+ )?comments?',
+      'leave a (?:comment|reply)',
+      'join the (?:conversation|discussion)',
+      'share(?: this)?(?: (?:article|story|post|page))?(?: on)?',
+      'follow us(?: on)?',
+      'sign up(?: for)?.*newsletter.*',
+      'subscribe(?: to)?.*',
+      'newsletter',
+      'topics',
+      'about the author',
+      'sponsored(?: content| stories)?',
+      'around the web',
+      'from our partners',
+      'advertisement',
+      'publicit[eé]',
+    ].join('|') +
+    ')$',
+);
+
+const HEADING_NORMALISE = /[\s\u00a0]+/g;
+const HEADING_PUNCT = /[«»"“”:!?.…|›»>\-–—]+/g;
+
+export function isFurnitureHeading(text: string): boolean {
+  if (text.length > 60) return false;
+  const t = text.toLowerCase().replace(HEADING_PUNCT, ' ').replace(HEADING_NORMALISE, ' ').trim().replace(/’/g, "'");
+  return t.length > 0 && FURNITURE_HEADING.test(t);
+}

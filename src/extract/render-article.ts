@@ -1,0 +1,261 @@
+import type { BlockInfo, PageAnalysis } from './analyse-page.ts';
+import { blockSignature } from './block-signature.ts';
+import type { DocumentNode, ElementNode, TextNode } from './dom.ts';
+import { isFurnitureHeading } from './hints.ts';
+import { BLOCK, HEADING, SKIPPED, isHidden } from './tags.ts';
+
+/** One paragraph of output: its plain text and its safe inline HTML. */
+export interface OutputBlock {
+  tag: 'p' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6' | 'li' | 'pre' | 'figure' | 'figcaption';
+  text: string;
+  html: string;
+  /** The list or quote that groups consecutive items when the HTML is assembled. */
+  list: ElementNode | null;
+  ordered: boolean;
+  quote: ElementNode | null;
+  /** Subtree link share of the source block, for the trimming rules. */
+  source: BlockInfo | null;
+}
+
+export interface RenderOptions {
+  template: ReadonlySet<string> | null;
+  excluded: ReadonlySet<ElementNode>;
+  baseUrl: URL | null;
+}
+
+interface Ctx {
+  analysis: PageAnalysis;
+  options: RenderOptions;
+  out: OutputBlock[];
+  /** Inline buffer: finished lines plus the line being built. */
+  lines: { text: string; html: string }[];
+  text: string;
+  html: string;
+  tag: OutputBlock['tag'];
+  list: ElementNode | null;
+  ordered: boolean;
+  quote: ElementNode | null;
+  source: BlockInfo | null;
+  pre: number;
+}
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const ESCAPE = /[&<>"]/g;
+
+export function escapeHtml(text: string): string {
+  return text.replace(ESCAPE, (c) => ESCAPES[c]!);
+}
+
+const WS = /[\s\u00a0]+/g;
+const CONTAINERS = new Set(['div', 'section', 'ul', 'ol', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'dl', 'form', 'center', 'header', 'main', 'article', 'fieldset', 'details', 'figure', 'td', 'th']);
+
+function absolute(url: string | undefined, base: URL | null): string | null {
+  if (!url) return null;
+  const u = url.trim();
+  if (u === '' || u.startsWith('#')) return null;
+  try {
+    const resolved = base ? new URL(u, base) : new URL(u);
+    if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') return null;
+    return resolved.href;
+  } catch {
+    return null;
+  }
+}
+
+function endLine(c: Ctx): void {
+  const text = c.pre > 0 ? c.text : c.text.replace(WS, ' ').trim();
+  if (text.length > 0 || c.html.includes('<img')) {
+    let keep = true;
+    if (c.options.template && text.length > 0) {
+      const sig = blockSignature(text);
+      if (sig !== null && c.options.template.has(sig)) keep = false;
+    }
+    if (keep) c.lines.push({ text, html: c.html.trim() });
+  }
+  c.text = '';
+  c.html = '';
+}
+
+function flush(c: Ctx): void {
+  endLine(c);
+  if (c.lines.length === 0) return;
+  const text = c.lines.map((l) => l.text).filter((t) => t.length > 0).join('\n');
+  const html = c.lines.map((l) => l.html).join('<br>');
+  c.lines = [];
+  const tag = text.length === 0 ? 'figure' : c.tag;
+  c.out.push({ tag, text, html, list: c.list, ordered: c.ordered, quote: c.quote, source: c.source });
+}
+
+function linkShare(b: BlockInfo): number {
+  return b.chars === 0 ? 0 : b.linkChars / b.chars;
+}
+
+/** Per-block keep/drop decision, on the numbers of the first walk. */
+function dropBlock(c: Ctx, el: ElementNode, b: BlockInfo | undefined): boolean {
+  if (!b) return false;
+  if (b.template || b.furniture || c.options.excluded.has(el)) return true;
+  if (b.chars === 0) return b.images === 0;
+  if (CONTAINERS.has(el.name)) {
+    const share = linkShare(b);
+    if (share > 0.5) return true;
+    if (share > 0.3 && b.paragraphs === 0 && b.listItems >= 3) return true;
+  }
+  return false;
+}
+
+function headingText(el: ElementNode): string {
+  const parts: string[] = [];
+  const walk = (n: ElementNode): void => {
+    for (const ch of n.children) {
+      if (ch.nodeType === 3) parts.push((ch as TextNode).data);
+      else if (ch.nodeType === 1 && !SKIPPED.has((ch as ElementNode).name)) walk(ch as ElementNode);
+    }
+  };
+  walk(el);
+  return parts.join('').replace(WS, ' ').trim();
+}
+
+/** A short block that is, or only wraps, a heading such as "Derniers articles" or "Related stories". */
+function isFurnitureTitle(el: ElementNode, b: BlockInfo | undefined): boolean {
+  if (!b || b.chars === 0 || b.chars > 60) return false;
+  if (!HEADING.has(el.name) && b.headings === 0 && el.name !== 'p' && el.name !== 'div') return false;
+  return isFurnitureHeading(headingText(el));
+}
+
+function renderChildren(c: Ctx, node: ElementNode | DocumentNode): void {
+  let skipping = false;
+  for (const ch of node.children) {
+    if (ch.nodeType === 3) {
+      if (skipping) continue;
+      const data = (ch as TextNode).data;
+      c.text += data;
+      c.html += escapeHtml(c.pre > 0 ? data : data.replace(WS, ' '));
+      continue;
+    }
+    if (ch.nodeType !== 1) continue;
+    const el = ch as ElementNode;
+    const tag = el.name;
+    if (SKIPPED.has(tag) || isHidden(el.attribs)) continue;
+    if (BLOCK.has(tag)) {
+      const b = c.analysis.infoOf.get(el);
+      if (isFurnitureTitle(el, b)) {
+        skipping = true;
+        continue;
+      }
+      if (skipping && b) {
+        const prose = b.good >= 200 && linkShare(b) < 0.15;
+        if (!prose && !(HEADING.has(tag) && b.chars > 0)) continue;
+        skipping = false;
+      }
+      if (dropBlock(c, el, b)) continue;
+      renderBlock(c, el, b);
+    } else if (!skipping) {
+      renderInline(c, el);
+    }
+  }
+}
+
+function renderBlock(c: Ctx, el: ElementNode, b: BlockInfo | undefined): void {
+  flush(c);
+  const saved = { tag: c.tag, list: c.list, ordered: c.ordered, quote: c.quote, source: c.source };
+  const tag = el.name;
+  if (tag === 'ul' || tag === 'ol') {
+    c.list = el;
+    c.ordered = tag === 'ol';
+  } else if (tag === 'li') c.tag = 'li';
+  else if (HEADING.has(tag)) c.tag = tag === 'h1' ? 'h2' : (tag as OutputBlock['tag']);
+  else if (tag === 'pre') {
+    c.tag = 'pre';
+    c.pre++;
+  } else if (tag === 'blockquote') c.quote = el;
+  else if (tag === 'figcaption') c.tag = 'figcaption';
+  else if (tag === 'p' || tag === 'dd' || tag === 'dt' || tag === 'td' || tag === 'th') {
+    if (c.tag !== 'li') c.tag = 'p';
+  }
+  if (b) c.source = b;
+  renderChildren(c, el);
+  flush(c);
+  if (tag === 'pre') c.pre--;
+  c.tag = saved.tag;
+  c.list = saved.list;
+  c.ordered = saved.ordered;
+  c.quote = saved.quote;
+  c.source = saved.source;
+}
+
+const INLINE_MAP: Record<string, string> = { em: 'em', i: 'em', strong: 'strong', b: 'strong', code: 'code' };
+
+function renderInline(c: Ctx, el: ElementNode): void {
+  const tag = el.name;
+  if (tag === 'br') {
+    endLine(c);
+    return;
+  }
+  if (tag === 'img') {
+    const src = absolute(el.attribs.src ?? el.attribs['data-src'], c.options.baseUrl);
+    if (src && el.attribs.width !== '1' && el.attribs.height !== '1') {
+      const alt = el.attribs.alt ? ` alt="${escapeHtml(el.attribs.alt)}"` : '';
+      c.html += `<img src="${escapeHtml(src)}"${alt}>`;
+    }
+    return;
+  }
+  if (tag === 'a') {
+    const href = absolute(el.attribs.href, c.options.baseUrl);
+    if (href) {
+      c.html += `<a href="${escapeHtml(href)}">`;
+      renderChildren(c, el);
+      c.html += '</a>';
+      return;
+    }
+  }
+  const mapped = INLINE_MAP[tag];
+  if (mapped) c.html += `<${mapped}>`;
+  renderChildren(c, el);
+  if (mapped) c.html += `</${mapped}>`;
+}
+
+/** The second walk: the container's kept blocks as paragraphs. */
+export function renderArticle(analysis: PageAnalysis, container: BlockInfo, options: RenderOptions): OutputBlock[] {
+  const c: Ctx = {
+    analysis, options, out: [], lines: [], text: '', html: '', tag: 'p', list: null, ordered: false, quote: null,
+    source: container, pre: 0,
+  };
+  renderChildren(c, container.el);
+  flush(c);
+  return c.out;
+}
+
+/** Assembles output blocks into safe HTML, regrouping list items and quotes. */
+export function blocksToHtml(blocks: readonly OutputBlock[]): string {
+  let html = '';
+  let openList: ElementNode | null = null;
+  let openQuote: ElementNode | null = null;
+  let listTag = 'ul';
+  for (const b of blocks) {
+    const tag = b.tag === 'li' && b.list === null ? 'p' : b.tag;
+    const list = tag === 'li' ? b.list : null;
+    if (openList !== null && list !== openList) {
+      html += `</${listTag}>`;
+      openList = null;
+    }
+    if (openQuote !== null && b.quote !== openQuote) {
+      html += '</blockquote>';
+      openQuote = null;
+    }
+    if (b.quote !== null && openQuote === null) {
+      html += '<blockquote>';
+      openQuote = b.quote;
+    }
+    if (tag === 'li' && openList === null) {
+      listTag = b.ordered ? 'ol' : 'ul';
+      html += `<${listTag}>`;
+      openList = list;
+    }
+    if (tag === 'figure') html += `<figure>${b.html}</figure>`;
+    else if (tag === 'figcaption') html += `<figure><figcaption>${b.html}</figcaption></figure>`;
+    else html += `<${tag}>${b.html}</${tag}>`;
+  }
+  if (openList !== null) html += `</${listTag}>`;
+  if (openQuote !== null) html += '</blockquote>';
+  return html;
+}

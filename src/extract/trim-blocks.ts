@@ -1,0 +1,51 @@
+import { normaliseTitle } from './pick-title.ts';
+import type { OutputBlock } from './render-article.ts';
+
+const BYLINE = /^(?:by|par|de|posted|published|publié|publiée|updated|mis à jour|modifié|written by|écrit par|auteur|author|source|photo|crédit|credit|le)\b/i;
+const MONTHS =
+  /\b(?:jan(?:uary|vier)?|feb(?:ruary)?|f[ée]v(?:rier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|may|mai|june?|juin|july?|juil(?:let)?|aug(?:ust)?|ao[uû]t|sept?(?:ember|embre)?|oct(?:ober|obre)?|nov(?:ember|embre)?|d[ée]c(?:ember|embre)?)\b/i;
+const NUMERIC_DATE = /\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b/;
+const AGO = /\b(?:\d+|an?|one) (?:minutes?|hours?|days?|weeks?) ago\b|\bil y a \d+/i;
+const TRAILING = /^(?:©|\(c\)|copyright|all rights reserved|tous droits réservés|share|partager|tags?\s*:|mots[- ]clés\s*:|filed under|catégories?\s*:|categories?\s*:|topics?\s*:|related\s*:|lire aussi\s*:|à lire aussi|read more\b|voir aussi)/i;
+
+function looksLikeDateLine(text: string): boolean {
+  if (text.length > 90) return false;
+  return (MONTHS.test(text) && /\d/.test(text)) || NUMERIC_DATE.test(text) || AGO.test(text);
+}
+
+/**
+ * Removes what sits around the body inside the container: the title repeated at the top (and short
+ * kickers before it), byline and date lines at the top, copyright/tag lines at the end.
+ */
+export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: string | null): OutputBlock[] {
+  const out = [...blocks];
+  const titles = new Set([normaliseTitle(title), h1 ? normaliseTitle(h1) : ''].filter((t) => t.length > 0));
+  const head = Math.min(out.length, 8);
+  for (let i = 0; i < head; i++) {
+    const b = out[i]!;
+    if (titles.has(normaliseTitle(b.text))) {
+      let j = i;
+      while (j >= 0 && (j === i || out[j]!.text.length < 80)) j--;
+      out.splice(j + 1, i - j);
+      break;
+    }
+  }
+  let start = 0;
+  while (start < Math.min(out.length, 4)) {
+    const t = out[start]!.text;
+    if (t.length === 0) {
+      start++;
+      continue;
+    }
+    if (t.length < 120 && (BYLINE.test(t) || looksLikeDateLine(t)) && !/[.!?]$/.test(t)) start++;
+    else if (titles.has(normaliseTitle(t))) start++;
+    else break;
+  }
+  out.splice(0, start);
+  while (out.length > 0) {
+    const t = out[out.length - 1]!.text;
+    if (t.length === 0 || (t.length < 200 && TRAILING.test(t))) out.pop();
+    else break;
+  }
+  return out;
+}
