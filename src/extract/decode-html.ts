@@ -1,0 +1,206 @@
+import iconv from 'iconv-lite';
+
+export type CharsetSource = 'header' | 'bom' | 'meta' | 'default';
+
+export interface DecodedHtml {
+  html: string;
+  /** The encoding actually used, as a canonical lower-case name such as `utf-8` or `windows-1252`. */
+  charset: string;
+  /** Where that encoding came from. `default` also covers a declared UTF-8 that the bytes disprove. */
+  source: CharsetSource;
+}
+
+/** How far into the page a `<meta charset>` is looked for. */
+const META_SNIFF_BYTES = 4096;
+
+// WHATWG label groups that matter on the web; anything else is looked up in iconv-lite as is.
+const LABEL_GROUPS: Record<string, readonly string[]> = {
+  'utf-8': ['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8'],
+  'windows-1252': [
+    'windows-1252', 'ansi_x3.4-1968', 'ascii', 'cp1252', 'cp819', 'csisolatin1', 'ibm819', 'iso-8859-1',
+    'iso-ir-100', 'iso8859-1', 'iso88591', 'iso_8859-1', 'iso_8859-1:1987', 'l1', 'latin1', 'us-ascii',
+    'x-cp1252',
+  ],
+  'windows-1254': [
+    'windows-1254', 'cp1254', 'csisolatin5', 'iso-8859-9', 'iso-ir-148', 'iso8859-9', 'iso88599',
+    'iso_8859-9', 'iso_8859-9:1989', 'l5', 'latin5', 'x-cp1254',
+  ],
+  'windows-874': ['windows-874', 'dos-874', 'iso-8859-11', 'iso8859-11', 'iso885911', 'tis-620'],
+  'iso-8859-15': ['iso-8859-15', 'csisolatin9', 'iso8859-15', 'iso885915', 'iso_8859-15', 'l9', 'latin9'],
+  'utf-16le': ['utf-16le', 'utf-16', 'csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff'],
+  'utf-16be': ['utf-16be', 'unicodefffe'],
+  gb18030: ['gb18030', 'gbk', 'gb2312', 'chinese', 'csgb2312', 'csiso58gb231280', 'gb_2312', 'gb_2312-80',
+    'iso-ir-58', 'x-gbk'],
+  shift_jis: ['shift_jis', 'csshiftjis', 'ms932', 'ms_kanji', 'shift-jis', 'sjis', 'windows-31j', 'x-sjis'],
+  'euc-kr': ['euc-kr', 'cseuckr', 'csksc56011987', 'iso-ir-149', 'korean', 'ks_c_5601-1987', 'ks_c_5601-1989',
+    'ksc5601', 'ksc_5601', 'windows-949'],
+  big5: ['big5', 'big5-hkscs', 'cn-big5', 'csbig5', 'x-x-big5'],
+};
+
+const LABELS = new Map<string, string>();
+for (const [name, labels] of Object.entries(LABEL_GROUPS)) for (const label of labels) LABELS.set(label, name);
+// A page cannot be declared x-user-defined usefully; browsers then read it much like windows-1252.
+LABELS.set('x-user-defined', 'windows-1252');
+
+/**
+ * The canonical encoding name for a charset label, or null when neither WHATWG's table nor iconv-lite knows it.
+ * Exported so callers can validate a configured charset the same way.
+ */
+export function encodingForLabel(label: string): string | null {
+  const key = label.trim().replace(/^["']|["']$/g, '').trim().toLowerCase();
+  if (!key) return null;
+  const mapped = LABELS.get(key);
+  if (mapped) return mapped;
+  return iconv.encodingExists(key) ? key : null;
+}
+
+/**
+ * Decodes an HTML page's bytes: charset in the Content-Type header, then a byte-order mark, then a
+ * `<meta charset>` / `<meta http-equiv=content-type>` in the first 4 KB, then UTF-8 when the bytes are UTF-8
+ * and windows-1252 when they are not. Unknown labels are skipped, so this never throws.
+ */
+export function decodeHtml(bytes: Uint8Array, contentType?: string | null): DecodedHtml {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bom = sniffBom(buf);
+
+  const fromHeader = contentType ? charsetFromContentType(contentType) : null;
+  if (fromHeader) {
+    // A generic "utf-16" says nothing about byte order; the BOM does.
+    const charset = fromHeader === 'utf-16le' && bom?.charset === 'utf-16be' ? 'utf-16be' : fromHeader;
+    return decodeDeclared(buf, charset, 'header', bom);
+  }
+  if (bom) return { html: decodeWith(buf.subarray(bom.length), bom.charset), charset: bom.charset, source: 'bom' };
+
+  const fromMeta = charsetFromMeta(buf);
+  if (fromMeta) return decodeDeclared(buf, fromMeta, 'meta', null);
+
+  return decodeUndeclared(buf);
+}
+
+function decodeDeclared(buf: Buffer, charset: string, source: CharsetSource, bom: Bom | null): DecodedHtml {
+  const body = bom && bom.charset === charset ? buf.subarray(bom.length) : buf;
+  // Legacy pages often keep a utf-8 template declaration over latin-1 text; believing it would turn
+  // "Éditoriaux" into "�ditoriaux". Only bytes with no UTF-8 sequence at all are re-read.
+  if (charset === 'utf-8' && utf8Evidence(body) === 'legacy') {
+    return { html: decodeWith(body, 'windows-1252'), charset: 'windows-1252', source: 'default' };
+  }
+  return { html: decodeWith(body, charset), charset, source };
+}
+
+function decodeUndeclared(buf: Buffer): DecodedHtml {
+  const charset = utf8Evidence(buf) === 'legacy' ? 'windows-1252' : 'utf-8';
+  return { html: decodeWith(buf, charset), charset, source: 'default' };
+}
+
+function decodeWith(buf: Buffer, charset: string): string {
+  const text = iconv.decode(buf, charset, { stripBOM: false });
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+interface Bom {
+  charset: 'utf-8' | 'utf-16le' | 'utf-16be';
+  length: number;
+}
+
+function sniffBom(buf: Buffer): Bom | null {
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { charset: 'utf-8', length: 3 };
+  if (buf[0] === 0xff && buf[1] === 0xfe) return { charset: 'utf-16le', length: 2 };
+  if (buf[0] === 0xfe && buf[1] === 0xff) return { charset: 'utf-16be', length: 2 };
+  return null;
+}
+
+/** The charset parameter of a Content-Type value, mapped to an encoding; null when absent or unknown. */
+export function charsetFromContentType(contentType: string): string | null {
+  const match = /;\s*charset\s*=\s*("([^"]*)"|'([^']*)'|[^\s;,]+)/i.exec(contentType);
+  if (!match) return null;
+  return encodingForLabel(match[2] ?? match[3] ?? match[1] ?? '');
+}
+
+/**
+ * The encoding declared by the first usable `<meta>` in the page's first 4 KB, per WHATWG's prescan:
+ * comments are skipped, a label nobody knows moves on to the next meta, and a UTF-16 declaration
+ * (impossible in bytes we could read as ASCII) means UTF-8.
+ */
+export function charsetFromMeta(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, META_SNIFF_BYTES))
+    .toString('latin1')
+    .replace(/<!--[\s\S]*?(?:-->|$)/g, '');
+  for (const tag of head.matchAll(/<meta(?=[\s/])([^>]*)>?/gi)) {
+    const attrs = parseAttributes(tag[1] ?? '');
+    let label = attrs.get('charset');
+    if (label === undefined && attrs.get('http-equiv')?.trim().toLowerCase() === 'content-type') {
+      label = charsetInContent(attrs.get('content') ?? '') ?? undefined;
+    }
+    if (label === undefined) continue;
+    const charset = encodingForLabel(label);
+    if (!charset) continue;
+    return charset === 'utf-16le' || charset === 'utf-16be' ? 'utf-8' : charset;
+  }
+  return null;
+}
+
+function parseAttributes(source: string): Map<string, string> {
+  const attrs = new Map<string, string>();
+  for (const m of source.matchAll(/([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*)))?/g)) {
+    const name = (m[1] ?? '').toLowerCase();
+    if (!attrs.has(name)) attrs.set(name, m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  return attrs;
+}
+
+function charsetInContent(content: string): string | null {
+  const m = /charset\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s;"']+))/i.exec(content);
+  return m ? (m[1] ?? m[2] ?? m[3] ?? null) : null;
+}
+
+/**
+ * Whether bytes read as UTF-8: `utf-8` when they are valid (ignoring a sequence cut at the very end, as in a
+ * truncated download), `legacy` when they hold invalid bytes and no well-formed multi-byte sequence, and
+ * `mostly-utf-8` when both appear (a UTF-8 page with a stray byte: re-reading it all would garble more).
+ */
+export function utf8Evidence(buf: Uint8Array): 'utf-8' | 'legacy' | 'mostly-utf-8' {
+  let valid = 0;
+  let invalid = 0;
+  let i = 0;
+  const n = buf.length;
+  while (i < n) {
+    const b = buf[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0) {
+      invalid++;
+      i++;
+      continue;
+    }
+    if (i + len > n && continuationsUpTo(buf, i + 1, n)) break;
+    if (isWellFormed(buf, i, len)) {
+      valid++;
+      i += len;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  if (invalid === 0) return 'utf-8';
+  return valid === 0 ? 'legacy' : 'mostly-utf-8';
+}
+
+function continuationsUpTo(buf: Uint8Array, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (((buf[j] as number) & 0xc0) !== 0x80) return false;
+  return true;
+}
+
+function isWellFormed(buf: Uint8Array, i: number, len: number): boolean {
+  if (i + len > buf.length) return false;
+  const b0 = buf[i] as number;
+  const b1 = buf[i + 1] as number;
+  // Second-byte ranges exclude overlongs, surrogates and code points above U+10FFFF.
+  const lo = b0 === 0xe0 ? 0xa0 : b0 === 0xf0 ? 0x90 : 0x80;
+  const hi = b0 === 0xed ? 0x9f : b0 === 0xf4 ? 0x8f : 0xbf;
+  if (b1 < lo || b1 > hi) return false;
+  for (let j = 2; j < len; j++) if (((buf[i + j] as number) & 0xc0) !== 0x80) return false;
+  return true;
+}

@@ -1,0 +1,269 @@
+import { readFileSync } from 'node:fs';
+import { load } from 'cheerio';
+import { describe, expect, it } from 'vitest';
+import { decodeHtml } from '../../src/extract/decode-html.ts';
+import { extractLatest, foldText, looksLikeArticleUrl } from '../../src/extract/extract-latest.ts';
+import type { LatestOptions } from '../../src/extract/extract-latest.ts';
+import type { LatestEntry } from '../../src/extract/types.ts';
+
+const fixture = (name: string): string =>
+  decodeHtml(readFileSync(new URL(`../fixtures/latest/${name}`, import.meta.url))).html;
+
+function latest(html: string, options: LatestOptions): LatestEntry[] {
+  const doc = load(html);
+  const before = doc.html();
+  const entries = extractLatest(doc, options);
+  expect(doc.html()).toBe(before);
+  return entries;
+}
+
+const urls = (entries: LatestEntry[]): string[] => entries.map((e) => e.url);
+
+describe('extractLatest on the reference-like page', () => {
+  const entries = latest(fixture('european-security.html'), {
+    url: 'https://european-security.com/n_index.php?id=7031',
+  });
+
+  it('returns the 50 "Derniers articles" links in page order', () => {
+    expect(entries).toHaveLength(50);
+    expect(entries[0]).toEqual({
+      title: 'Verdun 2016 : La légende de la « tranchée des baïonnettes »',
+      url: 'https://european-security.com/n_index.php?id=7200',
+    });
+    expect(entries[49]).toEqual({
+      title: 'La lumière du Droit rayonne au bout du chemin',
+      url: 'https://european-security.com/n_index.php?id=7151',
+    });
+  });
+
+  it('decodes entities in titles, drops fragments and keeps absolute links as they are', () => {
+    expect(entries[7]?.title).toBe('L’amiral Prazuck prend la manœuvre de la Marine');
+    expect(entries[9]?.url).toBe('https://european-security.com/n_index.php?id=7191');
+    expect(entries[20]?.url).toBe('https://european-security.com/n_index.php?id=7180');
+    expect(entries.map((e) => e.title)).toContain('Océan Indien 2016 : Opérations & Coopération');
+  });
+
+  it('leaves out the menus, the article body, the "more" link and the footer', () => {
+    const all = urls(entries).join(' ');
+    expect(all).not.toMatch(/n_rubrique|n_archives|n_mentions|id=6120|id=5433|mailto|javascript/);
+    expect(new Set(urls(entries)).size).toBe(50);
+  });
+});
+
+describe('extractLatest on an old table layout served as windows-1252', () => {
+  const entries = latest(fixture('table-layout-cp1252.html'), {
+    url: 'http://www.defense-strategie.example.fr/index.php',
+  });
+
+  it('finds the <b>Derniers articles</b><br><a> block and stops at the next bold title', () => {
+    expect(entries).toHaveLength(6);
+    expect(entries[0]).toEqual({
+      title: 'L’amiral prend la manœuvre de la Marine',
+      url: 'http://www.defense-strategie.example.fr/article.php?id=431',
+    });
+    expect(entries[1]?.title).toBe('Éditorial : « Une nation est une âme »');
+    expect(entries[3]?.title).toBe('Œuvres sociales : le soutien aux blessés');
+    expect(entries[5]).toEqual({
+      title: 'La frégate entre dans l’histoire',
+      url: 'http://www.defense-strategie.example.fr/article.php?id=426',
+    });
+    expect(urls(entries).join(' ')).not.toMatch(/archives|rubrique|id=412/);
+  });
+});
+
+describe('extractLatest on a WordPress post', () => {
+  it('returns only the Recent Posts widget, not categories, archives, comments or related posts', () => {
+    const entries = latest(fixture('wordpress-recent-posts.html'), {
+      url: 'https://defencewatch.example/2026/11/28/sea-drones-reshape-mine-countermeasures/',
+    });
+    expect(entries).toHaveLength(5);
+    expect(entries[0]).toEqual({
+      title: 'Army Orders New Bridging Vehicles',
+      url: 'https://defencewatch.example/2026/11/30/army-orders-new-bridging-vehicles/',
+    });
+    expect(entries[4]).toEqual({
+      title: 'Frigate Programme Passes Design Review',
+      url: 'https://defencewatch.example/2026/11/26/frigate-programme-passes-design-review/',
+    });
+    expect(urls(entries).join(' ')).not.toMatch(/category|2026\/1[01]\/$|baltic|comment/);
+  });
+});
+
+describe('extractLatest on a government news page with a Latest News rail', () => {
+  const entries = latest(fixture('gov-latest-news.html'), {
+    url: 'https://www.defence.example.gov/News/Releases/Release/Article/3984420/secretary-announces-readiness-review/',
+  });
+
+  it('takes the rail, resolves links against <base href> and stops at the next heading', () => {
+    expect(entries).toHaveLength(4);
+    expect(entries[0]).toEqual({
+      title: 'Guard Units Train for Winter Storm Response',
+      url: 'https://www.defence.example.gov/News/News-Stories/Article/Article/3984410/guard-units-train-for-winter-storm-response/',
+    });
+    expect(entries[3]).toEqual({
+      title: 'Space Command Tests Satellite Link',
+      url: 'https://www.defence.example.gov/News/News-Stories/Article/Article/3984351/space-command-tests-satellite-link/',
+    });
+    expect(urls(entries).join(' ')).not.toMatch(/Spotlights|Latest-News|inspector-general/);
+  });
+
+  it('prefers the headline over the image alt for a card linked twice, and leaves query strings alone', () => {
+    expect(entries[1]?.title).toBe('Pacific Partners Wrap Up Maritime Exercise');
+    expect(entries[2]?.url).toBe(
+      'https://www.defence.example.gov/News/News-Stories/Article/Article/3984377/new-recruiting-centers-open-in-five-states/?utm_source=rail&utm_medium=web',
+    );
+  });
+});
+
+describe('extractLatest fallback on a page without a heading', () => {
+  it('finds the densest list of article links and ignores menus, tags, intro links and pagination', () => {
+    const entries = latest(fixture('no-heading-stream.html'), { url: 'https://defensebrief.example.com/' });
+    expect(entries).toHaveLength(8);
+    expect(entries[0]).toEqual({
+      title: 'French Navy Commissions Third FDI Frigate',
+      url: 'https://defensebrief.example.com/2026/11/30/french-navy-commissions-third-fdi-frigate',
+    });
+    expect(entries[7]).toEqual({
+      title: 'Space Surveillance Radar Enters Service',
+      url: 'https://defensebrief.example.com/2026/11/27/space-surveillance-radar-enters-service',
+    });
+    expect(urls(entries).join(' ')).not.toMatch(/category|tag\/|page\/2|artillery|naval-aviation|about/);
+  });
+
+  it('returns nothing when no list is convincing', () => {
+    const html = `<html><body><nav><a href="/a">Home</a><a href="/b">News</a><a href="/c">About</a><a href="/d">Contact</a></nav>
+      <article><h1>A single story</h1><p>Text with <a href="/2026/01/02/one-linked-story-here">one linked story here</a>
+      and nothing else worth watching on this page at all.</p></article></body></html>`;
+    expect(latest(html, { url: 'https://x.example/' })).toEqual([]);
+  });
+});
+
+describe('extractLatest with a configured heading or selector', () => {
+  const custom = fixture('custom-heading.html');
+
+  it('uses the configured heading, folded, before the known ones', () => {
+    const entries = latest(custom, { url: 'https://lefil.example.fr/', heading: 'dernieres depeches' });
+    expect(entries).toHaveLength(4);
+    expect(entries[0]).toEqual({
+      title: 'Mali : fin du retrait des derniers personnels',
+      url: 'https://lefil.example.fr/depeche/88211',
+    });
+    expect(entries[3]).toEqual({
+      title: 'Sécurité : la gendarmerie renforce ses effectifs',
+      url: 'https://lefil.example.fr/depeche/88208',
+    });
+    expect(entries[2]?.url).toBe('https://lefil.example.fr/depeche/88209?ref=fil');
+  });
+
+  it('falls back to a known heading when none is configured', () => {
+    const entries = latest(custom, { url: 'https://lefil.example.fr/' });
+    expect(entries).toHaveLength(3);
+    expect(entries[0]?.title).toBe('Le porte-avions appareille pour la Méditerranée');
+    expect(entries[2]?.url).toBe('https://lefil.example.fr/actualite/2026-11-29-la-dga-commande-des-drones-tactiques');
+  });
+
+  it('takes the links inside the selected element', () => {
+    const entries = latest(fixture('selector.html'), { url: 'https://navalreview.example/', selector: '#wire' });
+    expect(entries).toHaveLength(3);
+    expect(entries[0]).toEqual({
+      title: 'Submarine Rescue Drill off Norway',
+      url: 'https://navalreview.example/wire/1207-submarine-rescue-drill-off-norway',
+    });
+    expect(entries[2]).toEqual({
+      title: 'Shipyard Hires Four Hundred Welders',
+      url: 'https://navalreview.example/wire/1205-shipyard-hires-four-hundred-welders',
+    });
+  });
+
+  it('goes on with headings when the selector matches nothing', () => {
+    const page = fixture('selector.html');
+    const entries = latest(page, { url: 'https://navalreview.example/', selector: '#gone' });
+    expect(entries.map((e) => e.title)).toEqual([
+      'Aircraft Carrier Returns After Nine Months',
+      'New Tug Fleet for the Naval Base',
+    ]);
+    expect(latest(page, { url: 'https://navalreview.example/' })).toEqual(entries);
+  });
+});
+
+describe('extractLatest block shapes', () => {
+  const url = 'https://site.example/section/page.html';
+
+  it('reads <h2> + <ul> with relative links, skipping javascript:, mailto:, # and "more" links', () => {
+    const html = `<body><h2>Latest articles</h2><ul>
+      <li><a href="one-story-slug">First story title</a></li>
+      <li><a href="#">Top</a></li>
+      <li><a href="javascript:void(0)">Share this story</a></li>
+      <li><a href="mailto:desk@site.example">Write to the desk</a></li>
+      <li><a href="/other/second-story#comments">Second story title</a></li>
+      <li><a href="one-story-slug#again">First story, once more</a></li>
+      <li><a href="/archive">Read more</a></li></ul>
+      <h2>Events</h2><ul><li><a href="/events/1">An event</a></li></ul></body>`;
+    expect(latest(html, { url })).toEqual([
+      { title: 'First story title', url: 'https://site.example/section/one-story-slug' },
+      { title: 'Second story title', url: 'https://site.example/other/second-story' },
+    ]);
+  });
+
+  it('reads a block whose heading sits in its <header> next to a "View all" link', () => {
+    const html = `<body><section class="latest"><header><h2>Latest News</h2><a href="/news">View all</a></header>
+      <ul><li><a href="/news/a">Story A headline</a></li><li><a href="/news/b">Story B headline</a></li></ul></section>
+      <section><header><h2>Opinion</h2></header><ul><li><a href="/op/c">An opinion piece</a></li></ul></section></body>`;
+    expect(urls(latest(html, { url }))).toEqual(['https://site.example/news/a', 'https://site.example/news/b']);
+  });
+
+  it('reads a table whose heading has its own row, up to the next title row', () => {
+    const html = `<body><table><tr><td><b>Articles récents</b></td></tr>
+      <tr><td><a href="art.php?id=9">Neuvième article du site</a></td></tr>
+      <tr><td><a href="art.php?id=8">Huitième article du site</a></td></tr>
+      <tr><td><b>Liens</b></td></tr><tr><td><a href="https://ailleurs.example/">Un site ami</a></td></tr></table></body>`;
+    expect(urls(latest(html, { url: 'https://site.example/index.php' }))).toEqual([
+      'https://site.example/art.php?id=9',
+      'https://site.example/art.php?id=8',
+    ]);
+  });
+
+  it('reads a WordPress widget title that is itself a link', () => {
+    const html = `<body><div class="widget"><h3 class="widget-title"><a href="/blog">Recent Posts</a></h3>
+      <ul><li><a href="/p/1">Post number one</a></li><li><a href="/p/2">Post number two</a></li></ul></div></body>`;
+    expect(latest(html, { url })).toHaveLength(2);
+  });
+
+  it('does not borrow the next section when the list under the heading is empty', () => {
+    const html = `<body><div class="box"><h2>Derniers articles</h2><ul id="js-list"></ul></div>
+      <div class="box"><h2>Partenaires</h2><ul><li><a href="https://partner.example/">Partenaire un</a></li>
+      <li><a href="https://partner2.example/">Partenaire deux</a></li></ul></div></body>`;
+    expect(latest(html, { url })).toEqual([]);
+  });
+
+  it('ignores a known heading used as a menu link or a one-off badge', () => {
+    const html = `<body><nav><a href="/latest">Latest News</a></nav>
+      <div class="card"><span class="badge">Latest</span><a href="/story/only-one">The only story here</a></div>
+      <h2>Recent posts</h2><ol><li><a href="/p/10">Tenth post title</a></li></ol></body>`;
+    expect(latest(html, { url })).toEqual([{ title: 'Tenth post title', url: 'https://site.example/p/10' }]);
+  });
+
+  it('uses the title attribute or image alt of a link without text', () => {
+    const html = `<body><h3>Most recent</h3><div><a href="/v/1" title="Video one title"></a>
+      <a href="/v/2"><img src="x.jpg" alt="Video two title"></a></div></body>`;
+    expect(latest(html, { url })).toEqual([
+      { title: 'Video one title', url: 'https://site.example/v/1' },
+      { title: 'Video two title', url: 'https://site.example/v/2' },
+    ]);
+  });
+});
+
+describe('helpers', () => {
+  it('foldText folds case, accents, punctuation and whitespace', () => {
+    expect(foldText('  À LA   UNE : ')).toBe('a la une');
+    expect(foldText('Dernières\u00a0dépêches…')).toBe('dernieres depeches');
+    expect(foldText('Latest-News')).toBe('latest news');
+  });
+
+  it('looksLikeArticleUrl accepts ids, dates and slugs, and rejects section pages', () => {
+    const yes = ['https://a.example/2026/11/30/x', 'https://a.example/n_index.php?id=7031', 'https://a.example/a/some-long-slug'];
+    const no = ['https://a.example/', 'https://a.example/category/naval/', 'https://a.example/about', 'https://a.example/tag/f-35'];
+    for (const u of yes) expect(looksLikeArticleUrl(new URL(u)), u).toBe(true);
+    for (const u of no) expect(looksLikeArticleUrl(new URL(u)), u).toBe(false);
+  });
+});
