@@ -17,14 +17,20 @@ export interface BlockInfo {
   bad: number;
   /** Characters of short runs without punctuation: headings, labels, menus without links. */
   weak: number;
+  /** good − bad − weak/5 of the subtree before this block's own furniture mark applies. */
+  innerScore: number;
+  /** 1, or less when this block or an ancestor is furniture: how much to trust it as the article's container. */
+  trust: number;
   /** `good` ignoring furniture marks, to notice a mis-named wrapper that holds the article. */
   rawGood: number;
+  /** The part of rawGood inside article-like descendants (positive class, <main>, itemprop=articleBody). */
+  articleGood: number;
   paragraphs: number;
   listItems: number;
   images: number;
   headings: number;
-  /** Class/id hint of this element alone. */
-  hint: -1 | 0 | 1;
+  /** Class/id hint of this element alone (see classHint). */
+  hint: -2 | -1 | 0 | 1;
   /** Nav/aside/footer, a furniture role or class; resolved after the walk (see `settle`). */
   furniture: boolean;
   /** Signature of the whole block's text, when short enough to be signed. */
@@ -74,6 +80,9 @@ export interface AnalyseOptions {
   collectSignatures?: boolean;
 }
 
+/** Short unpunctuated runs (labels, headings, table cells) are only mildly suspect. */
+export const WEAK_WEIGHT = 0.2;
+
 const PUNCT = /[.!?;,。！？、،]/;
 
 interface State {
@@ -96,16 +105,17 @@ interface State {
 
 function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, signing: boolean): BlockInfo {
   let furniture = false;
-  let hint: -1 | 0 | 1 = 0;
+  let hint: -2 | -1 | 0 | 1 = 0;
   if (el.nodeType === 1) {
     const e = el as ElementNode;
     const a = e.attribs;
     furniture = FURNITURE.has(e.name) || isFurnitureRole(a.role);
-    hint = classHint(a.class, a.id);
+    // Body and html classes describe the whole page (`single-post no-sidebar`), not a block.
+    hint = e.name === 'body' || e.name === 'html' ? 0 : classHint(a.class, a.id);
     if (hint < 0) furniture = true;
   }
   return {
-    el, parent, chars: 0, linkChars: 0, good: 0, bad: 0, weak: 0, rawGood: 0, paragraphs: 0, listItems: 0,
+    el, parent, chars: 0, linkChars: 0, good: 0, bad: 0, weak: 0, innerScore: 0, trust: 1, rawGood: 0, articleGood: 0, paragraphs: 0, listItems: 0,
     images: 0, headings: 0, hint, furniture, signature: null, template: false, selfGood: 0, selfBad: 0,
     selfWeak: 0, selfRawGood: 0, selfParagraphs: 0, textLength: 0, parts: signing ? [] : null,
   };
@@ -314,15 +324,22 @@ function settle(blocks: readonly BlockInfo[]): void {
   let pageRawGood = 0;
   for (const b of blocks) {
     b.rawGood += b.selfRawGood;
-    if (b.parent) b.parent.rawGood += b.rawGood;
-    else pageRawGood += b.rawGood;
+    if (isArticleLike(b)) b.articleGood = b.rawGood;
+    if (b.parent) {
+      b.parent.rawGood += b.rawGood;
+      b.parent.articleGood += b.articleGood;
+    } else pageRawGood += b.rawGood;
   }
   for (const b of blocks) {
-    if (b.furniture && b.rawGood > 800 && b.rawGood >= 0.4 * pageRawGood) b.furniture = false;
+    // A wrapper named like furniture (`content-sidebar-wrap`) that holds the article is layout, not furniture.
+    if (b.furniture && b.hint > -2 && b.articleGood >= 0.5 * b.rawGood && b.rawGood >= 0.3 * pageRawGood && b.rawGood > 300) {
+      b.furniture = false;
+    }
     b.good += b.selfGood;
     b.bad += b.selfBad;
     b.weak += b.selfWeak;
     b.paragraphs += b.selfParagraphs;
+    b.innerScore = b.good - b.bad - WEAK_WEIGHT * b.weak;
     if (b.furniture || b.template) {
       b.bad += b.good + b.weak;
       b.good = 0;
@@ -340,6 +357,19 @@ function settle(blocks: readonly BlockInfo[]): void {
       p.headings += b.headings;
     }
   }
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const b = blocks[i]!;
+    const own = b.template ? 0.2 : b.furniture ? (b.hint === -2 ? 0.3 : 0.5) : 1;
+    b.trust = own * (b.parent ? b.parent.trust : 1);
+  }
+}
+
+function isArticleLike(b: BlockInfo): boolean {
+  if (b.el.nodeType !== 1) return false;
+  const el = b.el as ElementNode;
+  if (b.hint > 0 || el.name === 'main') return true;
+  const itemprop = el.attribs.itemprop;
+  return itemprop !== undefined && /articlebody/i.test(itemprop);
 }
 
 /** The first walk: one pass over the tree, no mutation. */

@@ -1,9 +1,10 @@
 import type { CheerioAPI } from 'cheerio';
-import { analysePage, type BlockInfo, type PageAnalysis } from './analyse-page.ts';
+import { analysePage } from './analyse-page.ts';
 import { detectLang } from './detect-lang.ts';
 import { rootOf, type ElementNode } from './dom.ts';
 import { readPageMeta } from './page-meta.ts';
 import { wasTruncated, MAX_HTML_LENGTH } from './parse-html.ts';
+import { pickContainer } from './pick-container.ts';
 import { pickTitle } from './pick-title.ts';
 import { blocksToHtml, renderArticle, type OutputBlock } from './render-article.ts';
 import { templateSignatures, type SiteTemplate } from './site-template.ts';
@@ -21,35 +22,6 @@ export interface ExtractArticleOptions {
   include?: string[];
   /** Per-source CSS selectors always removed from the body. Default: []. */
   exclude?: string[];
-}
-
-const ARTICLE_TAGS = new Set(['article', 'main']);
-
-function containerScore(b: BlockInfo): number {
-  if (b.good === 0) return 0;
-  let score = b.good - b.bad - 0.5 * b.weak;
-  const el = b.el as ElementNode;
-  if (el.nodeType === 1) {
-    if (b.hint > 0) score *= 1.1;
-    if (ARTICLE_TAGS.has(el.name)) score *= 1.1;
-    const itemprop = el.attribs.itemprop;
-    if (itemprop && /articlebody|text/i.test(itemprop)) score *= 1.25;
-  }
-  return score;
-}
-
-function pickContainer(analysis: PageAnalysis): BlockInfo {
-  let best: BlockInfo = analysis.body;
-  let bestScore = -Infinity;
-  for (const b of analysis.blocks) {
-    if (b.furniture || b.template) continue;
-    const s = containerScore(b);
-    if (s > bestScore) {
-      bestScore = s;
-      best = b;
-    }
-  }
-  return best;
 }
 
 function selectAll(doc: CheerioAPI, selectors: readonly string[], warnings: string[]): ElementNode[] {

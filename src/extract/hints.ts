@@ -3,16 +3,22 @@
  * names from particular sites.
  */
 
-/** Substrings distinctive enough to match anywhere in a lower-cased class/id string. */
-const NEGATIVE_ANYWHERE =
-  /related|comment(?!ary)|sidebar|side-bar|footer|breadcrumb|newsletter|cookie|consent|gdpr|widget|promo|sponsor|advert|popup|modal|subscri|signup|sign-up|outbrain|taboola|recommend|partage|similaire|navbar|navigation|menu|social|sharing|share|masthead|pagination|pager|trending|popular|most-read|mostread|lire-aussi|voir-aussi|a-lire|alire|en-relation|read-more|readmore|more-stories|morestories|disclaimer|copyright|toolbar|rating|byline|author|tooltip|dropdown|login|skip-link|screen-reader|sr-only|visually-hidden|visuallyhidden|offscreen|hidden|print-only|jump-link|ticker|teaser|carousel|slider|gallery-nav|tags|keywords|categories/;
+/** Furniture whatever else the class says: `comment-content` is a comment, not the article. */
+const STRONG_NEGATIVE =
+  /related|comment(?!ary)|breadcrumb|newsletter|cookie|consent|gdpr|promo|sponsor|advert|popup|subscri|signup|sign-up|outbrain|taboola|recommend|partage|similaire|social|sharing|share|trending|popular|most-read|mostread|lire-aussi|voir-aussi|a-lire|alire|en-relation|more-stories|morestories|disclaimer|copyright|byline|tooltip|login|skip-link|screen-reader|sr-only|visually-hidden|visuallyhidden|offscreen|print-only|jump-link|keywords|newsfeed/;
+
+/** Furniture unless the class also says article/content (`article-body pagination-first` is the body). */
+const WEAK_NEGATIVE = /read-more|readmore|author|widget|ticker|carousel|slider|sidebar|side-bar|footer|navbar|navigation|menu|masthead|pagination|pager|toolbar|rating|dropdown|tags|categories|gallery-nav/;
 
 /** Short words that only count as a whole segment of a class/id (`ad`, `ad-slot`, but not `head` or `read`). */
-const NEGATIVE_SEGMENTS = new Set([
-  'ad', 'ads', 'adv', 'adslot', 'advert', 'pub', 'publicite', 'nav', 'foot', 'pied', 'tag', 'meta', 'bio',
-  'share', 'links', 'liens', 'banner', 'extra', 'aside', 'dfp', 'gpt', 'sticky', 'rail', 'aux', 'complementary',
-  'related', 'sidebar', 'header', 'entete', 'masthead', 'topbar', 'bottombar', 'cta', 'newsletter', 'subnav',
-  'follow', 'suivez', 'credits', 'more', 'next', 'prev', 'previous', 'signature', 'info', 'infos', 'date', 'time',
+const STRONG_SEGMENTS = new Set([
+  'ad', 'ads', 'adv', 'adslot', 'advert', 'pub', 'publicite', 'share', 'dfp', 'gpt', 'cta', 'newsletter', 'follow',
+  'suivez', 'related', 'bio', 'modal', 'overlay',
+]);
+const WEAK_SEGMENTS = new Set([
+  'nav', 'foot', 'pied', 'tag', 'meta', 'links', 'liens', 'banner', 'extra', 'aside', 'sticky', 'rail', 'aux',
+  'complementary', 'sidebar', 'masthead', 'topbar', 'bottombar', 'subnav', 'credits', 'more', 'next', 'prev',
+  'previous', 'signature', 'info', 'infos', 'date', 'time',
 ]);
 
 const POSITIVE_ANYWHERE =
@@ -27,17 +33,25 @@ function segmentsOf(value: string): string[] {
   return value.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase().split(SEGMENT_SPLIT);
 }
 
-/** -1: page furniture, 1: article-like, 0: no clue. Negative wins: `article-footer` is furniture. */
-export function classHint(className: string | undefined, id: string | undefined): -1 | 0 | 1 {
+/**
+ * -2: surely furniture (comments, sharing, cookies, ads), -1: probably furniture (sidebar, footer, menu),
+ * 1: article-like, 0: no clue, or both positive and weak negative, which cancel.
+ */
+export function classHint(className: string | undefined, id: string | undefined): -2 | -1 | 0 | 1 {
   if (!className && !id) return 0;
   const raw = `${className ?? ''} ${id ?? ''}`;
   const lower = raw.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
-  if (NEGATIVE_ANYWHERE.test(lower)) return -1;
+  if (STRONG_NEGATIVE.test(lower)) return -2;
   const segments = segmentsOf(raw);
-  for (const s of segments) if (NEGATIVE_SEGMENTS.has(s)) return -1;
-  if (POSITIVE_ANYWHERE.test(lower)) return 1;
-  for (const s of segments) if (POSITIVE_SEGMENTS.has(s)) return 1;
-  return 0;
+  let weak = WEAK_NEGATIVE.test(lower);
+  for (const s of segments) {
+    if (STRONG_SEGMENTS.has(s)) return -2;
+    if (WEAK_SEGMENTS.has(s)) weak = true;
+  }
+  let positive = POSITIVE_ANYWHERE.test(lower);
+  if (!positive) for (const s of segments) if (POSITIVE_SEGMENTS.has(s)) positive = true;
+  if (positive) return weak ? 0 : 1;
+  return weak ? -1 : 0;
 }
 
 /** Headings that introduce furniture rather than article sections. */
