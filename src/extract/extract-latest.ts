@@ -138,17 +138,58 @@ function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null): Candid
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
   url.hash = '';
-  const $link = doc(link);
-  let title = collapseWhitespace($link.text());
+  let title = linkTitle(link);
   let weakTitle = false;
   if (!title) {
     weakTitle = true;
     title = collapseWhitespace(
-      link.attribs['title'] ?? $link.find('img[alt]').first().attr('alt') ?? link.attribs['aria-label'] ?? '',
+      link.attribs['title'] ?? doc(link).find('img[alt]').first().attr('alt') ?? link.attribs['aria-label'] ?? '',
     );
   }
   if (!title || isMoreLink(foldText(title))) return null;
   return { url: url.href, title, weakTitle };
+}
+
+/** Parts of a card link that are not the headline: its date, kicker, category, counters, hidden helper text. */
+const NOT_HEADLINE =
+  /^(date|dates|time|timestamp|datetime|published|pubdate|meta|byline|author|kicker|overline|eyebrow|badge|label|category|cat|rubrique|tag|count|comments?|comment-count|read-?time|reading-time|screen-reader-text|sr-only|visually-hidden|visuallyhidden)$/i;
+const HEADLINE = /^(title|headline|heading|titre)$/i;
+
+function classTokens(el: Element): string[] {
+  return (el.attribs['class'] ?? '').split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)]);
+}
+
+/**
+ * The headline a link shows: the text of a heading or `*-title` element inside it when there is one, else its
+ * text without dates, kickers and hidden helper text; words in separate blocks stay separate.
+ */
+export function linkTitle(link: Element): string {
+  const headline = findHeadline(link);
+  if (headline) {
+    const text = collapseWhitespace(textOf(headline, true));
+    if (text) return text;
+  }
+  return collapseWhitespace(textOf(link, true)) || collapseWhitespace(textOf(link, false));
+}
+
+function findHeadline(el: Element): Element | null {
+  for (const child of el.children) {
+    if (!isElement(child) || child.type !== 'tag') continue;
+    if (HEADING_TAGS.has(tagOf(child)) || classTokens(child).some((t) => HEADLINE.test(t))) return child;
+    const inner = findHeadline(child);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+function textOf(node: AnyNode, skipDecorations: boolean): string {
+  if (node.type === 'text') return node.data;
+  if (!isElement(node) || node.type !== 'tag') return '';
+  const tag = tagOf(node);
+  if (tag === 'br') return ' ';
+  if (skipDecorations && (tag === 'time' || classTokens(node).some((t) => NOT_HEADLINE.test(t)))) return ' ';
+  const inner = node.children.map((c) => textOf(c, skipDecorations)).join('');
+  return BLOCK_TAGS.has(tag) ? ` ${inner} ` : inner;
 }
 
 function entriesFromLinks(doc: CheerioAPI, links: readonly Element[], base: URL | null): LatestEntry[] {

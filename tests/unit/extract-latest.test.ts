@@ -3,18 +3,28 @@ import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { decodeHtml } from '../../src/extract/decode-html.ts';
 import { extractLatest, foldText, looksLikeArticleUrl } from '../../src/extract/extract-latest.ts';
+import { parseHtml } from '../../src/extract/parse-html.ts';
+import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
+import { initialStories, toPublish } from '../fixtures/stories.ts';
 import type { LatestOptions } from '../../src/extract/extract-latest.ts';
 import type { LatestEntry } from '../../src/extract/types.ts';
 
 const fixture = (name: string): string =>
   decodeHtml(readFileSync(new URL(`../fixtures/latest/${name}`, import.meta.url))).html;
 
+/**
+ * Runs the extractor on both parsers a page may come through (parse5 via `load`, htmlparser2 via the crawl
+ * path's `parseHtml`), checks they agree and that the document was left untouched.
+ */
 function latest(html: string, options: LatestOptions): LatestEntry[] {
-  const doc = load(html);
-  const before = doc.html();
-  const entries = extractLatest(doc, options);
-  expect(doc.html()).toBe(before);
-  return entries;
+  const results = [load(html), parseHtml(html)].map((doc) => {
+    const before = doc.html();
+    const entries = extractLatest(doc, options);
+    expect(doc.html()).toBe(before);
+    return entries;
+  });
+  expect(results[1]).toEqual(results[0]);
+  return results[0]!;
 }
 
 const urls = (entries: LatestEntry[]): string[] => entries.map((e) => e.url);
@@ -250,6 +260,66 @@ describe('extractLatest block shapes', () => {
       { title: 'Video one title', url: 'https://site.example/v/1' },
       { title: 'Video two title', url: 'https://site.example/v/2' },
     ]);
+  });
+});
+
+describe('extractLatest link titles', () => {
+  const url = 'https://site.example/';
+
+  it('keeps the headline of a card link and drops its date, kicker and hidden helper text', () => {
+    const html = `<body><h2>Latest News</h2><ul>
+      <li><a href="/n/1"><span class="rail-date">November 30, 2026</span><span class="rail-headline">Radar Upgrade Cleared</span></a></li>
+      <li><a href="/n/2"><time datetime="2026-11-29">Nov. 29</time> Tanker Fleet Ready</a></li>
+      <li><a href="/n/3"><span class="kicker">Exclusive</span><h3 class="card-title">Frigate Deal Signed</h3><p>Summary of the story.</p></a></li>
+      <li><a href="/n/4">Drone Trials<span class="screen-reader-text"> (opens in a new tab)</span></a></li>
+      <li><a href="/n/5"><div>Two</div><div>Blocks</div></a></li></ul></body>`;
+    expect(latest(html, { url }).map((e) => e.title)).toEqual([
+      'Radar Upgrade Cleared',
+      'Tanker Fleet Ready',
+      'Frigate Deal Signed',
+      'Drone Trials',
+      'Two Blocks',
+    ]);
+  });
+
+  it('falls back to the whole text when everything in the link is decoration', () => {
+    const html = `<body><h2>Latest News</h2><ul><li><a href="/n/1"><span class="date">30 November 2026</span></a></li>
+      <li><a href="/n/2"><span class="label">Label-only headline</span></a></li></ul></body>`;
+    expect(latest(html, { url }).map((e) => e.title)).toEqual(['30 November 2026', 'Label-only headline']);
+  });
+});
+
+describe('extractLatest on the demo site templates, as the crawl path reads them', () => {
+  async function read(site: NewsSite): Promise<LatestEntry[]> {
+    const res = await fetch(site.listUrl);
+    const { html } = decodeHtml(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type'));
+    return extractLatest(parseHtml(html), { url: site.listUrl });
+  }
+
+  for (const template of ['reference', 'legacy', 'wordpress', 'gov'] as const) {
+    it(`reads the ${template} template's list exactly, before and after a new article`, async () => {
+      const site = await startNewsSite({ template, articles: initialStories });
+      try {
+        const entries = await read(site);
+        expect(entries.length).toBeGreaterThan(3);
+        expect(entries).toEqual(site.latestEntries());
+        const added = site.publish(toPublish[0]!);
+        const next = await read(site);
+        expect(next[0]).toEqual({ title: toPublish[0]!.title, url: added });
+        expect(next).toEqual(site.latestEntries());
+      } finally {
+        await site.close();
+      }
+    });
+  }
+
+  it('finds nothing on the scripted template before a browser has run its script', async () => {
+    const site = await startNewsSite({ template: 'scripted', articles: initialStories });
+    try {
+      expect(await read(site)).toEqual([]);
+    } finally {
+      await site.close();
+    }
   });
 });
 

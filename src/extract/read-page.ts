@@ -1,0 +1,31 @@
+import { extractArticle } from './extract-article.ts';
+import { extractLatest } from './extract-latest.ts';
+import { parseHtml } from './parse-html.ts';
+import { learnTemplate, type SiteTemplate } from './site-template.ts';
+import type { Article } from './types.ts';
+
+export interface ReadPageOptions {
+  /** The page's URL (after redirects): base of relative links. Required. */
+  url: string;
+  /** The source's template learned so far, or null for a first page. Default null. */
+  template?: SiteTemplate | null;
+  /** When false, the page is read with the template but does not teach it (e.g. `vigie check`). Default true. */
+  learn?: boolean;
+  /** Per-source CSS overrides of the body. Default none. */
+  include?: string[];
+  exclude?: string[];
+  /** Per-source latest-list heading or selector. Default: the known headings, then the densest link list. */
+  latest?: { heading?: string; selector?: string };
+}
+
+/**
+ * Everything Vigie reads on one page, from one parse: the latest list first (extractArticle may prune the
+ * tree), then the template (which never mutates), then the article.
+ */
+export function readPage(html: string, options: ReadPageOptions): { article: Article; template: SiteTemplate | null } {
+  const doc = parseHtml(html);
+  const latest = extractLatest(doc, { url: options.url, heading: options.latest?.heading, selector: options.latest?.selector });
+  const template = options.learn === false ? (options.template ?? null) : learnTemplate(options.template ?? null, doc);
+  const body = extractArticle(doc, { url: options.url, template, include: options.include, exclude: options.exclude });
+  return { article: { ...body, latest }, template };
+}
