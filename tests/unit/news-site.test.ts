@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite, type NewsSiteOptions } from '../../src/demo/news-site.ts';
+import { decodeSnapshot, renderSnapshots, type Snapshot } from '../fixtures/sites/snapshots.ts';
 import { stories } from '../fixtures/stories.ts';
 
 const open: NewsSite[] = [];
@@ -225,6 +227,39 @@ describe('scripted template', () => {
       expect(links).toEqual(s.latestEntries());
     } finally {
       await browser.close();
+    }
+  });
+});
+
+describe('saved pages and truth files', () => {
+  const fixtures = new URL('../fixtures/', import.meta.url);
+  const unescape = (html: string): string =>
+    html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+  it('tests/fixtures/sites holds exactly what the fixture sites serve (regenerate with generate.ts)', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('sites/manifest.json', fixtures), 'utf8')) as Snapshot[];
+    const fresh = await renderSnapshots();
+    expect(fresh.map((f) => f.snapshot)).toEqual(manifest);
+    for (const { snapshot, bytes } of fresh) expect(readFileSync(new URL(`sites/${snapshot.file}`, fixtures)).equals(bytes), snapshot.file).toBe(true);
+  });
+
+  it('every truth file is the rendered article: its title, then lead and paragraphs in page order', async () => {
+    const manifest = JSON.parse(readFileSync(new URL('sites/manifest.json', fixtures), 'utf8')) as Snapshot[];
+    const articles = manifest.filter((m) => m.kind === 'article');
+    expect(new Set(articles.map((a) => a.template)).size).toBe(5);
+    for (const entry of articles) {
+      const truth = JSON.parse(readFileSync(new URL(`sites/${entry.truth}`, fixtures), 'utf8')) as { slug: string; title: string; text: string };
+      const story = stories.find((s) => s.slug === truth.slug)!;
+      expect(truth.title).toBe(story.title);
+      expect(truth.text.split('\n\n')).toEqual([...(story.lead ? [story.lead] : []), ...story.paragraphs]);
+      const page = unescape(decodeSnapshot(readFileSync(new URL(`sites/${entry.file}`, fixtures)), entry.contentType));
+      expect(page).toContain(truth.title);
+      let from = page.indexOf(`>${truth.title}<`);
+      for (const paragraph of truth.text.split('\n\n')) {
+        const at = page.indexOf(paragraph, from);
+        expect(at, `${entry.file}: ${paragraph.slice(0, 40)}`).toBeGreaterThan(from);
+        from = at;
+      }
     }
   });
 });
