@@ -180,6 +180,17 @@ export class SqliteStore implements Store {
     return r ? entryFrom(r) : null;
   }
 
+  entriesWithoutArticle(sourceId: string, limit = 100): EntryRow[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT * FROM entries e WHERE e.source_id = ? AND e.baseline = 0
+           AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.entry_id = e.id) ORDER BY e.id LIMIT ?`,
+        )
+        .all(sourceId, limit) as Row[]
+    ).map(entryFrom);
+  }
+
   loadTemplate(sourceId: string): unknown | null {
     const r = this.db.prepare('SELECT data FROM templates WHERE source_id = ?').get(sourceId) as Row | undefined;
     return r ? (JSON.parse(r.data as string) as unknown) : null;
@@ -264,6 +275,14 @@ export class SqliteStore implements Store {
       return { eventId, deliveries };
     });
     return run.immediate();
+  }
+
+  pendingDeliveriesForKey(dedupeKey: string): DeliveryRow[] {
+    return (
+      this.db
+        .prepare(`SELECT d.* FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.dedupe_key = ? AND d.state = 'pending' ORDER BY d.id`)
+        .all(dedupeKey) as Row[]
+    ).map(deliveryFrom);
   }
 
   getDeliveryWork(deliveryId: number): DeliveryWork | null {

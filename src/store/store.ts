@@ -144,6 +144,8 @@ export interface Store {
   /** Logs one crawl and returns the health transition it caused, if any. */
   recordCrawl(crawl: CrawlRecord, degradeAfter: number): SourceTransition;
   getEntry(id: number): EntryRow | null;
+  /** New (non-baseline) entries of a source that have no article yet: their job may have been lost in a crash. */
+  entriesWithoutArticle(sourceId: string, limit?: number): EntryRow[];
   loadTemplate(sourceId: string): unknown | null;
   saveTemplate(sourceId: string, template: unknown, now: string): void;
   /** Saves what the article job read for an entry (or the error when it read nothing). Idempotent per entry. */
@@ -153,6 +155,8 @@ export interface Store {
   storyCopies(storyId: number): StoryCopy[];
   /** Creates an event and one pending delivery per webhook; null when the key already had an event. */
   createEvent(event: EventInput, now: string): { eventId: number; deliveries: DeliveryRow[] } | null;
+  /** Pending deliveries of the event with this key (to re-enqueue after a crash). */
+  pendingDeliveriesForKey(dedupeKey: string): DeliveryRow[];
   getDeliveryWork(deliveryId: number): DeliveryWork | null;
   recordAttempt(attempt: AttemptRecord): void;
   pendingDeliveries(limit?: number): DeliveryRow[];

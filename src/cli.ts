@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import { fetchPages, RobotsPolicy } from './crawlers/index.ts';
+import { canonicalUrl } from './dedupe/canonical-url.ts';
+import { decodeHtml } from './extract/decode-html.ts';
+import { readPage } from './extract/read-page.ts';
+import { runOnce } from './jobs/index.ts';
+import { createLogger, openStore, startMonitor, useCaseDeps, type Monitor } from './monitor.ts';
+import { runDemo } from './demo/run-demo.ts';
+
+const USAGE = `vigie — watches news sites' latest-articles lists and sends signed webhooks for new entries
+
+Usage:
+  vigie start [--config FILE] [--once]   scheduler + workers + HTTP server (--once: crawl everything once, then exit)
+  vigie worker [--config FILE]           workers only (scale out against the same Redis)
+  vigie server [--config FILE]           HTTP server only (dashboard, /queues, /health, /api)
+  vigie check <url|file> [--url URL] [--render browser] [--json]
+                                         show what Vigie reads on one page (no Redis needed)
+  vigie demo                             a simulated news site, a webhook receiver and the monitor, on loopback
+
+Config: --config FILE, else VIGIE_CONFIG, else ./vigie.config.yaml. Environment overrides:
+  REDIS_URL, VIGIE_STORAGE, PORT, VIGIE_TOKEN. LOG_LEVEL sets the log level (default info).`;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
+  stopSignal: () => Promise<string>;
+}
+
+const defaultIo = (): CliIo => ({
+  out: (t) => process.stdout.write(t + '\n'),
+  err: (t) => process.stderr.write(t + '\n'),
+  env: process.env,
+  stopSignal: () => new Promise((resolve) => ['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, () => resolve(s)))),
+});
+
+/** Runs one `vigie` command and returns its exit code: 0 done, 1 failed, 2 bad usage or config. */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        once: { type: 'boolean' },
+        url: { type: 'string' },
+        render: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    io.err(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const log = createLogger(io.env.LOG_LEVEL ?? 'info');
+  try {
+    switch (command) {
+      case 'start':
+      case 'worker':
+      case 'server': {
+        const config = loadConfig({ file: values.config, env: io.env });
+        if (command === 'start' && values.once) return await once(config, io, log);
+        const roles = { scheduler: command === 'start', workers: command !== 'server', server: command !== 'worker' };
+        if (config.sources.length === 0 && roles.scheduler) io.err(`warning: no sources in ${config.origin}; nothing will be crawled`);
+        const monitor = await startMonitor({ config, roles, log, privateRedis: command === 'start' });
+        return await untilStopped(monitor, io);
+      }
+      case 'check':
+        return await check(rest[0], values, io);
+      case 'demo':
+        return await runDemo({ io, log });
+      default:
+        io.err(`unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 2;
+    }
+    io.err(`vigie ${command}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+
+async function untilStopped(monitor: Monitor, io: CliIo): Promise<number> {
+  const signal = await io.stopSignal();
+  io.err(`${signal}: stopping`);
+  await monitor.close();
+  return 0;
+}
+
+async function once(config: Config, io: CliIo, log: ReturnType<typeof createLogger>): Promise<number> {
+  const store = openStore(config);
+  try {
+    store.syncSources(config.sources, new Date().toISOString());
+    const report = await runOnce(useCaseDeps(config, store, log), (line) => io.err(line));
+    io.out(JSON.stringify(report, null, 2));
+    return report.failedSources.length > 0 ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
+async function check(target: string | undefined, values: { url?: string; render?: string; json?: boolean }, io: CliIo): Promise<number> {
+  if (!target) {
+    io.err('vigie check: give a URL or a file\n\n' + USAGE);
+    return 2;
+  }
+  if (values.render !== undefined && values.render !== 'browser' && values.render !== 'http') {
+    io.err(`vigie check: --render must be "browser" or "http", got "${values.render}"`);
+    return 2;
+  }
+  let html: string;
+  let url: string;
+  if (/^https?:\/\//i.test(target)) {
+    url = target;
+    const userAgent = 'Vigie/0.1 (vigie check)';
+    const [result] = await fetchPages([{ url }], {
+      render: values.render === 'browser' ? 'browser' : 'http',
+      userAgent,
+      robots: new RobotsPolicy({ userAgent }),
+    });
+    if (!result!.ok) {
+      io.err(`vigie check: ${result!.error.message}`);
+      return 1;
+    }
+    html = result!.page.html ?? '';
+    url = result!.page.finalUrl;
+  } else {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(target);
+    } catch (err) {
+      io.err(`vigie check: cannot read ${target}: ${(err as Error).message}`);
+      return 1;
+    }
+    html = decodeHtml(bytes).html;
+    url = values.url ?? pathToFileURL(resolve(target)).href;
+  }
+  const { article } = readPage(html, { url, learn: false });
+  const latest = article.latest.map((e) => ({ title: e.title, url: safeCanonical(e.url) }));
+  const shown = { title: article.title, text: article.text, lang: article.lang, publishedAt: article.publishedAt, canonicalUrl: article.canonicalUrl, latest };
+  if (values.json) io.out(JSON.stringify({ ...shown, byline: article.byline, warnings: article.warnings }, null, 2));
+  else {
+    io.out(`title:        ${shown.title}\nlang:         ${shown.lang ?? '-'}\npublishedAt:  ${shown.publishedAt ?? '-'}\ncanonicalUrl: ${shown.canonicalUrl ?? '-'}`);
+    for (const w of article.warnings) io.out(`warning:      ${w}`);
+    io.out(`\ntext:\n${shown.text}\n\nlatest (${latest.length}):`);
+    for (const e of latest) io.out(`  ${e.title}\n    ${e.url}`);
+  }
+  return 0;
+}
+
+function safeCanonical(url: string): string {
+  try {
+    return canonicalUrl(url);
+  } catch {
+    return url;
+  }
+}

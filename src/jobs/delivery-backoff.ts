@@ -1,0 +1,15 @@
+/** First retry of a webhook after 5 s, doubling to at most 1 h between attempts. */
+const BASE_MS = 5_000;
+const CAP_MS = 3_600_000;
+/** A Retry-After longer than this is not believed (a misconfigured receiver must not park alerts for days). */
+const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
+
+/**
+ * Delay before webhook attempt `attemptsMade + 1`: exponential with full jitter in the upper half (so a receiver
+ * that comes back is not hit by every delivery at once), or the receiver's Retry-After when it gave one.
+ */
+export function deliveryBackoff(attemptsMade: number, retryAfterMs?: number, random: () => number = Math.random): number {
+  if (retryAfterMs !== undefined && retryAfterMs > 0) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
+  const exp = Math.min(CAP_MS, BASE_MS * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.round(exp / 2 + random() * (exp / 2));
+}

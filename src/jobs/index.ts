@@ -1,0 +1,10 @@
+export { deliveryBackoff } from './delivery-backoff.ts';
+export { HostGate } from './host-gate.ts';
+export { QUEUE_NAMES, type QueueKind } from './queue-names.ts';
+export { createRedisConnection, redisAnswers } from './redis-connection.ts';
+export { runOnce, type RunOnceReport } from './run-once.ts';
+export { syncSchedules } from './sync-schedules.ts';
+export type { Logger, UseCaseDeps } from './use-cases/deps.ts';
+export { VigieQueues } from './vigie-queues.ts';
+export { VigieWorkers, type VigieWorkersOptions } from './vigie-workers.ts';
+export { redisHelp, redisServerOnPath, startPrivateRedis, type PrivateRedis } from './private-redis.ts';

@@ -1,0 +1,100 @@
+import { canonicalUrl } from '../../dedupe/canonical-url.ts';
+import { urlKey } from '../../dedupe/url-key.ts';
+import { extractLatest } from '../../extract/extract-latest.ts';
+import { parseHtml } from '../../extract/parse-html.ts';
+import type { SourceConfig } from '../../config/index.ts';
+import type { EntryRow, NewEntry, SourceTransition } from '../../store/index.ts';
+import type { UseCaseDeps } from './deps.ts';
+
+export interface CheckSourceResult {
+  outcome: 'baseline' | 'changed' | 'unchanged' | 'not-modified' | 'no-list';
+  found: number;
+  /** Entries never seen before on this source (empty on the baseline crawl). */
+  added: EntryRow[];
+  /** Earlier new entries whose article job may have been lost (crash between commit and enqueue). */
+  orphans: EntryRow[];
+  transition: SourceTransition;
+}
+
+/** Consecutive failed crawls after which a source is reported as degraded. */
+export const DEGRADE_AFTER = 3;
+
+/**
+ * Checks a source's latest list once: fetch (conditionally), read the list, and let the store say which entries
+ * are new. Throws the fetch error after recording it, so the job's fate follows the error.
+ */
+export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Promise<CheckSourceResult> {
+  const { store, config } = deps;
+  const started = deps.now();
+  const at = started.toISOString();
+  const cache = store.getHttpCache(source.url);
+  const [result] = await deps.fetchPages([{ url: source.url, ...cache }], {
+    render: source.render,
+    userAgent: config.crawl.userAgent,
+    timeoutMs: config.crawl.timeout,
+    robots: deps.robots,
+    log: deps.log,
+  });
+  const durationMs = deps.now().getTime() - started.getTime();
+  if (!result!.ok) {
+    const error = result!.error;
+    const status = (error as { status?: number }).status ?? null;
+    const transition = store.recordCrawl(
+      { sourceId: source.id, at, durationMs, status, outcome: 'failed', entriesFound: 0, entriesNew: 0, error: `${error.name}: ${error.message}` },
+      DEGRADE_AFTER,
+    );
+    (error as Error & { transition?: SourceTransition }).transition = transition;
+    throw error;
+  }
+  const page = result!.page;
+  const orphans = store.entriesWithoutArticle(source.id);
+  if (page.notModified) {
+    const transition = store.recordCrawl(
+      { sourceId: source.id, at, durationMs, status: page.status, outcome: 'not-modified', entriesFound: 0, entriesNew: 0, error: null },
+      DEGRADE_AFTER,
+    );
+    store.saveHttpCache(source.url, page, at);
+    return { outcome: 'not-modified', found: 0, added: [], orphans, transition };
+  }
+
+  const doc = parseHtml(page.html!);
+  const listed = extractLatest(doc, { url: page.finalUrl, heading: source.latest?.heading, selector: source.latest?.selector });
+  const entries = toNewEntries(listed);
+  const { baseline, added } = store.recordEntries(source.id, entries, at);
+  const outcome = entries.length === 0 ? 'no-list' : baseline ? 'baseline' : added.length > 0 ? 'changed' : 'unchanged';
+  const transition = store.recordCrawl(
+    {
+      sourceId: source.id,
+      at,
+      durationMs,
+      status: page.status,
+      outcome,
+      entriesFound: entries.length,
+      entriesNew: added.length,
+      error: outcome === 'no-list' ? `no latest-articles list found on ${page.finalUrl}` : null,
+    },
+    DEGRADE_AFTER,
+  );
+  // Validators are saved only once the entries are committed: a crash in between re-reads the page next time.
+  store.saveHttpCache(source.url, page, at);
+  if (outcome === 'no-list') deps.log.warn({ source: source.id, url: page.finalUrl }, 'no latest-articles list found');
+  return { outcome, found: entries.length, added, orphans, transition };
+}
+
+function toNewEntries(listed: Array<{ title: string; url: string }>): NewEntry[] {
+  const seen = new Set<string>();
+  const out: NewEntry[] = [];
+  for (const item of listed) {
+    let url: string;
+    try {
+      url = canonicalUrl(item.url);
+    } catch {
+      continue;
+    }
+    const key = urlKey(url);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ title: item.title, url, urlKey: key });
+  }
+  return out;
+}

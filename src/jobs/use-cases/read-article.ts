@@ -1,0 +1,89 @@
+import { articleEvent } from '../../alerts/article-event.ts';
+import { fateOf } from '../../crawlers/fate.ts';
+import { readPage } from '../../extract/read-page.ts';
+import type { DeliveryRow } from '../../store/index.ts';
+import type { UseCaseDeps } from './deps.ts';
+
+export interface ReadArticleResult {
+  articleId: number;
+  storyId: number;
+  isNewStory: boolean;
+  /** Deliveries to enqueue: the new event's, or the still-pending ones of an event a crashed run created. */
+  deliveries: DeliveryRow[];
+}
+
+/**
+ * Fetches and extracts the article behind a new entry, files it into a story, and creates the one event that
+ * story deserves. When the page cannot be read and no retry is left (`lastAttempt`), the alert still goes out,
+ * with `article: null`.
+ */
+export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttempt: boolean): Promise<ReadArticleResult | null> {
+  const { store, config } = deps;
+  const entry = store.getEntry(entryId);
+  if (!entry) {
+    deps.log.warn({ entryId }, 'entry no longer exists; nothing to read');
+    return null;
+  }
+  const source = config.sources.find((s) => s.id === entry.sourceId);
+  const at = deps.now().toISOString();
+
+  const [result] = await deps.fetchPages([{ url: entry.url }], {
+    render: 'http',
+    userAgent: config.crawl.userAgent,
+    timeoutMs: config.crawl.timeout,
+    robots: deps.robots,
+    log: deps.log,
+  });
+  let article = null;
+  let error: string | null = null;
+  if (result!.ok && result!.page.html !== null) {
+    const page = result!.page;
+    const read = readPage(page.html!, {
+      url: page.finalUrl,
+      template: store.loadTemplate(entry.sourceId) as never,
+      include: source?.extract?.include,
+      exclude: source?.extract?.exclude,
+      latest: source?.latest,
+    });
+    store.saveTemplate(entry.sourceId, read.template, at);
+    article = {
+      url: entry.url,
+      title: read.article.title || entry.title,
+      text: read.article.text,
+      html: read.article.html,
+      lang: read.article.lang,
+      publishedAt: read.article.publishedAt,
+      byline: read.article.byline,
+      canonicalUrl: read.article.canonicalUrl,
+    };
+  } else {
+    const err = result!.ok ? new Error(`${entry.url}: empty response`) : result!.error;
+    if (!lastAttempt && fateOf(err) !== 'give-up') throw err;
+    error = `${err.name}: ${err.message}`;
+    deps.log.warn({ entryId, url: entry.url, err: error }, 'article could not be read; alerting without it');
+  }
+
+  const row = store.saveArticle(entryId, article, error, at);
+  const claim = store.claimStory(row.id, row.title || entry.title, row.text, at);
+  const copies = store.storyCopies(claim.storyId);
+  const alsoAt = copies.filter((c) => c.articleId !== row.id).map((c) => ({ source: c.sourceId, url: c.url }));
+  const type = claim.isNew ? 'article.new' : 'article.duplicate';
+  const webhooks = config.webhooks.filter((w) => w.events.includes(type));
+  const dedupeKey = claim.isNew ? `article.new:story:${claim.storyId}` : `article.duplicate:article:${row.id}`;
+
+  let deliveries: DeliveryRow[] = [];
+  if (claim.isNew || webhooks.length > 0) {
+    const payload = articleEvent({
+      type,
+      sourceId: entry.sourceId,
+      storyId: claim.storyId,
+      alsoAt,
+      entry: { title: entry.title, url: entry.url, firstSeenAt: entry.firstSeenAt },
+      article: article && { title: article.title, text: article.text, lang: article.lang, publishedAt: article.publishedAt, url: article.url },
+      now: at,
+    });
+    const created = store.createEvent({ type, dedupeKey, sourceId: entry.sourceId, storyId: claim.storyId, payload, webhooks }, at);
+    deliveries = created ? created.deliveries : store.pendingDeliveriesForKey(dedupeKey);
+  }
+  return { articleId: row.id, storyId: claim.storyId, isNewStory: claim.isNew, deliveries };
+}

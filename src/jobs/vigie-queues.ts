@@ -1,0 +1,63 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/index.ts';
+import type { DeliveryRow, EntryRow } from '../store/index.ts';
+import { QUEUE_NAMES } from './queue-names.ts';
+
+const KEEP = { removeOnComplete: { age: 7 * 86_400, count: 5_000 }, removeOnFail: { age: 30 * 86_400 } } as const;
+
+/** The three queues and how jobs are put on them. Job ids make every enqueue idempotent. */
+export class VigieQueues {
+  readonly crawl: Queue;
+  readonly article: Queue;
+  readonly delivery: Queue;
+
+  constructor(
+    connection: Redis,
+    private readonly config: Config,
+  ) {
+    const opts = { connection, prefix: config.queuePrefix };
+    this.crawl = new Queue(QUEUE_NAMES.crawl, opts);
+    this.article = new Queue(QUEUE_NAMES.article, opts);
+    this.delivery = new Queue(QUEUE_NAMES.delivery, opts);
+  }
+
+  get all(): Queue[] {
+    return [this.crawl, this.article, this.delivery];
+  }
+
+  crawlJobOptions(): JobsOptions {
+    return { attempts: this.config.crawl.attempts, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP };
+  }
+
+  async enqueueCrawl(sourceId: string, reason: string): Promise<void> {
+    await this.crawl.add('crawl', { sourceId }, { ...this.crawlJobOptions(), jobId: `crawl-${sourceId}-${reason}` });
+  }
+
+  async enqueueArticles(entries: EntryRow[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.article.addBulk(
+      entries.map((e) => ({
+        name: 'article',
+        data: { entryId: e.id },
+        opts: { jobId: `article-${e.id}`, attempts: this.config.crawl.attempts, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP },
+      })),
+    );
+  }
+
+  async enqueueDeliveries(deliveries: DeliveryRow[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.delivery.addBulk(
+      deliveries.map((d) => ({
+        name: 'delivery',
+        data: { deliveryId: d.id },
+        // The retry window, not the attempt count, ends a delivery: the processor gives up once it is over.
+        opts: { jobId: `delivery-${d.id}`, attempts: 10_000, backoff: { type: 'webhook' }, ...KEEP },
+      })),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((q) => q.close()));
+  }
+}

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Config } from './config/index.ts';
+import { fetchPages, RobotsPolicy } from './crawlers/index.ts';
+import {
+  createRedisConnection,
+  HostGate,
+  redisAnswers,
+  redisHelp,
+  redisServerOnPath,
+  startPrivateRedis,
+  syncSchedules,
+  VigieQueues,
+  VigieWorkers,
+  type Logger,
+  type PrivateRedis,
+  type UseCaseDeps,
+  type VigieWorkersOptions,
+} from './jobs/index.ts';
+import { createServer } from './server/create-server.ts';
+import { SqliteStore } from './store/index.ts';
+
+export interface MonitorOptions {
+  config: Config;
+  /** Which parts run in this process. `vigie start` runs all three. */
+  roles: { scheduler: boolean; workers: boolean; server: boolean };
+  log?: Logger;
+  /** Start a private redis-server when none answers (only `vigie start` and `vigie demo`). Default false. */
+  privateRedis?: boolean;
+  workers?: VigieWorkersOptions;
+}
+
+export interface Monitor {
+  /** Base URL of the HTTP server, when it runs. */
+  url: string | null;
+  deps: UseCaseDeps;
+  queues: VigieQueues;
+  close(): Promise<void>;
+}
+
+export function createLogger(level = 'info'): Logger {
+  return pino({ level, base: undefined }, pino.destination(2)) as unknown as Logger;
+}
+
+/** Opens the store: `<storage>/vigie.db`. */
+export function openStore(config: Config): SqliteStore {
+  return new SqliteStore({ path: join(config.storage, 'vigie.db') });
+}
+
+/** Builds the use-case dependencies shared by workers and `--once`. */
+export function useCaseDeps(config: Config, store: SqliteStore, log: Logger): UseCaseDeps {
+  const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent }) : null;
+  return { config, store, log, robots, fetchPages, now: () => new Date() };
+}
+
+/**
+ * Starts the long-lived parts in order (Redis, store, queues, workers, schedules, server) and returns one close()
+ * that stops them in reverse order. Nothing is left half-started: a failure closes what had started.
+ */
+export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
+  const { config, roles } = options;
+  const log = options.log ?? createLogger();
+  const closers: Array<() => Promise<void> | void> = [];
+  const close = async () => {
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'error while closing');
+      }
+    }
+  };
+  try {
+    let privateRedis: PrivateRedis | null = null;
+    if (!(await redisAnswers(config.redis))) {
+      if (!options.privateRedis || !redisServerOnPath()) throw new Error(redisHelp(config.redis));
+      privateRedis = await startPrivateRedis(config.redis, config.storage);
+      closers.push(() => privateRedis!.close());
+      log.info({ url: config.redis, dir: join(config.storage, 'redis') }, 'started a private redis-server');
+    }
+    const connection = createRedisConnection(config.redis, { name: 'vigie' });
+    connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+    closers.push(() => void connection.disconnect());
+
+    const store = openStore(config);
+    closers.push(() => store.close());
+    store.syncSources(config.sources, new Date().toISOString());
+    const deps = useCaseDeps(config, store, log);
+
+    const queues = new VigieQueues(connection, config);
+    closers.push(() => queues.close());
+
+    if (roles.workers) {
+      const gate = new HostGate(connection, config.queuePrefix, config.crawl.hostInterval);
+      const workerConnection = createRedisConnection(config.redis, { name: 'vigie-worker' });
+      workerConnection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+      closers.push(() => void workerConnection.disconnect());
+      const workers = new VigieWorkers(workerConnection, { ...deps, queues, gate, log: log.child({ component: 'worker' }) }, options.workers);
+      closers.push(() => workers.close());
+      // Deliveries left pending by a crash or an earlier --once run are put back on the queue (ids make it idempotent).
+      await queues.enqueueDeliveries(store.pendingDeliveries());
+    }
+    if (roles.scheduler) {
+      const { upserted, removed } = await syncSchedules(queues, config);
+      log.info({ sources: upserted, removed }, 'schedules in place');
+    }
+    let url: string | null = null;
+    if (roles.server) {
+      const app = await createServer({ config, store, queues, redisOk: () => redisAnswers(config.redis) });
+      url = await app.listen({ host: config.server.host, port: config.server.port });
+      closers.push(() => app.close());
+      log.info({ url, dashboard: `${url}/`, queues: `${url}/queues` }, 'server listening');
+    }
+    return { url, deps, queues, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

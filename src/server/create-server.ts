@@ -1,0 +1,84 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.ts';
+import type { VigieQueues } from '../jobs/index.ts';
+import type { Store } from '../store/index.ts';
+import { dashboardPage } from './dashboard-page.ts';
+
+export interface ServerDeps {
+  config: Config;
+  store: Store;
+  queues: VigieQueues;
+  /** True when Redis answers; reported by /health. */
+  redisOk: () => Promise<boolean>;
+}
+
+const OPEN_ROUTES = new Set(['/health']);
+
+/** The HTTP side: bull-board at /queues, /health, a small dashboard at /, and read-only JSON under /api. */
+export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { config, store, queues } = deps;
+  const app = Fastify({ logger: false });
+
+  const token = config.server.token;
+  if (token) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (OPEN_ROUTES.has(req.url.split('?')[0]!)) return;
+      const given = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? new URL(req.url, 'http://x').searchParams.get('token');
+      if (given !== token) return reply.code(401).send({ error: 'missing or wrong token (VIGIE_TOKEN)' });
+    });
+  }
+
+  const board = new FastifyAdapter();
+  board.setBasePath('/queues');
+  createBullBoard({ queues: queues.all.map((q) => new BullMQAdapter(q)), serverAdapter: board });
+  await app.register(board.registerPlugin() as never, { prefix: '/queues' });
+
+  app.get('/health', async (_req, reply) => {
+    const [redis, storeOk] = await Promise.all([deps.redisOk(), Promise.resolve().then(() => store.ping()).catch(() => false)]);
+    const sources = store.health().map((s) => ({
+      id: s.id,
+      degraded: s.degraded,
+      baselineAt: s.baselineAt,
+      lastCrawlAt: s.lastCrawlAt,
+      lastOkAt: s.lastOkAt,
+      consecutiveFailures: s.consecutiveFailures,
+      lastCrawl: s.lastCrawl && { at: s.lastCrawl.at, outcome: s.lastCrawl.outcome, status: s.lastCrawl.status, error: s.lastCrawl.error },
+    }));
+    const ok = redis && storeOk;
+    return reply.code(ok ? 200 : 503).send({ ok, redis: redis ? 'ok' : 'unreachable', store: storeOk ? 'ok' : 'error', sources });
+  });
+
+  app.get('/api/queues', async () =>
+    Object.fromEntries(await Promise.all(queues.all.map(async (q) => [q.name, await q.getJobCounts()] as const))),
+  );
+  app.get('/api/sources', async () => store.health());
+  app.get<{ Querystring: { source?: string; limit?: string } }>('/api/entries', async (req) =>
+    store.recentEntries({ sourceId: req.query.source, limit: clampLimit(req.query.limit) }),
+  );
+  app.get<{ Querystring: { limit?: string } }>('/api/articles', async (req) =>
+    store.recentArticles({ limit: clampLimit(req.query.limit) }).map((a) => ({ ...a, html: undefined, alsoAt: a.storyId ? store.storyCopies(a.storyId).filter((c) => c.articleId !== a.id) : [] })),
+  );
+  app.get<{ Params: { id: string } }>('/api/stories/:id', async (req, reply) => {
+    const copies = store.storyCopies(Number(req.params.id));
+    if (copies.length === 0) return reply.code(404).send({ error: `no story ${req.params.id}` });
+    return { id: Number(req.params.id), first: copies[0], alsoAt: copies.slice(1) };
+  });
+  app.get<{ Querystring: { limit?: string } }>('/api/deliveries', async (req) =>
+    store.deliveries({ limit: clampLimit(req.query.limit) }).map((d) => ({ ...d, attemptLog: store.attempts(d.id) })),
+  );
+  app.get('/', async (_req, reply) => {
+    const counts = Object.fromEntries(await Promise.all(queues.all.map(async (q) => [q.name, await q.getJobCounts()] as const)));
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(dashboardPage({ sources: store.health(), articles: store.recentArticles({ limit: 30 }), deliveries: store.deliveries({ limit: 30 }), counts }));
+  });
+  return app;
+}
+
+function clampLimit(text: string | undefined): number {
+  const n = Number(text ?? 50);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 500) : 50;
+}
