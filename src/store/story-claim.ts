@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
 import {
-  BANDS,
   bestMatch,
   fingerprint,
-  simhashBands,
+  lookupKeys,
   simhashFromHex,
   simhashToHex,
   sketchFromHex,
@@ -17,8 +16,9 @@ import {
  * file must not depend on tables it does not own; `article_id` is the caller's article id.
  * - `article_fingerprints.simhash`: 16 hex digits; `sketch`: the bottom-k shingle hashes, 8 hex digits each
  *   (at most 1 KB), the secondary check on band candidates; `title_key`: the exact rule for short texts.
- * - `story_bands`: one row per (band key, article), the LSH index; every copy is indexed, so a later copy may
- *   be found through any earlier one.
+ * - `story_bands`: one row per (lookup key, article), the LSH index: simhash bands (`b0:1a2b`) and sketch
+ *   anchors (`a:9f3c21`), see lookupKeys. Every copy is indexed, so a later copy may be found through any
+ *   earlier one.
  */
 export const STORY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS stories (
@@ -66,10 +66,11 @@ export interface ClaimResult {
 }
 
 /**
- * A band value shared by more articles than this is a hub (a boilerplate-only text, a template): past the cap,
- * the oldest rows are what the lookup sees, which keeps one claim's cost bounded whatever the corpus holds.
+ * Articles read per lookup key, newest first. A key shared by more articles is a hub (a template sentence, a
+ * common phrase whose hash happens to be small): the cap keeps one claim's cost bounded whatever the corpus
+ * holds, and newest first keeps the likely match, since syndicated copies follow the original within days.
  */
-const MAX_CANDIDATES = 256;
+const PER_KEY_CANDIDATES = 32;
 /** Exact-hash rows read per claim: enough to find one whose title also matches, for short texts. */
 const MAX_EXACT = 16;
 
@@ -78,11 +79,13 @@ type Row = Record<string, unknown>;
 interface Statements {
   byArticle: Database.Statement;
   byExact: Database.Statement;
-  byBands: Database.Statement;
+  byKeys: Map<number, Database.Statement>;
   insertStory: Database.Statement;
   insertFingerprint: Database.Statement;
   insertBand: Database.Statement;
 }
+
+const COLUMNS = 'article_id, story_id, exact_hash, simhash, token_count, shingle_count, title_key, sketch';
 
 const prepared = new WeakMap<Database.Database, Statements>();
 
@@ -90,23 +93,18 @@ function statements(db: Database.Database): Statements {
   let s = prepared.get(db);
   if (s === undefined) {
     db.exec(STORY_SCHEMA);
-    const columns = 'article_id, story_id, exact_hash, simhash, token_count, shingle_count, title_key, sketch';
     s = {
       byArticle: db.prepare(
         `SELECT f.story_id, f.matched_article_id, f.distance, s.first_article_id
          FROM article_fingerprints f JOIN stories s ON s.id = f.story_id WHERE f.article_id = ?`,
       ),
       byExact: db.prepare(
-        `SELECT ${columns} FROM article_fingerprints WHERE exact_hash = ? ORDER BY article_id LIMIT ${MAX_EXACT}`,
+        `SELECT ${COLUMNS} FROM article_fingerprints WHERE exact_hash = ? ORDER BY article_id LIMIT ${MAX_EXACT}`,
       ),
-      byBands: db.prepare(
-        `SELECT ${columns} FROM article_fingerprints WHERE article_id IN (
-           SELECT DISTINCT article_id FROM story_bands WHERE band IN (${Array.from({ length: BANDS }, () => '?').join(', ')})
-           ORDER BY article_id LIMIT ${MAX_CANDIDATES})`,
-      ),
+      byKeys: new Map(),
       insertStory: db.prepare('INSERT INTO stories (first_article_id, title, created_at) VALUES (?, ?, ?) RETURNING id'),
       insertFingerprint: db.prepare(
-        `INSERT INTO article_fingerprints (${columns}, matched_article_id, distance, created_at)
+        `INSERT INTO article_fingerprints (${COLUMNS}, matched_article_id, distance, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertBand: db.prepare('INSERT OR IGNORE INTO story_bands (band, article_id) VALUES (?, ?)'),
@@ -116,25 +114,42 @@ function statements(db: Database.Database): Statements {
   return s;
 }
 
+/** One statement per key count: each key's newest PER_KEY_CANDIDATES articles, then their fingerprints. */
+function byKeys(db: Database.Database, s: Statements, count: number): Database.Statement {
+  let statement = s.byKeys.get(count);
+  if (statement === undefined) {
+    const perKey = Array.from(
+      { length: count },
+      () => `SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? ORDER BY article_id DESC LIMIT ${PER_KEY_CANDIDATES})`,
+    ).join(' UNION ALL ');
+    statement = db.prepare(`SELECT ${COLUMNS} FROM article_fingerprints WHERE article_id IN (${perKey})`);
+    s.byKeys.set(count, statement);
+  }
+  return statement;
+}
+
 interface Candidate {
   id: number;
   storyId: number;
   fingerprint: Fingerprint;
 }
 
+/** The sketch (up to 1 KB of hex) is parsed only if compareArticles gets past the distance check. */
 function candidateFrom(r: Row): Candidate {
-  return {
-    id: r.article_id as number,
-    storyId: r.story_id as number,
-    fingerprint: {
-      exactHash: r.exact_hash as string | null,
-      titleKey: r.title_key as string,
-      simhash: simhashFromHex(r.simhash as string),
-      tokenCount: r.token_count as number,
-      shingleCount: r.shingle_count as number,
-      sketch: sketchFromHex(r.sketch as string),
+  const hex = r.sketch as string;
+  let sketch: Uint32Array | undefined;
+  const fp: Fingerprint = {
+    exactHash: r.exact_hash as string | null,
+    titleKey: r.title_key as string,
+    simhash: simhashFromHex(r.simhash as string),
+    tokenCount: r.token_count as number,
+    shingleCount: r.shingle_count as number,
+    get sketch(): Uint32Array {
+      sketch ??= sketchFromHex(hex);
+      return sketch;
     },
   };
+  return { id: r.article_id as number, storyId: r.story_id as number, fingerprint: fp };
 }
 
 /**
@@ -144,8 +159,9 @@ function candidateFrom(r: Row): Candidate {
  * at the same moment serialise, and the second one finds the first one's rows. When called inside an open
  * transaction, better-sqlite3 runs it as a savepoint of that one (whose own lock then protects it).
  *
- * Lookup: exact hash first (index), then only the articles sharing a band key (index, capped), each judged
- * by compareArticles on its stored fingerprint. Never a scan.
+ * Lookup: exact hash first (index), then only the articles sharing a lookup key (simhash band or sketch anchor,
+ * through the primary key, capped per key), each judged by compareArticles on its stored fingerprint. Never a
+ * scan.
  *
  * An empty text opens a story of its own and is indexed nowhere: with no body there is nothing to compare, and
  * a title alone ("Communiqué", "Contracts for Dec. 1") is too weak; a missed merge sends one extra alert, a
@@ -157,7 +173,7 @@ function candidateFrom(r: Row): Candidate {
 export function claimStory(db: Database.Database, input: ClaimInput): ClaimResult {
   const s = statements(db);
   const fp = fingerprint(input.title, input.text);
-  const bands = fp.exactHash === null ? [] : simhashBands(fp.simhash);
+  const keys = lookupKeys(fp);
   const run = db.transaction((): ClaimResult => {
     const existing = s.byArticle.get(input.articleId) as Row | undefined;
     if (existing !== undefined) {
@@ -171,7 +187,8 @@ export function claimStory(db: Database.Database, input: ClaimInput): ClaimResul
     let match: { candidate: Candidate; distance: number } | null = null;
     if (fp.exactHash !== null) {
       const exact = bestMatch(fp, (s.byExact.all(fp.exactHash) as Row[]).map(candidateFrom));
-      const near = exact ?? bestMatch(fp, (s.byBands.all(...bands) as Row[]).map(candidateFrom));
+      const near =
+        exact ?? (keys.length === 0 ? null : bestMatch(fp, (byKeys(db, s, keys.length).all(...keys) as Row[]).map(candidateFrom)));
       if (near !== null) match = { candidate: near.candidate, distance: near.comparison.distance };
     }
     const storyId =
@@ -190,7 +207,7 @@ export function claimStory(db: Database.Database, input: ClaimInput): ClaimResul
       match?.distance ?? null,
       input.now,
     );
-    for (const band of bands) s.insertBand.run(band, input.articleId);
+    for (const key of keys) s.insertBand.run(key, input.articleId);
     return {
       storyId,
       isNew: match === null,

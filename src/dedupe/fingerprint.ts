@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { normaliseText, scanWords } from './normalise-text.ts';
+import { shingleHashes } from './shingles.ts';
+import { bandKeys, hamming, simhashFromShingles, TITLE_SALT } from './simhash.ts';
+import { bottomK, containment as sketchContainment, SKETCH_SIZE } from './sketch.ts';
+
+export { normaliseText, tokenise } from './normalise-text.ts';
+export { hamming, simhash64, simhashFromHex, simhashToHex } from './simhash.ts';
+export { SKETCH_SIZE, sketchFromHex, sketchToHex } from './sketch.ts';
+
+/** Chosen from `npm run bench:dedupe`; see the sweep in the comment on BANDS. */
+export const NEAR_DUPLICATE_MAX_DISTANCE = 18;
+export const BANDS = 6;
+/** Lookup keys taken from the sketch besides the simhash bands: its ANCHORS smallest hashes. */
+export const ANCHORS = 4;
+/** Near (not exact) copies must share at least this share of the smaller text's shingles. */
+export const MIN_CONTAINMENT = 0.75;
+/**
+ * Below this many words a text merges only when body and title both normalise identically: short notices are
+ * mostly template, and an extraction that fell back to a teaser or a paywall line is identical across a site.
+ */
+export const SHORT_TEXT_TOKENS = 40;
+
+export interface NearRule {
+  maxDistance: number;
+  minContainment: number;
+}
+
+export const NEAR_RULE: NearRule = { maxDistance: NEAR_DUPLICATE_MAX_DISTANCE, minContainment: MIN_CONTAINMENT };
+
+export function simhashBands(h: bigint, bands: number = BANDS): string[] {
+  return bandKeys(h, bands);
+}
+
+/**
+ * Every key under which an article is indexed and looked up: its simhash bands, plus `a:` keys for the
+ * ANCHORS smallest shingle hashes (a MinHash LSH with one row per band). Anchors find what simhash bands miss:
+ * a copy sharing 90% of its shingles with the original still differs in ~6 of 64 bits, often one in every
+ * band, while it keeps each of the original's smallest hashes with probability ~0.9. Empty and short texts
+ * get no keys: they only ever merge on their exact hash.
+ */
+export function lookupKeys(fp: Fingerprint, bands: number = BANDS, anchors: number = ANCHORS): string[] {
+  if (fp.exactHash === null || fp.tokenCount < SHORT_TEXT_TOKENS) return [];
+  const keys = bands > 0 ? bandKeys(fp.simhash, bands) : [];
+  const n = Math.min(anchors, fp.sketch.length);
+  for (let i = 0; i < n; i++) keys.push(`a:${(fp.sketch[i] as number).toString(16)}`);
+  return keys;
+}
+
+function sha256Hex(s: string): string {
+  return createHash('sha256').update(s, 'utf8').digest('hex');
+}
+
+/** Hex sha-256 of the normalised text: equal for copies that differ only in case, spacing, quotes, punctuation. */
+export function exactHash(text: string): string {
+  return sha256Hex(normaliseText(text));
+}
+
+/** Everything the store keeps about one article's content to find and judge its copies. */
+export interface Fingerprint {
+  /** Null for an empty body: such an article matches nothing. */
+  exactHash: string | null;
+  /** First 16 hex digits of the sha-256 of the normalised title. */
+  titleKey: string;
+  simhash: bigint;
+  tokenCount: number;
+  /** Body shingles (with repeats, which 3-word shingles rarely have). */
+  shingleCount: number;
+  /** Bottom-k of the body's shingle hashes, ascending. */
+  sketch: Uint32Array;
+}
+
+export function fingerprint(title: string, text: string): Fingerprint {
+  const body = scanWords(text);
+  const head = scanWords(title);
+  const bodyShingles = shingleHashes(body.hashes);
+  return {
+    exactHash: body.tokens.length === 0 ? null : sha256Hex(body.tokens.join(' ')),
+    titleKey: sha256Hex(head.tokens.join(' ')).slice(0, 16),
+    simhash: simhashFromShingles(shingleHashes(head.hashes, TITLE_SALT), bodyShingles),
+    tokenCount: body.tokens.length,
+    shingleCount: bodyShingles.lo.length,
+    sketch: bottomK(bodyShingles.lo),
+  };
+}
+
+export interface Comparison {
+  near: boolean;
+  distance: number;
+  /** Estimated share of the smaller text's shingles found in the other; absent when not needed. */
+  containment?: number;
+}
+
+/**
+ * The one rule deciding "same story". Exact: equal normalised bodies (short bodies: titles equal too). Near:
+ * both bodies at least SHORT_TEXT_TOKENS words, simhashes within NEAR_DUPLICATE_MAX_DISTANCE bits, and
+ * containment >= MIN_CONTAINMENT. The containment check is what keeps two stories sharing boilerplate or a
+ * template paragraph apart when their simhashes happen to be close.
+ */
+export function compareArticles(a: Fingerprint, b: Fingerprint, rule: NearRule = NEAR_RULE): Comparison {
+  const distance = hamming(a.simhash, b.simhash);
+  if (a.exactHash === null || b.exactHash === null) return { near: false, distance };
+  const short = Math.min(a.tokenCount, b.tokenCount) < SHORT_TEXT_TOKENS;
+  if (a.exactHash === b.exactHash) return { near: !short || a.titleKey === b.titleKey, distance, containment: 1 };
+  if (short || distance > rule.maxDistance) return { near: false, distance };
+  const c = sketchContainment(
+    a.sketch,
+    isCut(a),
+    b.sketch,
+    isCut(b),
+  ).containment;
+  return { near: c >= rule.minContainment, distance, containment: c };
+}
+
+/** Whether the sketch holds only the smallest SKETCH_SIZE hashes rather than all of them. */
+function isCut(fp: Fingerprint): boolean {
+  return fp.sketch.length >= SKETCH_SIZE && fp.shingleCount > fp.sketch.length;
+}
+
+/**
+ * Among candidates, the one a new article should join: near, then highest containment, then smallest
+ * distance, then the earliest (lowest id), so that every process picks the same one.
+ */
+export function bestMatch<T extends { id: number; fingerprint: Fingerprint }>(
+  fp: Fingerprint,
+  candidates: Iterable<T>,
+  rule: NearRule = NEAR_RULE,
+): { candidate: T; comparison: Comparison } | null {
+  let best: { candidate: T; comparison: Comparison } | null = null;
+  for (const candidate of candidates) {
+    const comparison = compareArticles(fp, candidate.fingerprint, rule);
+    if (!comparison.near) continue;
+    if (best === null || better(comparison, candidate.id, best.comparison, best.candidate.id)) {
+      best = { candidate, comparison };
+    }
+  }
+  return best;
+}
+
+function better(c: Comparison, id: number, than: Comparison, thanId: number): boolean {
+  const a = c.containment ?? 0;
+  const b = than.containment ?? 0;
+  if (a !== b) return a > b;
+  if (c.distance !== than.distance) return c.distance < than.distance;
+  return id < thanId;
+}
