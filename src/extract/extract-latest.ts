@@ -31,6 +31,14 @@ export const KNOWN_HEADINGS: readonly { text: string; minEntries: number }[] = [
   { text: 'Dernières nouvelles', minEntries: 1 },
   { text: 'Dernières actualités', minEntries: 1 },
   { text: 'Latest posts', minEntries: 1 },
+  { text: 'Latest stories', minEntries: 1 },
+  { text: 'Latest updates', minEntries: 1 },
+  { text: 'Recent news', minEntries: 1 },
+  { text: 'Les derniers articles', minEntries: 1 },
+  { text: 'Nos derniers articles', minEntries: 1 },
+  { text: 'Derniers articles publiés', minEntries: 1 },
+  { text: 'Dernières publications', minEntries: 1 },
+  { text: 'Dernières infos', minEntries: 1 },
   { text: 'Most recent', minEntries: 2 },
   { text: 'À la une', minEntries: 2 },
   { text: 'Latest', minEntries: 2 },
@@ -40,11 +48,19 @@ export const KNOWN_HEADINGS: readonly { text: string; minEntries: number }[] = [
 export function extractLatest(doc: CheerioAPI, options: LatestOptions): LatestEntry[] {
   const base = baseUrl(doc, options.url);
   if (options.selector) {
-    const blocks = doc(options.selector).toArray().filter(isElement);
+    const blocks = select(doc, options.selector);
     const entries = entriesFromLinks(doc, linksIn(blocks), base);
     if (entries.length > 0) return entries;
   }
   return latestByHeading(doc, base, options.heading) ?? densestList(doc, base);
+}
+
+function select(doc: CheerioAPI, selector: string): Element[] {
+  try {
+    return doc(selector).toArray().filter(isElement);
+  } catch (err) {
+    throw new TypeError(`invalid latest-list selector ${JSON.stringify(selector)}: ${(err as Error).message}`);
+  }
 }
 
 /** Folds case, accents, punctuation and whitespace so that "À LA UNE :" equals "à la une". */
@@ -274,6 +290,7 @@ function latestByHeading(doc: CheerioAPI, base: URL | null, configured?: string)
     if (!TITLE_TAGS.has(el.tagName.toLowerCase())) continue;
     const rank = rankOf.get(foldText(text));
     if (rank === undefined || hasAncestor(el, NO_HEADING_INSIDE) || containsListHolder([el])) continue;
+    if (inMenu(el)) continue;
     const outer = outermostSameText(el, texts);
     if (seen.has(outer)) continue;
     seen.add(outer);
@@ -287,6 +304,19 @@ function latestByHeading(doc: CheerioAPI, base: URL | null, configured?: string)
     if (entries.length >= (wanted[rank]?.minEntries ?? 1)) return entries;
   }
   return null;
+}
+
+const MENU_TOKEN = /^(nav|navbar|navigation|menu|menubar|submenu|sub-menu|dropdown|dropdown-menu|mega-menu|megamenu)$/i;
+
+/** Inside a menu, a heading-like label ("Latest News" in a dropdown) heads menu items, not articles. */
+function inMenu(el: Element): boolean {
+  for (let p: AnyNode | null = el.parent; p && isElement(p); p = p.parent) {
+    const role = p.attribs['role']?.toLowerCase();
+    if (role === 'navigation' || role === 'menu' || role === 'menubar' || role === 'tablist') return true;
+    const tokens = `${p.attribs['id'] ?? ''} ${p.attribs['class'] ?? ''}`.split(/\s+/).filter(Boolean);
+    if (tokens.some((t) => MENU_TOKEN.test(t))) return true;
+  }
+  return false;
 }
 
 function documentOrder(doc: CheerioAPI): Map<Element, number> {
@@ -320,21 +350,44 @@ function headingLevel(node: AnyNode): number {
   return HEADING_TAGS.has(tag) ? Number(tag[1]) : 0;
 }
 
-/** A sibling that starts another block: a heading of the same rank or above, or a bare title like `<b>Archives</b>`. */
+/**
+ * A sibling that starts another block: a heading of the same rank or above, an element shaped like the heading
+ * (same tag and class), a bare title like `<b>Archives</b>`, or a box that opens with such a title.
+ */
 function startsAnotherBlock(node: AnyNode, heading: Element, texts: Map<Element, string>): boolean {
-  if (!isElement(node) || linksIn([node]).length > 0) return false;
-  const text = texts.get(node);
-  if (text === undefined || !/\p{L}/u.test(text)) return false;
-  const level = headingLevel(node);
+  if (!isElement(node)) return false;
   const ownLevel = headingLevel(heading);
-  if (level > 0) return ownLevel === 0 || level <= ownLevel;
-  if (tagOf(node) === tagOf(heading)) return true;
-  // A wrapper whose only content is a title (<tr><td><b>Archives</b></td></tr>).
-  const folded = foldText(text);
-  const visit = (n: AnyNode): boolean =>
-    isElement(n) &&
-    ((WRAPPED_TITLE_TAGS.has(tagOf(n)) && foldText(texts.get(n) ?? '') === folded) || n.children.some(visit));
-  return node.children.some(visit);
+  const isTitle = (el: Element): boolean => {
+    const text = texts.get(el);
+    if (text === undefined || !/\p{L}/u.test(text) || linksIn([el]).length > 0) return false;
+    const level = headingLevel(el);
+    if (level > 0) return ownLevel === 0 || level <= ownLevel;
+    return sameShape(el, heading);
+  };
+  if (linksIn([node]).length === 0) {
+    const text = texts.get(node);
+    if (text === undefined || !/\p{L}/u.test(text)) return false;
+    if (isTitle(node) || tagOf(node) === tagOf(heading)) return true;
+    // A wrapper whose only content is a title (<tr><td><b>Archives</b></td></tr>).
+    const folded = foldText(text);
+    const visit = (n: AnyNode): boolean =>
+      isElement(n) &&
+      (((WRAPPED_TITLE_TAGS.has(tagOf(n)) || sameShape(n, heading)) && foldText(texts.get(n) ?? '') === folded) ||
+        n.children.some(visit));
+    return node.children.some(visit);
+  }
+  // A box holding links that opens with its own title (<div class="widget"><h2>Archives</h2><ul>…).
+  let el: Element | undefined = node;
+  for (let depth = 0; depth < 3 && el; depth++) {
+    el = el.children.find((c): c is Element => isElement(c) && c.type === 'tag');
+    if (el && isTitle(el)) return true;
+  }
+  return false;
+}
+
+function sameShape(a: Element, b: Element): boolean {
+  const cls = (el: Element): string => (el.attribs['class'] ?? '').trim().split(/\s+/).sort().join(' ');
+  return tagOf(a) === tagOf(b) && cls(a) !== '' && cls(a) === cls(b);
 }
 
 function isInside(node: AnyNode, container: AnyNode): boolean {

@@ -185,6 +185,21 @@ describe('extractLatest with a configured heading or selector', () => {
     });
   });
 
+  it('accepts a selector that matches the links themselves', () => {
+    const entries = latest(fixture('selector.html'), { url: 'https://navalreview.example/', selector: '#wire p:first-child a, .col-a li a' });
+    expect(entries.map((e) => e.title)).toEqual([
+      'Aircraft Carrier Returns After Nine Months',
+      'New Tug Fleet for the Naval Base',
+      'Submarine Rescue Drill off Norway',
+    ]);
+  });
+
+  it('names an invalid selector in the error it throws', () => {
+    expect(() => extractLatest(load('<p></p>'), { url: 'https://x.example/', selector: 'div[' })).toThrow(
+      /invalid latest-list selector "div\["/,
+    );
+  });
+
   it('goes on with headings when the selector matches nothing', () => {
     const page = fixture('selector.html');
     const entries = latest(page, { url: 'https://navalreview.example/', selector: '#gone' });
@@ -251,6 +266,32 @@ describe('extractLatest block shapes', () => {
       <div class="card"><span class="badge">Latest</span><a href="/story/only-one">The only story here</a></div>
       <h2>Recent posts</h2><ol><li><a href="/p/10">Tenth post title</a></li></ol></body>`;
     expect(latest(html, { url })).toEqual([{ title: 'Tenth post title', url: 'https://site.example/p/10' }]);
+  });
+
+  it('stops before a sibling box that opens with its own title', () => {
+    const html = `<body><div class="col"><h2>Latest articles</h2>
+      <div class="list"><a href="/a/1">Article one title</a><a href="/a/2">Article two title</a></div>
+      <div class="widget"><h2>Archives</h2><ul><li><a href="/2026/10/">October 2026</a></li></ul></div>
+      <div class="box"><div class="box-head"><h3>Partners</h3></div><a href="https://p.example/">Partner</a></div></div></body>`;
+    expect(urls(latest(html, { url }))).toEqual(['https://site.example/a/1', 'https://site.example/a/2']);
+  });
+
+  it('stops at a row shaped like the heading row in a table layout', () => {
+    const html = `<body><table><tr><td class="titre">Derniers articles</td></tr>
+      <tr><td><a href="art.php?id=3">Troisième article du site</a></td></tr>
+      <tr><td><a href="art.php?id=2">Deuxième article du site</a></td></tr>
+      <tr><td class="titre">Rubriques</td></tr><tr><td><a href="rub.php?id=1">Marine</a></td></tr></table></body>`;
+    expect(urls(latest(html, { url: 'https://site.example/' }))).toEqual([
+      'https://site.example/art.php?id=3',
+      'https://site.example/art.php?id=2',
+    ]);
+  });
+
+  it('ignores a known heading that labels a dropdown menu', () => {
+    const html = `<body><ul class="mega-menu"><li><span>Latest News</span><ul><li><a href="/news/world">World</a></li>
+      <li><a href="/news/europe">Europe</a></li></ul></li></ul>
+      <h2>Latest News</h2><ul><li><a href="/a/9">Le neuvième article</a></li></ul></body>`;
+    expect(urls(latest(html, { url }))).toEqual(['https://site.example/a/9']);
   });
 
   it('uses the title attribute or image alt of a link without text', () => {
