@@ -7,3 +7,4 @@ export type { Page, PageRequest } from './page.ts';
 export { parseRetryAfter } from './retry-after.ts';
 export { RobotsDisallowedError } from './robots-disallowed-error.ts';
 export { RobotsPolicy, type RobotsPolicyOptions } from './robots-policy.ts';
+export { NotHtmlError } from './not-html-error.ts';

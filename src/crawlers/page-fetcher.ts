@@ -3,6 +3,7 @@ import { Configuration, Log, LogLevel, RequestList, type CheerioCrawlingContext 
 import { decodeHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
 import { HttpStatusError } from './http-status-error.ts';
+import { NotHtmlError } from './not-html-error.ts';
 import type { Page, PageRequest } from './page.ts';
 import { RawHtmlCrawler } from './raw-html-crawler.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -30,6 +31,7 @@ export interface PageFetcherOptions {
   log?: { warn(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
 }
 
+const HTML_LIKE = /html|xml|text\/plain|octet-stream/i;
 const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
 
 /**
@@ -67,7 +69,9 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
       navigationTimeoutSecs: timeoutMs / 1000,
       requestHandlerTimeoutSecs: Math.max(5, timeoutMs / 1000),
       ignoreHttpErrorStatusCodes: ERROR_STATUSES,
-      additionalMimeTypes: ['application/octet-stream', 'text/plain', 'application/xhtml+xml'],
+      // A 304 carries no Content-Type, and Crawlee then guesses one from the URL's extension (`.php` gives
+      // application/x-httpd-php) and refuses it; the request handler checks the type of real bodies instead.
+      additionalMimeTypes: ['*/*'],
       // Raw bytes pass through untouched when the encoding is one Node knows: Vigie decodes them itself.
       forceResponseEncoding: 'utf8',
       preNavigationHooks: [
@@ -89,6 +93,11 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
         const status = response.statusCode ?? 0;
         if (status >= 400) {
           results.set(key, { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, parseRetryAfter(response.headers['retry-after'])) });
+          return;
+        }
+        const type = header(response.headers, 'content-type');
+        if (status !== 304 && type && !HTML_LIKE.test(type)) {
+          results.set(key, { ok: false, url: asked.url, error: new NotHtmlError(asked.url, type) });
           return;
         }
         const body = (ctx as unknown as { body: Buffer }).body;

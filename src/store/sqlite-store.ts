@@ -356,6 +356,12 @@ export class SqliteStore implements Store {
     return (this.db.prepare(`SELECT * FROM entries ${where} ORDER BY id DESC LIMIT ?`).all(...args, options.limit ?? 50) as Row[]).map(entryFrom);
   }
 
+  recentCrawls(options: { sourceId?: string; limit?: number } = {}): CrawlRecord[] {
+    const where = options.sourceId ? 'WHERE source_id = ?' : '';
+    const args = options.sourceId ? [options.sourceId] : [];
+    return (this.db.prepare(`SELECT * FROM crawls ${where} ORDER BY id DESC LIMIT ?`).all(...args, options.limit ?? 50) as Row[]).map(crawlFrom);
+  }
+
   recentArticles(options: { limit?: number } = {}): ArticleRow[] {
     return (this.db.prepare('SELECT * FROM articles ORDER BY id DESC LIMIT ?').all(options.limit ?? 50) as Row[]).map(articleFrom);
   }

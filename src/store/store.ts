@@ -164,6 +164,7 @@ export interface Store {
   attempts(deliveryId: number): AttemptRecord[];
   health(): SourceHealth[];
   recentEntries(options?: { sourceId?: string; limit?: number }): EntryRow[];
+  recentCrawls(options?: { sourceId?: string; limit?: number }): CrawlRecord[];
   recentArticles(options?: { limit?: number }): ArticleRow[];
   ping(): boolean;
   close(): void;

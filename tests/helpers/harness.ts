@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config, type ConfigInput } from '../../src/config/index.ts';
+import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../src/demo/webhook-receiver.ts';
+import { createLogger, startMonitor, type Monitor } from '../../src/monitor.ts';
+import type { SqliteStore } from '../../src/store/index.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface HarnessOptions {
+  sources: NonNullable<ConfigInput['sources']>;
+  /** Events the receiver's webhook subscribes to. Default ['article.new']. */
+  events?: string[];
+  respond?: WebhookReceiverOptions['respond'];
+  crawl?: Record<string, unknown>;
+  server?: boolean;
+}
+
+export interface Harness {
+  config: Config;
+  monitor: Monitor;
+  receiver: WebhookReceiver;
+  store: SqliteStore;
+  secret: string;
+  storage: string;
+  /** Resolves when `predicate` holds, polling; rejects with `what` after `timeoutMs`. */
+  until(what: string, predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A whole monitor against real Redis (own queue prefix), real HTTP sites and a real receiver, cleaned up after. */
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  const receiver = await startWebhookReceiver({ secret, respond: options.respond });
+  const storage = mkdtempSync(join(tmpdir(), 'vigie-test-'));
+  const config = loadConfig({
+    env: {},
+    object: {
+      redis: REDIS_URL,
+      storage,
+      queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`,
+      server: { host: '127.0.0.1', port: 0 },
+      crawl: { hostInterval: '10ms', timeout: '5s', ...options.crawl },
+      sources: options.sources,
+      webhooks: [{ url: receiver.url, secret, events: options.events ?? ['article.new'] }],
+    },
+  });
+  const monitor = await startMonitor({
+    config,
+    roles: { scheduler: true, workers: true, server: options.server ?? false },
+    log: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+  });
+  const store = monitor.deps.store as SqliteStore;
+  return {
+    config,
+    monitor,
+    receiver,
+    store,
+    secret,
+    storage,
+    async until(what, predicate, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async close() {
+      for (const q of monitor.queues.all) await q.obliterate({ force: true }).catch(() => undefined);
+      await monitor.close();
+      await receiver.close();
+      rmSync(storage, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Number of crawls recorded for a source so far. */
+export function crawlCount(store: SqliteStore, sourceId: string): number {
+  return store.recentCrawls({ sourceId, limit: 10_000 }).length;
+}
