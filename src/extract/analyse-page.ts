@@ -26,6 +26,8 @@ export interface BlockInfo {
   /** The part of rawGood inside article-like descendants (positive class, <main>, itemprop=articleBody). */
   articleGood: number;
   paragraphs: number;
+  /** Runs that are mostly link text (menu entries, teaser titles). */
+  linkRuns: number;
   listItems: number;
   images: number;
   headings: number;
@@ -82,6 +84,11 @@ export interface AnalyseOptions {
 
 /** Short unpunctuated runs (labels, headings, table cells) are only mildly suspect. */
 export const WEAK_WEIGHT = 0.2;
+/** Furniture weighs more than prose, so a wrapper must add much more prose than furniture to win. */
+export const BAD_WEIGHT = 2;
+export const FURNITURE_WEIGHT = 0.5;
+
+const LEAF_TEXT = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'td', 'th', 'dd', 'dt']);
 
 const PUNCT = /[.!?;,。！？、،]/;
 
@@ -115,7 +122,7 @@ function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, sign
     if (hint < 0) furniture = true;
   }
   return {
-    el, parent, chars: 0, linkChars: 0, good: 0, bad: 0, weak: 0, innerScore: 0, trust: 1, rawGood: 0, articleGood: 0, paragraphs: 0, listItems: 0,
+    el, parent, chars: 0, linkChars: 0, good: 0, bad: 0, weak: 0, innerScore: 0, trust: 1, rawGood: 0, articleGood: 0, paragraphs: 0, linkRuns: 0, listItems: 0,
     images: 0, headings: 0, hint, furniture, signature: null, template: false, selfGood: 0, selfBad: 0,
     selfWeak: 0, selfRawGood: 0, selfParagraphs: 0, textLength: 0, parts: signing ? [] : null,
   };
@@ -154,10 +161,12 @@ function endRun(s: State): void {
     const own = chars - link;
     if (link * 2 > chars) {
       b.selfBad += chars;
+      b.linkRuns++;
     } else if (own >= 60 || (own >= 20 && s.runPunct)) {
-      b.selfGood += own;
-      b.selfRawGood += own;
-      b.selfBad += link;
+      // Links inside prose are part of it; they weigh half, as a mild guard against teaser blurbs.
+      const good = own + 0.5 * link;
+      b.selfGood += good;
+      b.selfRawGood += good;
       b.selfParagraphs++;
     } else {
       b.selfWeak += chars;
@@ -339,9 +348,15 @@ function settle(blocks: readonly BlockInfo[]): void {
     b.bad += b.selfBad;
     b.weak += b.selfWeak;
     b.paragraphs += b.selfParagraphs;
-    b.innerScore = b.good - b.bad - WEAK_WEIGHT * b.weak;
+    // A teaser card (a linked title and a blurb or two) reads like prose but is furniture for the article.
+    if (b.paragraphs > 0 && b.paragraphs <= 2 && b.linkRuns > 0 && b.chars < 1000 && b.el.nodeType === 1 && !LEAF_TEXT.has((b.el as ElementNode).name)) {
+      b.bad += b.good;
+      b.good = 0;
+    }
+    b.innerScore = b.good - BAD_WEIGHT * b.bad - WEAK_WEIGHT * b.weak;
     if (b.furniture || b.template) {
-      b.bad += b.good + b.weak;
+      // Recognised furniture is dropped when rendering anyway, so it only mildly discourages its wrappers.
+      b.bad = FURNITURE_WEIGHT * (b.bad + b.good + b.weak);
       b.good = 0;
       b.weak = 0;
       b.paragraphs = 0;
@@ -352,6 +367,7 @@ function settle(blocks: readonly BlockInfo[]): void {
       p.bad += b.bad;
       p.weak += b.weak;
       p.paragraphs += b.paragraphs;
+      p.linkRuns += b.linkRuns;
       p.listItems += b.listItems;
       p.images += b.images;
       p.headings += b.headings;

@@ -5,8 +5,11 @@ export const SKIPPED = new Set([
   'meta', 'link', 'base', 'frameset', 'frame',
 ]);
 
-/** Page furniture by semantics; kept only when it holds most of the page's prose (a mis-used tag). */
-export const FURNITURE = new Set(['nav', 'aside', 'footer', 'menu']);
+/**
+ * Page furniture by semantics; kept only when it wraps an article-like block (a mis-used tag). Captions
+ * count as furniture: they describe a picture, and readers of the text do not see it.
+ */
+export const FURNITURE = new Set(['nav', 'aside', 'footer', 'menu', 'figcaption']);
 
 /** Elements that break text flow: each starts a new paragraph. */
 export const BLOCK = new Set([
