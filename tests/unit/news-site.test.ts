@@ -3,7 +3,9 @@ import iconv from 'iconv-lite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite, type NewsSiteOptions } from '../../src/demo/news-site.ts';
 import { decodeSnapshot, renderSnapshots, type Snapshot } from '../fixtures/sites/snapshots.ts';
-import { stories } from '../fixtures/stories.ts';
+import { startDemoSite } from '../../src/demo/demo-site.ts';
+import { startFixtureSite } from '../fixtures/sites/fixture-sites.ts';
+import { initialStories, stories, toPublish } from '../fixtures/stories.ts';
 
 const open: NewsSite[] = [];
 afterEach(async () => {
@@ -261,5 +263,69 @@ describe('saved pages and truth files', () => {
         from = at;
       }
     }
+  });
+});
+
+describe('the monitor scenario of issue 2 on the reference site', () => {
+  it('v2 adds exactly 3 entries once session ids are dropped, despite reorder, ad and counter changes', async () => {
+    const s = await startFixtureSite('reference');
+    open.push(s);
+    const entryLinks = async (): Promise<string[]> => {
+      const html = (await get(s.listUrl)).text;
+      const block = html.slice(html.indexOf('Derniers articles'));
+      return hrefs(block.slice(0, block.indexOf('</ul>'))).map((h) => new URL(h, s.url).href);
+    };
+    const v1 = await entryLinks();
+    const v1Bytes = (await get(s.listUrl)).bytes;
+    for (const story of toPublish.slice(0, 3)) s.publish(story);
+    s.reorder();
+    s.setAd('Milipol Paris : 14-17 novembre');
+    s.bumpCounter();
+    s.sessionIdOn(initialStories[5]!.slug, '9c1f0e7a2b');
+    const v2 = await entryLinks();
+    expect((await get(s.listUrl)).bytes.equals(v1Bytes)).toBe(false);
+    expect(v2.some((u) => u.includes('PHPSESSID=9c1f0e7a2b'))).toBe(true);
+    const canonical = (u: string): string => {
+      const url = new URL(u);
+      url.searchParams.delete('PHPSESSID');
+      return url.href;
+    };
+    const fresh = v2.map(canonical).filter((u) => !v1.includes(u));
+    expect(fresh.sort()).toEqual(toPublish.slice(0, 3).map((a) => s.articleUrl(a.slug)).sort());
+    const old = v2.map(canonical).filter((u) => v1.includes(u));
+    expect(old).not.toEqual(v1.slice(0, old.length));
+  });
+});
+
+describe('demo site', () => {
+  it('starts with 10 articles on the reference template and publishes one every everyMs', async () => {
+    const demo = await startDemoSite({ everyMs: 60 });
+    try {
+      expect(demo.template).toBe('reference');
+      expect(demo.latestEntries()).toHaveLength(10);
+      const first = (await get(demo.listUrl)).text;
+      expect(first).toContain('Derniers articles');
+      await new Promise((r) => setTimeout(r, 60 * 12));
+      const entries = demo.latestEntries();
+      expect(entries.length).toBeGreaterThanOrEqual(17);
+      expect(new Set(entries.map((e) => e.url)).size).toBe(entries.length);
+      const newest = await get(entries[0]!.url);
+      expect(newest.status).toBe(200);
+    } finally {
+      await demo.stop();
+    }
+    const count = demo.latestEntries().length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(demo.latestEntries()).toHaveLength(count);
+  });
+
+  it('publishes the same articles in the same order on every run', async () => {
+    const runs = await Promise.all([startDemoSite({ everyMs: 40 }), startDemoSite({ everyMs: 40 })]);
+    await new Promise((r) => setTimeout(r, 40 * 10));
+    await Promise.all(runs.map((d) => d.stop()));
+    const [a, b] = runs.map((d) => d.latestEntries().map((e) => e.title).reverse());
+    const n = Math.min(a!.length, b!.length);
+    expect(n).toBeGreaterThan(14);
+    expect(a!.slice(0, n)).toEqual(b!.slice(0, n));
   });
 });
