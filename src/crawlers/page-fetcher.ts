@@ -63,6 +63,8 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
     {
       requestList: list,
       maxRequestRetries: 0,
+      // Crawlee reads ECONNRESET/ECONNREFUSED as a blocked proxy and retries up to ten times behind the job's back.
+      maxSessionRotations: 0,
       useSessionPool: false,
       persistCookiesPerSession: false,
       maxConcurrency: options.concurrency ?? 10,
