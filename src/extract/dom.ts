@@ -11,7 +11,8 @@ export type ElementNode = Extract<ChildNode, { attribs: Record<string, string> }
 export type TextNode = Extract<ChildNode, { data: string; nodeType: 3 }>;
 
 export function isElement(node: ChildNode): node is ElementNode {
-  return node.nodeType === 1;
+  // domhandler gives `<!DOCTYPE>` and `<?xml ?>` (ProcessingInstruction) nodeType 1 as well, without attribs.
+  return node.nodeType === 1 && 'attribs' in node;
 }
 
 export function isText(node: ChildNode): node is TextNode {
