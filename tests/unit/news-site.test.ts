@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite, type NewsSiteOptions } from '../../src/demo/news-site.ts';
 import { decodeSnapshot, renderSnapshots, type Snapshot } from '../fixtures/sites/snapshots.ts';
 import { startDemoSite } from '../../src/demo/demo-site.ts';
-import { startFixtureSite } from '../fixtures/sites/fixture-sites.ts';
+import { freshArticles, initialArticles, startFixtureSite } from '../fixtures/sites/fixture-sites.ts';
 import { initialStories, stories, toPublish } from '../fixtures/stories.ts';
 
 const open: NewsSite[] = [];
@@ -327,5 +327,19 @@ describe('demo site', () => {
     const n = Math.min(a!.length, b!.length);
     expect(n).toBeGreaterThan(14);
     expect(a!.slice(0, n)).toEqual(b!.slice(0, n));
+  });
+});
+
+describe('fixture sites', () => {
+  it.each(['reference', 'legacy', 'wordpress', 'gov', 'scripted'] as const)('%s starts in its language and has fresh stories left to publish', async (template) => {
+    const s = await startFixtureSite(template);
+    open.push(s);
+    const initial = initialArticles(template);
+    const fresh = freshArticles(template);
+    expect(s.latestEntries().map((e) => e.title)).toEqual(initial.map((a) => a.title).slice(0, s.latestEntries().length));
+    expect(fresh.length).toBeGreaterThanOrEqual(3);
+    const langs = new Set([...initial, ...fresh].map((a) => a.lang));
+    expect([...langs].sort()).toEqual(template === 'reference' ? ['en', 'fr'] : template === 'legacy' ? ['fr'] : ['en']);
+    for (const a of fresh) expect(s.publish(a)).toBe(s.articleUrl(a.slug));
   });
 });
