@@ -1,5 +1,5 @@
 import { blockSignature, MAX_SIGNED_LENGTH } from './block-signature.ts';
-import type { ChildNode, DocumentNode, ElementNode, TextNode } from './dom.ts';
+import { isElement, type ChildNode, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
 import { classHint } from './hints.ts';
 import { BLOCK, FURNITURE, HEADING, SKIPPED, isFurnitureRole, isHidden } from './tags.ts';
 
@@ -113,7 +113,7 @@ interface State {
 function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, signing: boolean): BlockInfo {
   let furniture = false;
   let hint: -2 | -1 | 0 | 1 = 0;
-  if (el.nodeType === 1) {
+  if (isElement(el)) {
     const e = el as ElementNode;
     const a = e.attribs;
     furniture = FURNITURE.has(e.name) || isFurnitureRole(a.role);
@@ -233,7 +233,7 @@ function visitElement(s: State, el: ElementNode): void {
   const tag = el.name;
   if (SKIPPED.has(tag)) {
     if (tag === 'head') {
-      for (const c of el.children) if (c.nodeType === 1) visitHeadChild(s, c as ElementNode);
+      for (const c of el.children) if (isElement(c)) visitHeadChild(s, c as ElementNode);
       return;
     }
     collectHead(s, el);
@@ -309,7 +309,7 @@ function textOfChildrenDeep(el: ElementNode): string {
   while (stack.length > 0) {
     const n = stack.pop()!;
     if (n.nodeType === 3) out.push((n as TextNode).data);
-    else if (n.nodeType === 1) {
+    else if (isElement(n)) {
       const e = n as ElementNode;
       if (SKIPPED.has(e.name)) continue;
       for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]!);
@@ -320,7 +320,7 @@ function textOfChildrenDeep(el: ElementNode): string {
 
 function visitChildren(s: State, el: ElementNode | DocumentNode): void {
   for (const c of el.children) {
-    if (c.nodeType === 1) visitElement(s, c as ElementNode);
+    if (isElement(c)) visitElement(s, c as ElementNode);
     else if (c.nodeType === 3) visitText(s, c as TextNode);
   }
 }
@@ -349,7 +349,7 @@ function settle(blocks: readonly BlockInfo[]): void {
     b.weak += b.selfWeak;
     b.paragraphs += b.selfParagraphs;
     // A teaser card (a linked title and a blurb or two) reads like prose but is furniture for the article.
-    if (b.paragraphs > 0 && b.paragraphs <= 2 && b.linkRuns > 0 && b.chars < 1000 && b.el.nodeType === 1 && !LEAF_TEXT.has((b.el as ElementNode).name)) {
+    if (b.paragraphs > 0 && b.paragraphs <= 2 && b.linkRuns > 0 && b.chars < 1000 && isElement(b.el as ChildNode) && !LEAF_TEXT.has((b.el as ElementNode).name)) {
       b.bad += b.good;
       b.good = 0;
     }
@@ -412,7 +412,7 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
   const top = newBlock(root, null, false);
   s.current = top;
   for (const c of root.children) {
-    if (c.nodeType === 1) {
+    if (isElement(c)) {
       const el = c as ElementNode;
       if (el.name === 'html' && el.attribs.lang) s.facts.htmlLang = el.attribs.lang;
       visitElement(s, el);

@@ -1,7 +1,7 @@
 import type { CheerioAPI } from 'cheerio';
 import { analysePage } from './analyse-page.ts';
 import { detectLang } from './detect-lang.ts';
-import { rootOf, type ElementNode } from './dom.ts';
+import { isElement, rootOf, type ElementNode } from './dom.ts';
 import { readPageMeta } from './page-meta.ts';
 import { wasTruncated, MAX_HTML_LENGTH } from './parse-html.ts';
 import { pickContainer } from './pick-container.ts';
@@ -29,7 +29,7 @@ function selectAll(doc: CheerioAPI, selectors: readonly string[], warnings: stri
   for (const selector of selectors) {
     try {
       doc(selector).each((_, el) => {
-        if (el.nodeType === 1) out.push(el as ElementNode);
+        if (isElement(el)) out.push(el as ElementNode);
       });
     } catch {
       warnings.push(`invalid CSS selector ignored: ${selector}`);
