@@ -162,7 +162,8 @@ function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null): Candid
       link.attribs['title'] ?? doc(link).find('img[alt]').first().attr('alt') ?? link.attribs['aria-label'] ?? '',
     );
   }
-  if (!title || isMoreLink(foldText(title))) return null;
+  // Pagination and "more" links are short; folding every headline would cost more than the rest of the walk.
+  if (!title || (title.length <= 40 && isMoreLink(foldText(title)))) return null;
   return { url: url.href, title, weakTitle };
 }
 
@@ -427,7 +428,10 @@ function blockAfterHeading(
 // Fallback: the densest repeated list of article-like links
 
 const MIN_FALLBACK_ITEMS = 4;
-const MIN_LINK_DENSITY = 0.3;
+const MIN_LINK_DENSITY = 0.04;
+const MIN_HEADED_SHARE = 0.6;
+/** Characters a date, kicker or category may take before an item's headline. */
+const MAX_HEADLINE_OFFSET = 40;
 const MAX_LINKS_PER_ITEM = 3;
 const MAX_ANCESTOR_WALK = 8;
 const CHROME_TOKEN =
@@ -441,11 +445,11 @@ const NON_ARTICLE_SEGMENT =
 function isChrome(el: Element): boolean {
   const tag = tagOf(el);
   if (tag === 'nav') return true;
+  const { id, class: cls, role } = el.attribs;
+  if (!id && !cls && !role && tag !== 'header' && tag !== 'footer') return false;
   if ((tag === 'header' || tag === 'footer') && !hasAncestor(el, SECTIONING)) return true;
-  const role = el.attribs['role']?.toLowerCase();
-  if (role && CHROME_ROLES.has(role)) return true;
-  const tokens = `${el.attribs['id'] ?? ''} ${el.attribs['class'] ?? ''}`.split(/\s+/).filter(Boolean);
-  return tokens.some((t) => CHROME_TOKEN.test(t));
+  if (role && CHROME_ROLES.has(role.toLowerCase())) return true;
+  return `${id ?? ''} ${cls ?? ''}`.split(/\s+/).some((t) => t !== '' && CHROME_TOKEN.test(t));
 }
 
 function sameSite(a: URL, b: URL | null): boolean {
@@ -482,6 +486,7 @@ function wordCount(text: string): number {
 interface ArticleLink {
   el: Element;
   url: string;
+  title: string;
 }
 
 function densestList(doc: CheerioAPI, base: URL | null): LatestEntry[] {
@@ -518,22 +523,35 @@ function densestList(doc: CheerioAPI, base: URL | null): LatestEntry[] {
     }
   }
 
+  const titles = new Map(articleLinks.map((l) => [l.el, l.title]));
   let best: { el: Element; score: number; density: number } | null = null;
   for (const [el, children] of items) {
-    const good = [...children].filter(([, urls]) => urls.size <= MAX_LINKS_PER_ITEM);
-    if (good.length < MIN_FALLBACK_ITEMS) continue;
-    if (!repeats(good.map(([node]) => node))) continue;
-    const density = linkDensity(doc, el);
+    const good = [...children].filter(([, urls]) => urls.size <= MAX_LINKS_PER_ITEM).map(([node]) => node);
+    if (good.length < MIN_FALLBACK_ITEMS || !repeats(good)) continue;
+    // In a list each item leads with its headline; in running text the links sit mid-sentence.
+    const headed = good.filter((item) => leadsWithHeadline(item, titles));
+    if (headed.length < MIN_FALLBACK_ITEMS || headed.length / good.length < MIN_HEADED_SHARE) continue;
+    const density = linkDensity(el, titles);
     if (density < MIN_LINK_DENSITY) continue;
-    const score = good.length;
+    const score = headed.length;
     if (!best || score > best.score || (score === best.score && density > best.density)) {
       best = { el, score, density };
     }
   }
   if (!best) return [];
   const list = best.el;
-  const inList = new Set(articleLinks.filter((l) => isInside(l.el, list)).map((l) => l.el));
-  return entriesFromLinks(doc, linksIn([list]).filter((l) => inList.has(l)), base);
+  return entriesFromLinks(doc, linksIn([list]).filter((l) => titles.has(l)), base);
+}
+
+/** Whether an item's text starts with (or after a short date or category line) one of its article links. */
+function leadsWithHeadline(item: AnyNode, titles: Map<Element, string>): boolean {
+  const text = collapseWhitespace(textOf(item, false));
+  return linksIn([item]).some((a) => {
+    const title = titles.get(a);
+    if (!title) return false;
+    const at = text.indexOf(title);
+    return at >= 0 && at <= MAX_HEADLINE_OFFSET;
+  });
 }
 
 function articleLink(doc: CheerioAPI, el: Element, base: URL | null): ArticleLink | null {
@@ -541,10 +559,10 @@ function articleLink(doc: CheerioAPI, el: Element, base: URL | null): ArticleLin
   if (!candidate) return null;
   const url = new URL(candidate.url);
   if (!sameSite(url, base) || !looksLikeArticleUrl(url)) return null;
-  if (base && url.href === new URL(base.href.replace(/#.*$/, '')).href) return null;
+  if (base && url.href === base.href.replace(/#.*$/, '')) return null;
   const words = wordCount(candidate.title);
   if (words < 3 && candidate.title.length < 20) return null;
-  return { el, url: candidate.url };
+  return { el, url: candidate.url, title: candidate.title };
 }
 
 /** Items of a list share a tag: most children of the container are the same kind of element. */
@@ -555,10 +573,11 @@ function repeats(nodes: readonly AnyNode[]): boolean {
   return top >= MIN_FALLBACK_ITEMS && top / nodes.length >= 0.6;
 }
 
-function linkDensity(doc: CheerioAPI, el: Element): number {
-  const total = collapseWhitespace(doc(el).text()).length;
+/** The share of a container's text that is article headlines. */
+function linkDensity(el: Element, titles: Map<Element, string>): number {
+  const total = collapseWhitespace(textOf(el, false)).length;
   if (total === 0) return 0;
   let inLinks = 0;
-  for (const a of linksIn([el])) inLinks += collapseWhitespace(doc(a).text()).length;
+  for (const a of linksIn([el])) inLinks += titles.get(a)?.length ?? 0;
   return inLinks / total;
 }

@@ -140,6 +140,23 @@ describe('extractLatest fallback on a page without a heading', () => {
     expect(urls(entries).join(' ')).not.toMatch(/category|tag\/|page\/2|artillery|naval-aviation|about/);
   });
 
+  it('finds a stream of cards whose summaries are longer than their headlines', () => {
+    const summary = 'The ministry confirmed the order on Monday after two years of trials with three competing designs. '.repeat(3);
+    const cards = Array.from({ length: 6 }, (_, i) =>
+      `<li><span class="date">30 Nov</span> <a href="/2026/11/30/story-${i}">Headline of story ${i}</a><p>${summary}</p></li>`,
+    ).join('');
+    const html = `<body><div id="nav"><a href="/a">Home</a></div><ul class="stream">${cards}</ul></body>`;
+    const entries = latest(html, { url: 'https://x.example/' });
+    expect(entries.map((e) => e.title)).toEqual(Array.from({ length: 6 }, (_, i) => `Headline of story ${i}`));
+  });
+
+  it('does not take running text with an article link in every paragraph for a list', () => {
+    const paragraphs = Array.from({ length: 6 }, (_, i) =>
+      `<p>As the ministry explained at length during the briefing, <a href="/2026/11/2${i}/earlier-story-number-${i}">an earlier story in the series</a> covered the first phase.</p>`,
+    ).join('');
+    expect(latest(`<body><article><h1>Long read</h1>${paragraphs}</article></body>`, { url: 'https://x.example/' })).toEqual([]);
+  });
+
   it('returns nothing when no list is convincing', () => {
     const html = `<html><body><nav><a href="/a">Home</a><a href="/b">News</a><a href="/c">About</a><a href="/d">Contact</a></nav>
       <article><h1>A single story</h1><p>Text with <a href="/2026/01/02/one-linked-story-here">one linked story here</a>
