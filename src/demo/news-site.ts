@@ -106,6 +106,7 @@ export async function startNewsSite(options: NewsSiteOptions = {}): Promise<News
   const changed = (): void => {
     version++;
     dirty = true;
+    cache.clear();
   };
 
   const view = (): SiteView => ({
@@ -140,6 +141,8 @@ export async function startNewsSite(options: NewsSiteOptions = {}): Promise<News
     const contentType = html && !charsetInHeader ? page.contentType : `${page.contentType}; charset=${declared}`;
     const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
     const rendered = { version, bytes, contentType, etag };
+    // Any query string is a new key; a crawler adding random parameters must not grow the cache forever.
+    if (cache.size >= 5_000) cache.clear();
     cache.set(key, rendered);
     return rendered;
   };

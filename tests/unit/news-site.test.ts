@@ -343,3 +343,13 @@ describe('fixture sites', () => {
     for (const a of fresh) expect(s.publish(a)).toBe(s.articleUrl(a.slug));
   });
 });
+
+describe('etag option', () => {
+  it('sends no validators and never answers 304 when etag is false', async () => {
+    const s = await site({ template: 'gov', etag: false });
+    const first = await get(s.listUrl);
+    expect(first.headers.get('etag')).toBeNull();
+    expect(first.headers.get('last-modified')).toBeNull();
+    expect((await get(s.listUrl, { 'if-none-match': '*', 'if-modified-since': new Date(Date.now() + 60_000).toUTCString() })).status).toBe(200);
+  });
+});
