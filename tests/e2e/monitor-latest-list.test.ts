@@ -59,6 +59,7 @@ describe('the monitor, end to end, on a site modelled on the reference page', ()
       expect(typeof p.data.story.id).toBe('number');
     }
     // Every attempt is in the store.
+    await harness.until('three deliveries logged', () => store.deliveries().filter((d) => d.state === 'delivered').length === 3);
     const deliveries = store.deliveries();
     expect(deliveries.map((d) => d.state)).toEqual(['delivered', 'delivered', 'delivered']);
     for (const d of deliveries) expect(store.attempts(d.id)).toHaveLength(1);
