@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 import { templates, type TemplateName } from './templates/index.ts';
-import type { Charset, NewsArticle, SiteArticle, SiteView } from './templates/template.ts';
+import type { Charset, NewsArticle, SiteArticle, SiteView } from './templates/site-template.ts';
 
-export type { Charset, NewsArticle } from './templates/template.ts';
+export type { Charset, NewsArticle } from './templates/site-template.ts';
 export type { TemplateName } from './templates/index.ts';
 
 export interface NewsSiteOptions {

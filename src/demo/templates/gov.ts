@@ -1,5 +1,5 @@
 import { esc, longDate, metaCharset, others } from './html.ts';
-import type { Page, SiteArticle, SiteTemplate, SiteView } from './template.ts';
+import type { Page, SiteArticle, SiteTemplate, SiteView } from './site-template.ts';
 
 const megaMenu: readonly [string, readonly string[]][] = [
   ['News', ['Releases', 'Advisories', 'Transcripts', 'Speeches', 'Feature Stories', 'Photos', 'Videos']],
@@ -69,7 +69,7 @@ ${rail}
 
 function latestRail(view: SiteView): string {
   return `<section class="latest-news"><h2 class="rail-title">Latest News</h2><ul class="rail-list">
-${view.latest.map((a) => `<li class="rail-item"><a href="${esc(view.href(a))}"><span class="rail-date">${longDate(a.publishedAt, 'en')}</span><span class="rail-headline">${esc(a.title)}</span></a></li>`).join('\n')}
+${view.latest.map((a) => `<li class="rail-item"><span class="rail-date">${longDate(a.publishedAt, 'en')}</span> <a class="rail-headline" href="${esc(view.href(a))}">${esc(a.title)}</a></li>`).join('\n')}
 </ul><a class="more" href="/News/Stories/">More Stories</a></section>`;
 }
 

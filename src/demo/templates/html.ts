@@ -1,4 +1,4 @@
-import type { Charset } from './template.ts';
+import type { Charset } from './site-template.ts';
 
 const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -2,7 +2,7 @@ import { gov } from './gov.ts';
 import { legacy } from './legacy.ts';
 import { reference } from './reference.ts';
 import { scripted } from './scripted.ts';
-import type { SiteTemplate } from './template.ts';
+import type { SiteTemplate } from './site-template.ts';
 import { wordpress } from './wordpress.ts';
 
 export const templates = { reference, legacy, wordpress, gov, scripted } satisfies Record<string, SiteTemplate>;

@@ -1,5 +1,5 @@
 import { esc, longDate } from './html.ts';
-import type { Page, SiteArticle, SiteTemplate, SiteView } from './template.ts';
+import type { Page, SiteArticle, SiteTemplate, SiteView } from './site-template.ts';
 
 const rubriques = ['« Éditoriaux »', 'Défense', 'Sécurité intérieure', 'Géopolitique', 'Armées', 'Industrie', 'Mémoire', 'Archives'];
 

@@ -1,5 +1,5 @@
 import { esc, metaCharset } from './html.ts';
-import type { Page, SiteArticle, SiteTemplate, SiteView } from './template.ts';
+import type { Page, SiteArticle, SiteTemplate, SiteView } from './site-template.ts';
 
 /** The two menu bars of the reference page, in its order. */
 export const referenceMenus: readonly (readonly string[])[] = [

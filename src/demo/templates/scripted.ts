@@ -1,5 +1,5 @@
 import { esc, longDate, metaCharset } from './html.ts';
-import type { Page, SiteArticle, SiteTemplate, SiteView } from './template.ts';
+import type { Page, SiteArticle, SiteTemplate, SiteView } from './site-template.ts';
 
 // The list exists only once this runs in a browser: the HTML source carries no entry links at all.
 const loader = `document.addEventListener('DOMContentLoaded', function () {

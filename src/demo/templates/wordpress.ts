@@ -1,5 +1,5 @@
 import { datePath, esc, longDate, metaCharset, others, scriptJson } from './html.ts';
-import type { Page, SiteArticle, SiteTemplate, SiteView } from './template.ts';
+import type { Page, SiteArticle, SiteTemplate, SiteView } from './site-template.ts';
 
 const categories = ['Air Power', 'Land Forces', 'Naval', 'Cyber', 'Space', 'Industry', 'Policy'];
 const archives = ['November 2026', 'October 2026', 'September 2026', 'August 2026', 'July 2026'];
