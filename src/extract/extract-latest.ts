@@ -435,12 +435,12 @@ const MAX_HEADLINE_OFFSET = 40;
 const MAX_LINKS_PER_ITEM = 3;
 const MAX_ANCESTOR_WALK = 8;
 const CHROME_TOKEN =
-  /^(nav|navbar|navigation|menu|menubar|mainmenu|main-menu|main-nav|site-nav|topnav|top-menu|submenu|sub-menu|masthead|site-header|header|footer|site-footer|breadcrumbs?|pagination|pager|share|sharing|social|tags|tagcloud|tag-cloud|comments?|cookies?|cookie-banner|skip-links?)$/i;
+  /^(nav|navbar|navigation|menu|menubar|mainmenu|main-menu|main-nav|site-nav|topnav|top-menu|submenu|sub-menu|masthead|site-header|header|footer|site-footer|breadcrumbs?|pagination|pager|share|sharing|social|tags|tagcloud|tag-cloud|comments?|cookies?|cookie-banner|skip-links?)$|comment/i;
 const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'menu', 'menubar', 'search']);
 /** Landmarks inside which a header or footer belongs to a card or section, not to the page. */
 const SECTIONING = new Set(['article', 'aside', 'main', 'nav', 'section']);
 const NON_ARTICLE_SEGMENT =
-  /^(tags?|category|categories|categorie|categories|rubriques?|themes?|topics?|sections?|authors?|auteurs?|page|search|recherche|login|connexion|feed|rss|contact|about|a-propos|mentions-legales|privacy|cgu|newsletter|abonnement|subscribe|wp-login\.php|wp-admin)$/i;
+  /^(tags?|category|categories|categorie|categories|rubriques?|themes?|topics?|sections?|authors?|auteurs?|people|person|profiles?|contributors?|writers?|page|search|recherche|login|connexion|feed|rss|contact|about|a-propos|mentions-legales|privacy|cgu|newsletter|abonnement|subscribe|wp-login\.php|wp-admin)$/i;
 
 function isChrome(el: Element): boolean {
   const tag = tagOf(el);
@@ -469,7 +469,11 @@ export function looksLikeArticleUrl(url: URL): boolean {
   });
   const last = segments.at(-1) ?? '';
   if (segments.length > 0 && NON_ARTICLE_SEGMENT.test(segments[0] ?? '') && !/\d{3}/.test(last)) return false;
-  if (segments.some((s) => NON_ARTICLE_SEGMENT.test(s)) && segments.length <= 2 && !/\d/.test(last)) return false;
+  // A taxonomy or listing page: /category/x/, /blog/tag/x/, /news/page/2, unless an id follows.
+  const taxonomy = segments.findIndex((s) => NON_ARTICLE_SEGMENT.test(s));
+  if (taxonomy >= 0 && segments.length - taxonomy <= 2 && !/\d{3,}/.test(segments.slice(taxonomy + 1).join('/'))) {
+    return false;
+  }
   if (/\/(19|20)\d{2}\/\d{1,2}(\/|$)/.test(url.pathname)) return true;
   if (segments.some((s) => /\d{3,}/.test(s))) return true;
   if (segments.some((s) => s.replace(/\.[a-z0-9]{2,5}$/i, '').split(/[-_+]+/).filter(Boolean).length >= 3)) {

@@ -150,6 +150,18 @@ describe('extractLatest fallback on a page without a heading', () => {
     expect(entries.map((e) => e.title)).toEqual(Array.from({ length: 6 }, (_, i) => `Headline of story ${i}`));
   });
 
+  it('prefers the story list over a longer recent-comments or category list', () => {
+    const stories = Array.from({ length: 4 }, (_, i) => `<li><a href="/2026/11/2${i}/story-slug-${i}">Story number ${i} headline</a></li>`).join('');
+    const comments = Array.from({ length: 6 }, (_, i) =>
+      `<li class="recentcomments">Reader ${i} on <a href="/2026/11/2${i}/story-slug-${i}#comment-${i}">Story number ${i} headline</a></li>`,
+    ).join('');
+    const categories = Array.from({ length: 6 }, (_, i) => `<li><a href="/blog/category/long-category-name-${i}/">Long category name ${i}</a></li>`).join('');
+    const html = `<body><ul class="stream">${stories}</ul><aside><ul id="recentcomments">${comments}</ul><ul>${categories}</ul></aside></body>`;
+    expect(urls(latest(html, { url: 'https://x.example/' }))).toEqual(
+      Array.from({ length: 4 }, (_, i) => `https://x.example/2026/11/2${i}/story-slug-${i}`),
+    );
+  });
+
   it('does not take running text with an article link in every paragraph for a list', () => {
     const paragraphs = Array.from({ length: 6 }, (_, i) =>
       `<p>As the ministry explained at length during the briefing, <a href="/2026/11/2${i}/earlier-story-number-${i}">an earlier story in the series</a> covered the first phase.</p>`,
@@ -389,8 +401,17 @@ describe('helpers', () => {
   });
 
   it('looksLikeArticleUrl accepts ids, dates and slugs, and rejects section pages', () => {
-    const yes = ['https://a.example/2026/11/30/x', 'https://a.example/n_index.php?id=7031', 'https://a.example/a/some-long-slug'];
-    const no = ['https://a.example/', 'https://a.example/category/naval/', 'https://a.example/about', 'https://a.example/tag/f-35'];
+    const yes: string[] = ['https://a.example/2026/11/30/x', 'https://a.example/n_index.php?id=7031', 'https://a.example/a/some-long-slug'];
+    yes.push('https://a.example/category/naval/12345-frigate-leaves-port');
+    const no = [
+      'https://a.example/',
+      'https://a.example/category/naval/',
+      'https://a.example/about',
+      'https://a.example/tag/f-35',
+      'https://a.example/blog/category/mine-warfare-and-diving/',
+      'https://a.example/people/jane-marie-smith',
+      'https://a.example/news/page/2',
+    ];
     for (const u of yes) expect(looksLikeArticleUrl(new URL(u)), u).toBe(true);
     for (const u of no) expect(looksLikeArticleUrl(new URL(u)), u).toBe(false);
   });
