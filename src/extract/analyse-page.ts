@@ -62,6 +62,8 @@ export interface PageFacts {
   jsonLd: string[];
   times: { datetime: string; el: ElementNode }[];
   h1s: { text: string; el: ElementNode }[];
+  /** Text of the first short block whose class or id says byline/author. */
+  bylineText: string | null;
 }
 
 export interface PageAnalysis {
@@ -89,6 +91,8 @@ export const BAD_WEIGHT = 2;
 export const FURNITURE_WEIGHT = 0.5;
 
 const LEAF_TEXT = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'td', 'th', 'dd', 'dt']);
+
+const BYLINE_CLASS = /byline|author|signature|auteur/i;
 
 const PUNCT = /[.!?;,。！？、،]/;
 
@@ -289,6 +293,9 @@ function visitElement(s: State, el: ElementNode): void {
     b.parts = null;
   }
   if (tag === 'h1') s.facts.h1s.push({ text: textOfChildrenDeep(el), el });
+  if (s.facts.bylineText === null && b.chars > 0 && b.chars < 120 && BYLINE_CLASS.test(`${a.class ?? ''} ${a.id ?? ''}`)) {
+    s.facts.bylineText = textOfChildrenDeep(el);
+  }
   if (parent) {
     parent.chars += b.chars;
     parent.linkChars += b.linkChars;
@@ -395,7 +402,7 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
   const s: State = {
     blocks: [],
     infoOf: new Map(),
-    facts: { htmlLang: null, documentTitle: null, meta: [], canonical: null, jsonLd: [], times: [], h1s: [] },
+    facts: { htmlLang: null, documentTitle: null, meta: [], canonical: null, jsonLd: [], times: [], h1s: [], bylineText: null },
     template,
     signatures: collect ? new Set() : null,
     signing: collect || template !== null,

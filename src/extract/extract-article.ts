@@ -1,7 +1,7 @@
 import type { CheerioAPI } from 'cheerio';
-import { analysePage } from './analyse-page.ts';
+import { analysePage, type BlockInfo } from './analyse-page.ts';
 import { detectLang } from './detect-lang.ts';
-import { isElement, rootOf, type ElementNode } from './dom.ts';
+import { isElement, rootOf, type ChildNode, type ElementNode } from './dom.ts';
 import { readPageMeta } from './page-meta.ts';
 import { wasTruncated, MAX_HTML_LENGTH } from './parse-html.ts';
 import { pickContainer } from './pick-container.ts';
@@ -38,6 +38,19 @@ function selectAll(doc: CheerioAPI, selectors: readonly string[], warnings: stri
   return out;
 }
 
+/** A lang attribute on the article or an ancestor below <html> (a bilingual site marks each article). */
+function langAbove(node: BlockInfo['el']): string | null {
+  let n: BlockInfo['el'] | null = node;
+  while (n && isElement(n as ChildNode)) {
+    const el = n as ElementNode;
+    if (el.name === 'html') return null;
+    const m = el.attribs.lang ? /^([a-z]{2,3})(?:$|[-_])/i.exec(el.attribs.lang) : null;
+    if (m) return m[1]!.toLowerCase();
+    n = el.parent as BlockInfo['el'] | null;
+  }
+  return null;
+}
+
 function baseUrlOf(url: string | undefined): URL | null {
   if (!url) return null;
   try {
@@ -62,6 +75,7 @@ export function extractArticle(doc: CheerioAPI, options: ExtractArticleOptions =
   const renderOptions = { template: template.size > 0 ? template : null, excluded, baseUrl: base };
 
   let blocks: OutputBlock[] = [];
+  let container: BlockInfo | null = null;
   const included = selectAll(doc, options.include ?? [], warnings);
   if (included.length > 0) {
     for (const el of included) {
@@ -69,20 +83,22 @@ export function extractArticle(doc: CheerioAPI, options: ExtractArticleOptions =
       if (info && !excluded.has(el)) blocks.push(...renderArticle(analysis, { ...info, furniture: false, template: false }, renderOptions));
     }
   } else {
-    blocks = renderArticle(analysis, pickContainer(analysis), renderOptions);
+    container = pickContainer(analysis);
+    blocks = renderArticle(analysis, container, renderOptions);
   }
 
   const meta = readPageMeta(analysis.facts, base);
   const title = pickTitle(meta.titleCandidates);
-  blocks = trimBlocks(blocks, title, meta.titleCandidates.h1);
+  const trimmed = trimBlocks(blocks, title, meta.titleCandidates.h1);
+  blocks = trimmed.blocks;
   const text = blocks.map((b) => b.text).filter((t) => t.length > 0).join('\n\n');
   return {
     title,
     text,
     html: blocksToHtml(blocks),
-    lang: meta.lang ?? detectLang(text),
+    lang: (container ? langAbove(container.el) : null) ?? meta.lang ?? detectLang(text),
     publishedAt: meta.publishedAt,
-    byline: meta.byline,
+    byline: meta.byline ?? trimmed.byline,
     canonicalUrl: meta.canonicalUrl,
     warnings,
   };

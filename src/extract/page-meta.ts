@@ -120,11 +120,26 @@ function langCode(value: string | null): string | null {
   return m ? m[1]!.toLowerCase() : null;
 }
 
+const BYLINE_NAME = /(?:^|[\s,–—-])(?:by|par|written by|écrit par)\s+([^|,;•·]{3,80}?)\s*(?:[|,;•·]|$)/i;
+
+/** "By Jane Doe, Agency" → "Jane Doe"; a bare short name is taken as it is. */
+export function bylineFromText(text: string | null): string | null {
+  if (!text) return null;
+  const m = BYLINE_NAME.exec(text);
+  if (m) return m[1]!.trim();
+  return text.length <= 60 && !/\d/.test(text) ? text.trim() || null : null;
+}
+
 export function readPageMeta(facts: PageFacts, base: URL | null): PageMeta {
   const ld = readJsonLd(facts.jsonLd);
   const h1 = facts.h1s.find((h) => h.text.length > 0 && h.text.length < 400)?.text ?? null;
   const metaAuthor = metaValue(facts, 'author', 'article:author', 'dc.creator', 'byl', 'parsely-author', 'sailthru.author');
-  const byline = ld.authors.length > 0 ? [...new Set(ld.authors)].join(', ') : metaAuthor && !/^https?:/i.test(metaAuthor) ? metaAuthor : null;
+  const byline =
+    ld.authors.length > 0
+      ? [...new Set(ld.authors)].join(', ')
+      : metaAuthor && !/^https?:/i.test(metaAuthor)
+        ? metaAuthor
+        : bylineFromText(facts.bylineText);
   const published =
     normaliseDate(ld.published) ??
     normaliseDate(metaValue(facts, 'article:published_time', 'og:published_time', 'datepublished', 'date', 'pubdate', 'publishdate', 'publish-date', 'dc.date', 'dc.date.issued', 'dcterms.created', 'dcterms.date', 'sailthru.date', 'parsely-pub-date', 'article.published', 'cxenseparse:recs:publishtime')) ??

@@ -37,6 +37,9 @@ interface Ctx {
   quote: ElementNode | null;
   source: BlockInfo | null;
   pre: number;
+  /** Links and their characters on the line being built, to spot menu lines ("Print | Email | Home"). */
+  lineLinks: number;
+  lineLinkChars: number;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -65,7 +68,7 @@ function absolute(url: string | undefined, base: URL | null): string | null {
 function endLine(c: Ctx): void {
   const text = c.pre > 0 ? c.text : c.text.replace(WS, ' ').trim();
   if (text.length > 0 || c.html.includes('<img')) {
-    let keep = true;
+    let keep = !(c.lineLinks >= 2 && c.lineLinkChars > 0.7 * text.replace(WS, '').length);
     if (c.options.template && text.length > 0) {
       const sig = blockSignature(text);
       if (sig !== null && c.options.template.has(sig)) keep = false;
@@ -74,16 +77,23 @@ function endLine(c: Ctx): void {
   }
   c.text = '';
   c.html = '';
+  c.lineLinks = 0;
+  c.lineLinkChars = 0;
 }
 
+/**
+ * Each line of a run becomes its own paragraph: legacy pages separate paragraphs (and the date, byline
+ * and title lines) with <br> only. Preformatted text keeps its lines together.
+ */
 function flush(c: Ctx): void {
   endLine(c);
   if (c.lines.length === 0) return;
-  const text = c.lines.map((l) => l.text).filter((t) => t.length > 0).join('\n');
-  const html = c.lines.map((l) => l.html).join('<br>');
+  const lines = c.pre > 0 ? [{ text: c.lines.map((l) => l.text).join('\n'), html: c.lines.map((l) => l.html).join('<br>') }] : c.lines;
   c.lines = [];
-  const tag = text.length === 0 ? 'figure' : c.tag;
-  c.out.push({ tag, text, html, list: c.list, ordered: c.ordered, quote: c.quote, source: c.source });
+  for (const { text, html } of lines) {
+    const tag = text.length === 0 ? 'figure' : c.tag;
+    c.out.push({ tag, text, html, list: c.list, ordered: c.ordered, quote: c.quote, source: c.source });
+  }
 }
 
 function linkShare(b: BlockInfo): number {
@@ -201,12 +211,15 @@ function renderInline(c: Ctx, el: ElementNode): void {
   }
   if (tag === 'a') {
     const href = absolute(el.attribs.href, c.options.baseUrl);
+    const before = c.text.length;
     if (href) {
       c.html += `<a href="${escapeHtml(href)}">`;
       renderChildren(c, el);
       c.html += '</a>';
-      return;
-    }
+    } else renderChildren(c, el);
+    c.lineLinks++;
+    c.lineLinkChars += c.text.slice(before).replace(WS, '').length;
+    return;
   }
   const mapped = INLINE_MAP[tag];
   if (mapped) c.html += `<${mapped}>`;
@@ -218,7 +231,7 @@ function renderInline(c: Ctx, el: ElementNode): void {
 export function renderArticle(analysis: PageAnalysis, container: BlockInfo, options: RenderOptions): OutputBlock[] {
   const c: Ctx = {
     analysis, options, out: [], lines: [], text: '', html: '', tag: 'p', list: null, ordered: false, quote: null,
-    source: container, pre: 0,
+    source: container, pre: 0, lineLinks: 0, lineLinkChars: 0,
   };
   renderChildren(c, container.el);
   flush(c);

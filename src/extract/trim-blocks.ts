@@ -1,3 +1,4 @@
+import { bylineFromText } from './page-meta.ts';
 import { normaliseTitle } from './pick-title.ts';
 import type { OutputBlock } from './render-article.ts';
 
@@ -10,6 +11,10 @@ const TRAILING = /^(?:©|\(c\)|copyright|all rights reserved|tous droits réserv
 /** Calls to action and legal lines that end articles: subscribe, follow us, copyright. */
 const TRAILING_ANYWHERE = /\b(?:subscribe|sign up|newsletters?|follow (?:us|me|him|her|them)|abonnez-vous|inscrivez-vous|suivez-nous|copyright|all rights reserved|tous droits réservés|may be reached at|can be reached at)\b|©/i;
 
+function bylineOf(text: string): string | null {
+  return text.length < 120 && /\b(?:by|par)\s/i.test(text) ? bylineFromText(text) : null;
+}
+
 function looksLikeDateLine(text: string): boolean {
   if (text.length > 90) return false;
   return (MONTHS.test(text) && /\d/.test(text)) || NUMERIC_DATE.test(text) || AGO.test(text);
@@ -19,16 +24,24 @@ function looksLikeDateLine(text: string): boolean {
  * Removes what sits around the body inside the container: the title repeated at the top (and short
  * kickers before it), byline and date lines at the top, copyright/tag lines at the end.
  */
-export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: string | null): OutputBlock[] {
+export interface Trimmed {
+  blocks: OutputBlock[];
+  /** A "by …" / "par …" name found in the byline lines removed at the top. */
+  byline: string | null;
+}
+
+
+export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: string | null): Trimmed {
   const out = [...blocks];
   const titles = new Set([normaliseTitle(title), h1 ? normaliseTitle(h1) : ''].filter((t) => t.length > 0));
+  let byline: string | null = null;
   const head = Math.min(out.length, 8);
   for (let i = 0; i < head; i++) {
     const b = out[i]!;
     if (titles.has(normaliseTitle(b.text))) {
       let j = i;
       while (j >= 0 && (j === i || out[j]!.text.length < 80)) j--;
-      out.splice(j + 1, i - j);
+      for (const removed of out.splice(j + 1, i - j)) byline ??= bylineOf(removed.text);
       break;
     }
   }
@@ -39,7 +52,10 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
       start++;
       continue;
     }
-    if (t.length < 120 && (BYLINE.test(t) || looksLikeDateLine(t)) && !/[.!?]$/.test(t)) start++;
+    if (t.length < 120 && (BYLINE.test(t) || looksLikeDateLine(t)) && !/[.!?]$/.test(t)) {
+      byline ??= bylineOf(t);
+      start++;
+    }
     else if (titles.has(normaliseTitle(t))) start++;
     else break;
   }
@@ -49,5 +65,5 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
     if (t.length === 0 || (t.length < 200 && TRAILING.test(t)) || (t.length < 300 && TRAILING_ANYWHERE.test(t))) out.pop();
     else break;
   }
-  return out;
+  return { blocks: out, byline };
 }
