@@ -46,7 +46,10 @@ export interface RecordedRequest {
 export interface NewsSite {
   /** Base URL with trailing slash, e.g. `http://127.0.0.1:40123/`. */
   readonly url: string;
-  /** The page whose latest list is watched: an article page on `reference`, the home page elsewhere. */
+  /**
+   * The page whose latest list is watched: on `reference` the page of the oldest initial article
+   * (`/n_index.php?id=7031`, or the home page if the site starts empty), the home page elsewhere.
+   */
   readonly listUrl: string;
   readonly template: TemplateName;
   /** Every request received, oldest first. */
