@@ -56,8 +56,10 @@ export function encodingForLabel(label: string): string | null {
 
 /**
  * Decodes an HTML page's bytes: charset in the Content-Type header, then a byte-order mark, then a
- * `<meta charset>` / `<meta http-equiv=content-type>` in the first 4 KB, then UTF-8 when the bytes are UTF-8
- * and windows-1252 when they are not. Unknown labels are skipped, so this never throws.
+ * `<meta charset>` / `<meta http-equiv=content-type>` in the first 4 KB (or an XML declaration at the very
+ * start), then UTF-8 when the bytes are UTF-8 and windows-1252 when they are not. A BOM that contradicts the
+ * header wins, as in browsers: such a header is a server default, and believing it garbles every accent.
+ * Unknown labels are skipped, so this never throws.
  */
 export function decodeHtml(bytes: Uint8Array, contentType?: string | null): DecodedHtml {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -67,11 +69,11 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string | null): Deco
   if (fromHeader) {
     // A generic "utf-16" says nothing about byte order; the BOM does.
     const charset = fromHeader === 'utf-16le' && bom?.charset === 'utf-16be' ? 'utf-16be' : fromHeader;
-    return decodeDeclared(buf, charset, 'header', bom);
+    if (!bom || bom.charset === charset) return decodeDeclared(buf, charset, 'header', bom);
   }
   if (bom) return { html: decodeWith(buf.subarray(bom.length), bom.charset), charset: bom.charset, source: 'bom' };
 
-  const fromMeta = charsetFromMeta(buf);
+  const fromMeta = charsetFromMeta(buf) ?? charsetFromXmlDeclaration(buf);
   if (fromMeta) return decodeDeclared(buf, fromMeta, 'meta', null);
 
   return decodeUndeclared(buf);
@@ -84,7 +86,19 @@ function decodeDeclared(buf: Buffer, charset: string, source: CharsetSource, bom
   if (charset === 'utf-8' && utf8Evidence(body) === 'legacy') {
     return { html: decodeWith(body, 'windows-1252'), charset: 'windows-1252', source: 'default' };
   }
+  // The reverse mistake (a server default of iso-8859-1 over a UTF-8 page) would give "Ã‰ditoriaux". Text in a
+  // single-byte charset is almost never valid UTF-8 once it holds non-ASCII bytes, so valid UTF-8 wins.
+  if (SINGLE_BYTE.test(charset) && hasHighBytes(body) && utf8Evidence(body) === 'utf-8') {
+    return { html: decodeWith(body, 'utf-8'), charset: 'utf-8', source: 'default' };
+  }
   return { html: decodeWith(body, charset), charset, source };
+}
+
+const SINGLE_BYTE = /^(windows-125\d|windows-874|iso-8859-\d+|koi8-[ru]|macintosh|ibm866|cp\d+)$/;
+
+function hasHighBytes(buf: Uint8Array): boolean {
+  for (const b of buf) if (b >= 0x80) return true;
+  return false;
 }
 
 function decodeUndeclared(buf: Buffer): DecodedHtml {
@@ -137,6 +151,14 @@ export function charsetFromMeta(bytes: Uint8Array): string | null {
     return charset === 'utf-16le' || charset === 'utf-16be' ? 'utf-8' : charset;
   }
   return null;
+}
+
+/** The encoding of an `<?xml … encoding="…"?>` declaration opening the page (XHTML served without a charset). */
+export function charsetFromXmlDeclaration(bytes: Uint8Array): string | null {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 200)).toString('latin1');
+  const m = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([^"']+)["']/i.exec(head);
+  const charset = m?.[1] ? encodingForLabel(m[1]) : null;
+  return charset === 'utf-16le' || charset === 'utf-16be' ? 'utf-8' : charset;
 }
 
 function parseAttributes(source: string): Map<string, string> {

@@ -52,6 +52,24 @@ describe('decodeHtml', () => {
     expect(decodeHtml(be, 'text/html; charset=utf-16')).toEqual({ html, charset: 'utf-16be', source: 'header' });
   });
 
+  it('believes a BOM over a header that contradicts it, as browsers do', () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8(`<p>${FRENCH}</p>`)]);
+    expect(decodeHtml(bytes, 'text/html; charset=ISO-8859-1')).toEqual({
+      html: `<p>${FRENCH}</p>`,
+      charset: 'utf-8',
+      source: 'bom',
+    });
+  });
+
+  it('reads the encoding of an XML declaration when there is no meta', () => {
+    const page = `<?xml version="1.0" encoding="ISO-8859-1"?>\n<html><body>${FRENCH}</body></html>`;
+    const out = decodeHtml(cp1252(page));
+    expect(out).toMatchObject({ charset: 'windows-1252', source: 'meta' });
+    expect(out.html).toContain(FRENCH);
+    const withMeta = `<?xml version="1.0" encoding="ISO-8859-1"?><html><head><meta charset="utf-8"></head><body>${FRENCH}</body></html>`;
+    expect(decodeHtml(utf8(withMeta))).toMatchObject({ charset: 'utf-8', source: 'meta' });
+  });
+
   it('strips a BOM that agrees with the header', () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), utf8('<p>é</p>')]);
     expect(decodeHtml(bytes, 'text/html; charset=utf-8').html).toBe('<p>é</p>');
@@ -114,6 +132,14 @@ describe('decodeHtml', () => {
     const out = decodeHtml(cp1252(`<meta charset="utf-8"><p>${FRENCH}</p>`));
     expect(out).toMatchObject({ charset: 'windows-1252', source: 'default' });
     expect(out.html).toContain(FRENCH);
+  });
+
+  it('reads a UTF-8 page as UTF-8 when the header or meta claims a single-byte charset', () => {
+    const page = `<html><head><meta charset="iso-8859-1"></head><body>${FRENCH}</body></html>`;
+    expect(decodeHtml(utf8(page), 'text/html; charset=iso-8859-1')).toEqual({ html: page, charset: 'utf-8', source: 'default' });
+    expect(decodeHtml(utf8(page))).toEqual({ html: page, charset: 'utf-8', source: 'default' });
+    const ascii = '<meta charset="windows-1252"><p>Plain text</p>';
+    expect(decodeHtml(utf8(ascii))).toEqual({ html: ascii, charset: 'windows-1252', source: 'meta' });
   });
 
   it('keeps utf-8 for a UTF-8 page with one stray byte, rather than garbling every accent', () => {
