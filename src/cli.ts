@@ -107,9 +107,14 @@ async function once(config: Config, io: CliIo, log: ReturnType<typeof createLogg
   const store = openStore(config);
   try {
     store.syncSources(config.sources, new Date().toISOString());
-    const report = await runOnce(useCaseDeps(config, store, log), (line) => io.err(line));
-    io.out(JSON.stringify(report, null, 2));
-    return report.failedSources.length > 0 ? 1 : 0;
+    const deps = useCaseDeps(config, store, log);
+    try {
+      const report = await runOnce(deps, (line) => io.err(line));
+      io.out(JSON.stringify(report, null, 2));
+      return report.failedSources.length > 0 ? 1 : 0;
+    } finally {
+      await deps.browser?.close();
+    }
   } finally {
     store.close();
   }

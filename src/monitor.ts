@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Config } from './config/index.ts';
-import { fetchPages, RobotsPolicy } from './crawlers/index.ts';
+import { BrowserFetcher, fetchPages, RobotsPolicy } from './crawlers/index.ts';
 import {
   createRedisConnection,
   HostGate,
@@ -47,10 +47,14 @@ export function openStore(config: Config): SqliteStore {
   return new SqliteStore({ path: join(config.storage, 'vigie.db') });
 }
 
-/** Builds the use-case dependencies shared by workers and `--once`. */
+/** Builds the use-case dependencies shared by workers and `--once`. Close `deps.browser` when done. */
 export function useCaseDeps(config: Config, store: SqliteStore, log: Logger): UseCaseDeps {
   const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent }) : null;
-  return { config, store, log, robots, fetchPages, now: () => new Date() };
+  // Chromium is launched on the first browser job only, and only when some source renders in a browser.
+  const browser = config.sources.some((s) => s.render === 'browser')
+    ? new BrowserFetcher({ userAgent: config.crawl.userAgent, timeoutMs: config.crawl.timeout, log })
+    : null;
+  return { config, store, log, robots, browser, fetchPages, now: () => new Date() };
 }
 
 /**
@@ -86,6 +90,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     closers.push(() => store.close());
     store.syncSources(config.sources, new Date().toISOString());
     const deps = useCaseDeps(config, store, log);
+    closers.push(() => deps.browser?.close());
 
     const queues = new VigieQueues(connection, config);
     closers.push(() => queues.close());

@@ -1,4 +1,4 @@
-export { CHROMIUM_ARGS } from './browser-fetch.ts';
+export { BrowserFetcher, CHROMIUM_ARGS, type BrowserFetcherOptions } from './browser-fetcher.ts';
 export { fateOf, type Fate, type FatedError } from './fate.ts';
 export { FetchFailedError } from './fetch-failed-error.ts';
 export { HttpStatusError } from './http-status-error.ts';

@@ -9,6 +9,7 @@ import { RawHtmlCrawler } from './raw-html-crawler.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { RobotsDisallowedError } from './robots-disallowed-error.ts';
 import { fetchWithBrowser } from './browser-fetch.ts';
+import type { BrowserFetcher } from './browser-fetcher.ts';
 import type { RobotsPolicy } from './robots-policy.ts';
 
 /** A page, or the error that explains why there is none. One per request, in request order. */
@@ -27,6 +28,8 @@ export interface PageFetcherOptions {
   concurrency?: number;
   /** Path of the browser for `render: browser`. Default `/usr/bin/chromium`. */
   executablePath?: string;
+  /** A long-lived browser for `render: browser`, shared across calls. Default: one launched for this call only. */
+  browser?: BrowserFetcher | null;
   /** Pino-compatible logger; Crawlee's own messages go to it at warn level and above. */
   log?: { warn(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
 }

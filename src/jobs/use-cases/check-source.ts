@@ -33,6 +33,7 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
     userAgent: config.crawl.userAgent,
     timeoutMs: config.crawl.timeout,
     robots: deps.robots,
+    browser: deps.browser,
     log: deps.log,
   });
   const durationMs = deps.now().getTime() - started.getTime();

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/index.ts';
-import type { PageFetcherOptions, PageRequest, PageResult, RobotsPolicy } from '../../crawlers/index.ts';
+import type { BrowserFetcher, PageFetcherOptions, PageRequest, PageResult, RobotsPolicy } from '../../crawlers/index.ts';
 import type { Store } from '../../store/index.ts';
 
 export interface Logger {
@@ -16,6 +16,8 @@ export interface UseCaseDeps {
   store: Store;
   log: Logger;
   robots: RobotsPolicy | null;
+  /** The process's long-lived Chromium for `render: browser` sources; null when no source needs one. */
+  browser: BrowserFetcher | null;
   fetchPages: (requests: PageRequest[], options: PageFetcherOptions) => Promise<PageResult[]>;
   now: () => Date;
 }

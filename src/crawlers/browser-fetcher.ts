@@ -1,0 +1,156 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Configuration, Log, LogLevel, PlaywrightCrawler, RequestQueue, type PlaywrightCrawlingContext } from '@crawlee/playwright';
+import { chromium } from 'playwright';
+import { FetchFailedError } from './fetch-failed-error.ts';
+import { HttpStatusError } from './http-status-error.ts';
+import type { Page, PageRequest } from './page.ts';
+import { parseRetryAfter } from './retry-after.ts';
+
+/** Flags that let Debian's chromium start headless as root on a machine with no outside network. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type Result = { ok: true; page: Page } | { ok: false; url: string; error: Error };
+
+export interface BrowserFetcherOptions {
+  /** Sent by the browser on every request. Required. */
+  userAgent: string;
+  /** Navigation timeout. Default 30 s. */
+  timeoutMs?: number;
+  /** Pages rendered at once. Each tab costs tens of MB on top of the browser's ~400 MB. Default 2. */
+  maxConcurrency?: number;
+  /** Browser binary. Default `/usr/bin/chromium` (Debian's package; Playwright's own download cannot work here). */
+  executablePath?: string;
+  /** How long rendering waits for the network to go quiet after load, for lists fetched by script. Default 5 s. */
+  settleMs?: number;
+  log?: { warn(obj: object, msg?: string): void };
+}
+
+/**
+ * One long-lived PlaywrightCrawler (keepAlive) shared by every browser job of a process: Chromium is launched
+ * once, not per job, and each `fetch` is a request on the crawler's in-memory queue. Close it on shutdown.
+ */
+export class BrowserFetcher {
+  private readonly pending = new Map<string, { request: PageRequest; resolve: (r: Result) => void }>();
+  private readonly options: BrowserFetcherOptions;
+  private started: Promise<{ crawler: PlaywrightCrawler; queue: RequestQueue; done: Promise<unknown> }> | null = null;
+
+  constructor(options: BrowserFetcherOptions) {
+    if (!options?.userAgent) throw new TypeError('BrowserFetcher: options.userAgent is required');
+    if (options.maxConcurrency !== undefined && !(Number.isInteger(options.maxConcurrency) && options.maxConcurrency > 0)) {
+      throw new TypeError(`BrowserFetcher: options.maxConcurrency must be a positive integer, got ${options.maxConcurrency}`);
+    }
+    this.options = options;
+  }
+
+  async fetch(request: PageRequest): Promise<Result> {
+    const { queue } = await this.start();
+    const uniqueKey = randomUUID();
+    const result = new Promise<Result>((resolve) => this.pending.set(uniqueKey, { request, resolve }));
+    await queue.addRequest({ url: request.url, uniqueKey });
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (!this.started) return;
+    const { crawler, done } = await this.started;
+    this.started = null;
+    crawler.stop('closing');
+    await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+    await crawler.teardown().catch(() => undefined);
+    for (const [key, p] of this.pending) p.resolve({ ok: false, url: p.request.url, error: new FetchFailedError(p.request.url, 'browser closed') }), this.pending.delete(key);
+  }
+
+  private start() {
+    this.started ??= (async () => {
+      const config = new Configuration({ persistStorage: false, purgeOnStart: false, headless: true });
+      const queue = await RequestQueue.open(null, { config });
+      const timeoutMs = this.options.timeoutMs ?? 30_000;
+      const crawler = new PlaywrightCrawler(
+        {
+          requestQueue: queue,
+          keepAlive: true,
+          maxRequestRetries: 0,
+          useSessionPool: false,
+          persistCookiesPerSession: false,
+          maxConcurrency: this.options.maxConcurrency ?? 2,
+          navigationTimeoutSecs: timeoutMs / 1000,
+          requestHandlerTimeoutSecs: Math.max(10, timeoutMs / 1000 + 10),
+          launchContext: {
+            launcher: chromium,
+            userAgent: this.options.userAgent,
+            launchOptions: { executablePath: this.options.executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+          },
+          browserPoolOptions: { useFingerprints: false },
+          statisticsOptions: { logIntervalSecs: 3600, saveErrorSnapshots: false },
+          log: quietLog(this.options.log),
+          requestHandler: (ctx) => this.handle(ctx),
+          failedRequestHandler: async ({ request }, error) => {
+            this.settle(request.uniqueKey, { ok: false, url: request.url, error: new FetchFailedError(request.url, error.message.split('\n')[0]!) });
+          },
+        },
+        config,
+      );
+      const done = crawler.run().catch((err: Error) => this.options.log?.warn({ err: err.message }, 'browser crawler stopped'));
+      return { crawler, queue, done };
+    })();
+    return this.started;
+  }
+
+  private async handle({ request, response, page }: PlaywrightCrawlingContext): Promise<void> {
+    const asked = this.pending.get(request.uniqueKey)?.request ?? { url: request.url };
+    const status = response?.status() ?? 0;
+    if (status >= 400) {
+      const retryAfter = parseRetryAfter(await response?.headerValue('retry-after'));
+      return this.settle(request.uniqueKey, { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, retryAfter) });
+    }
+    await page.waitForLoadState('networkidle', { timeout: this.options.settleMs ?? 5_000 }).catch(() => undefined);
+    const html = await page.content();
+    const bodyHash = createHash('sha256').update(html).digest('hex');
+    const notModified = asked.bodyHash === bodyHash;
+    this.settle(request.uniqueKey, {
+      ok: true,
+      page: {
+        url: asked.url,
+        finalUrl: page.url(),
+        status,
+        notModified,
+        html: notModified ? null : html,
+        charset: 'utf-8',
+        etag: null,
+        lastModified: null,
+        bodyHash,
+        bytes: Buffer.byteLength(html),
+        durationMs: 0,
+      },
+    });
+  }
+
+  private settle(key: string, result: Result): void {
+    const p = this.pending.get(key);
+    this.pending.delete(key);
+    p?.resolve(result);
+  }
+}
+
+function quietLog(log: BrowserFetcherOptions['log']): Log {
+  return new Log({
+    level: LogLevel.WARNING,
+    prefix: 'crawlee',
+    logger: {
+      log: (level: number, message: string, data?: Record<string, unknown>) => {
+        if (level <= LogLevel.WARNING) log?.warn({ component: 'crawlee', ...data }, message);
+      },
+      setOptions: () => undefined,
+      getOptions: () => ({}),
+    } as never,
+  });
+}
