@@ -248,7 +248,10 @@ function shortTexts(doc: CheerioAPI): Map<Element, string> {
   const texts = new Map<Element, string>();
   const visit = (node: AnyNode): string | null => {
     if (node.type === 'text') return node.data;
-    if (!isElement(node) || node.type !== 'tag') return node.type === 'comment' ? '' : null;
+    if (!isElement(node)) return node.type === 'comment' ? '' : null;
+    if (node.type !== 'tag') return '';
+    // Old sites drew section titles as images: <td><img src="titre.gif" alt="Derniers articles"></td>.
+    if (tagOf(node) === 'img') return ` ${node.attribs['alt'] ?? ''} `;
     let text = '';
     let short = true;
     for (const child of node.children) {
@@ -289,7 +292,7 @@ function latestByHeading(doc: CheerioAPI, base: URL | null, configured?: string)
   const seen = new Set<Element>();
   for (const [el, text] of texts) {
     if (!TITLE_TAGS.has(el.tagName.toLowerCase())) continue;
-    const rank = rankOf.get(foldText(text));
+    const rank = headingRank(el, text, rankOf);
     if (rank === undefined || hasAncestor(el, NO_HEADING_INSIDE) || containsListHolder([el])) continue;
     if (inMenu(el)) continue;
     const outer = outermostSameText(el, texts);
@@ -305,6 +308,26 @@ function latestByHeading(doc: CheerioAPI, base: URL | null, configured?: string)
     if (entries.length >= (wanted[rank]?.minEntries ?? 1)) return entries;
   }
   return null;
+}
+
+/**
+ * The priority of the heading an element shows, if it is one. A count ("Latest News (12)") may follow, and a
+ * real heading (h1-h6 or a *-title element) may also carry its own "See all" link.
+ */
+function headingRank(el: Element, text: string, rankOf: Map<string, number>): number | undefined {
+  const lookup = (folded: string): number | undefined => rankOf.get(folded) ?? rankOf.get(folded.replace(/ \d+$/, ''));
+  const rank = lookup(foldText(text));
+  if (rank !== undefined) return rank;
+  const isHeading = HEADING_TAGS.has(tagOf(el)) || classTokens(el).some((t) => HEADLINE.test(t));
+  if (!isHeading || linksIn([el]).length === 0) return undefined;
+  const own = foldText(textWithoutLinks(el));
+  return own ? lookup(own) : undefined;
+}
+
+function textWithoutLinks(node: AnyNode): string {
+  if (node.type === 'text') return node.data;
+  if (!isElement(node) || node.type !== 'tag' || tagOf(node) === 'a') return ' ';
+  return node.children.map(textWithoutLinks).join('');
 }
 
 const MENU_TOKEN = /^(nav|navbar|navigation|menu|menubar|submenu|sub-menu|dropdown|dropdown-menu|mega-menu|megamenu)$/i;

@@ -323,6 +323,23 @@ describe('extractLatest block shapes', () => {
     expect(urls(latest(html, { url }))).toEqual(['https://site.example/a/9']);
   });
 
+  it('recognises a heading that carries a count or its own "See all" link', () => {
+    const counted = `<body><h2>Latest News (2)</h2><ul><li><a href="/n/1">First news item</a></li><li><a href="/n/2">Second news item</a></li></ul></body>`;
+    expect(latest(counted, { url })).toHaveLength(2);
+    const linked = `<body><h2 class="block-title">Derniers articles <a href="/archives">Voir tout</a></h2>
+      <ul><li><a href="/a/1">Premier article du jour</a></li></ul></body>`;
+    expect(latest(linked, { url })).toEqual([{ title: 'Premier article du jour', url: 'https://site.example/a/1' }]);
+  });
+
+  it('recognises a section title drawn as an image', () => {
+    const html = `<body><table><tr><td><img src="/img/titre_derniers.gif" alt="Derniers articles"></td></tr>
+      <tr><td><a href="art.php?id=7">Septième article</a><br><a href="art.php?id=6">Sixième article</a></td></tr></table></body>`;
+    expect(urls(latest(html, { url: 'https://site.example/' }))).toEqual([
+      'https://site.example/art.php?id=7',
+      'https://site.example/art.php?id=6',
+    ]);
+  });
+
   it('uses the title attribute or image alt of a link without text', () => {
     const html = `<body><h3>Most recent</h3><div><a href="/v/1" title="Video one title"></a>
       <a href="/v/2"><img src="x.jpg" alt="Video two title"></a></div></body>`;
