@@ -3,13 +3,13 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
-import { fetchPages, RobotsPolicy } from './crawlers/index.ts';
-import { canonicalUrl } from './dedupe/canonical-url.ts';
-import { decodeHtml } from './extract/decode-html.ts';
-import { readPage } from './extract/read-page.ts';
-import { runOnce } from './jobs/index.ts';
-import { createLogger, openStore, startMonitor, useCaseDeps, type Monitor } from './monitor.ts';
-import { runDemo } from './demo/run-demo.ts';
+import { createLogger } from './create-logger.ts';
+import type { Logger } from './jobs/use-cases/deps.ts';
+import type { Monitor } from './monitor.ts';
+
+// Each command loads only what it uses: Crawlee, Playwright, BullMQ and Fastify together take seconds to import,
+// which `vigie --help` or a bad config should not pay.
+const monitorModule = () => import('./monitor.ts');
 
 const USAGE = `vigie — watches news sites' latest-articles lists and sends signed webhooks for new entries
 
@@ -75,13 +75,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         if (command === 'start' && values.once) return await once(config, io, log);
         const roles = { scheduler: command === 'start', workers: command !== 'server', server: command !== 'worker' };
         if (config.sources.length === 0 && roles.scheduler) io.err(`warning: no sources in ${config.origin}; nothing will be crawled`);
+        const { startMonitor } = await monitorModule();
         const monitor = await startMonitor({ config, roles, log, privateRedis: command === 'start' });
         return await untilStopped(monitor, io);
       }
       case 'check':
         return await check(rest[0], values, io);
       case 'demo':
-        return await runDemo({ io, log });
+        return await (await import('./demo/run-demo.ts')).runDemo({ io, log });
       default:
         io.err(`unknown command "${command}"\n\n${USAGE}`);
         return 2;
@@ -103,7 +104,9 @@ async function untilStopped(monitor: Monitor, io: CliIo): Promise<number> {
   return 0;
 }
 
-async function once(config: Config, io: CliIo, log: ReturnType<typeof createLogger>): Promise<number> {
+async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
+  const { openStore, useCaseDeps } = await monitorModule();
+  const { runOnce } = await import('./jobs/run-once.ts');
   const store = openStore(config);
   try {
     store.syncSources(config.sources, new Date().toISOString());
@@ -129,9 +132,11 @@ async function check(target: string | undefined, values: { url?: string; render?
     io.err(`vigie check: --render must be "browser" or "http", got "${values.render}"`);
     return 2;
   }
+  const { readPage } = await import('./extract/read-page.ts');
   let html: string;
   let url: string;
   if (/^https?:\/\//i.test(target)) {
+    const { fetchPages, RobotsPolicy } = await import('./crawlers/index.ts');
     url = target;
     const userAgent = 'Vigie/0.1 (vigie check)';
     const [result] = await fetchPages([{ url }], {
@@ -153,11 +158,12 @@ async function check(target: string | undefined, values: { url?: string; render?
       io.err(`vigie check: cannot read ${target}: ${(err as Error).message}`);
       return 1;
     }
-    html = decodeHtml(bytes).html;
+    html = (await import('./extract/decode-html.ts')).decodeHtml(bytes).html;
     url = values.url ?? pathToFileURL(resolve(target)).href;
   }
   const { article } = readPage(html, { url, learn: false });
-  const latest = article.latest.map((e) => ({ title: e.title, url: safeCanonical(e.url) }));
+  const { canonicalUrl } = await import('./dedupe/canonical-url.ts');
+  const latest = article.latest.map((e) => ({ title: e.title, url: safeCanonical(canonicalUrl, e.url) }));
   const shown = { title: article.title, text: article.text, lang: article.lang, publishedAt: article.publishedAt, canonicalUrl: article.canonicalUrl, latest };
   if (values.json) io.out(JSON.stringify({ ...shown, byline: article.byline, warnings: article.warnings }, null, 2));
   else {
@@ -169,7 +175,7 @@ async function check(target: string | undefined, values: { url?: string; render?
   return 0;
 }
 
-function safeCanonical(url: string): string {
+function safeCanonical(canonicalUrl: (url: string) => string, url: string): string {
   try {
     return canonicalUrl(url);
   } catch {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import pino from 'pino';
+import { createLogger } from './create-logger.ts';
 import type { Config } from './config/index.ts';
 import { BrowserFetcher, fetchPages, RobotsPolicy } from './crawlers/index.ts';
 import {
@@ -36,10 +36,6 @@ export interface Monitor {
   deps: UseCaseDeps;
   queues: VigieQueues;
   close(): Promise<void>;
-}
-
-export function createLogger(level = 'info'): Logger {
-  return pino({ level, base: undefined }, pino.destination(2)) as unknown as Logger;
 }
 
 /** Opens the store: `<storage>/vigie.db`. */

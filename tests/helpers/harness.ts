@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config, type ConfigInput } from '../../src/config/index.ts';
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../src/demo/webhook-receiver.ts';
-import { createLogger, startMonitor, type Monitor } from '../../src/monitor.ts';
+import { createLogger } from '../../src/create-logger.ts';
+import { startMonitor, type Monitor } from '../../src/monitor.ts';
 import type { SqliteStore } from '../../src/store/index.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
