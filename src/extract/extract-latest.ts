@@ -1,5 +1,20 @@
 import type { CheerioAPI } from 'cheerio';
-import type { AnyNode, Element } from 'domhandler';
+import { densestList } from './densest-list.ts';
+import {
+  baseUrl,
+  BLOCK_TAGS,
+  classTokens,
+  collapseWhitespace,
+  foldText,
+  HEADING_TAGS,
+  HEADLINE,
+  isElement,
+  linkEntries,
+  linksIn,
+  tagOf,
+  type AnyNode,
+  type Element,
+} from './link-entries.ts';
 import type { LatestEntry } from './types.ts';
 
 export interface LatestOptions {
@@ -49,7 +64,7 @@ export function extractLatest(doc: CheerioAPI, options: LatestOptions): LatestEn
   const base = baseUrl(doc, options.url);
   if (options.selector) {
     const blocks = select(doc, options.selector);
-    const entries = entriesFromLinks(doc, linksIn(blocks), base);
+    const entries = linkEntries(doc, linksIn(blocks), base);
     if (entries.length > 0) return entries;
   }
   return latestByHeading(doc, base, options.heading) ?? densestList(doc, base);
@@ -63,179 +78,10 @@ function select(doc: CheerioAPI, selector: string): Element[] {
   }
 }
 
-/** Folds case, accents, punctuation and whitespace so that "À LA UNE :" equals "à la une". */
-export function foldText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}\s]+/gu, ' ')
-    .trim();
-}
-
-/** Whitespace-collapsed text, as a reader sees it. */
-export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function baseUrl(doc: CheerioAPI, pageUrl: string): URL | null {
-  let page: URL;
-  try {
-    page = new URL(pageUrl);
-  } catch {
-    return null;
-  }
-  const href = doc('base[href]').first().attr('href');
-  if (href) {
-    try {
-      return new URL(href.trim(), page);
-    } catch {
-      // An unusable <base> is ignored, as browsers do.
-    }
-  }
-  return page;
-}
-
-function isElement(node: AnyNode): node is Element {
-  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
-}
-
-function tagOf(node: AnyNode): string {
-  return isElement(node) ? node.tagName.toLowerCase() : '';
-}
-
-function linksIn(blocks: readonly AnyNode[]): Element[] {
-  const links: Element[] = [];
-  const seen = new Set<Element>();
-  const visit = (node: AnyNode): void => {
-    if (!isElement(node)) return;
-    if (node.tagName.toLowerCase() === 'a' && node.attribs['href'] !== undefined && !seen.has(node)) {
-      seen.add(node);
-      links.push(node);
-    }
-    for (const child of node.children) visit(child);
-  };
-  for (const block of blocks) visit(block);
-  return links;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Entries
-
-const MORE_LINK = [
-  /^(more|plus|suite|la suite|archives?|next|previous|prev|suivant|precedent|rss|top|haut de page)$/,
-  /^(read|see|view|show|load|lire|voir|afficher|tout|en savoir) (more|all|plus|tout|tous|toutes|la suite|voir)\b/,
-  /^(more|plus d|plus de|autres|other|all|tous les|toutes les) ?(articles?|news|actualites?|stories|posts|nouvelles|infos?|depeches)\b/,
-  /^(older|newer|next|previous|page) (posts|entries|articles|page|suivante|precedente)$/,
-  /^page \d+$/,
-  /^\d+$/,
-];
-
-function isMoreLink(folded: string): boolean {
-  return folded === '' || MORE_LINK.some((re) => re.test(folded));
-}
-
-interface Candidate {
-  url: string;
-  title: string;
-  /** The title came from an attribute or image, not from the link's text. */
-  weakTitle: boolean;
-}
-
-function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null): Candidate | null {
-  const href = (link.attribs['href'] ?? '').trim();
-  if (!href || href.startsWith('#')) return null;
-  if (/^(javascript|mailto|tel|sms|data|about|file|ftp):/i.test(href)) return null;
-  let url: URL;
-  try {
-    url = base ? new URL(href, base) : new URL(href);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  url.hash = '';
-  let title = linkTitle(link);
-  let weakTitle = false;
-  if (!title) {
-    weakTitle = true;
-    title = collapseWhitespace(
-      link.attribs['title'] ?? doc(link).find('img[alt]').first().attr('alt') ?? link.attribs['aria-label'] ?? '',
-    );
-  }
-  // Pagination and "more" links are short; folding every headline would cost more than the rest of the walk.
-  if (!title || (title.length <= 40 && isMoreLink(foldText(title)))) return null;
-  return { url: url.href, title, weakTitle };
-}
-
-/** Parts of a card link that are not the headline: its date, kicker, category, counters, hidden helper text. */
-const NOT_HEADLINE =
-  /^(date|dates|time|timestamp|datetime|published|pubdate|meta|byline|author|kicker|overline|eyebrow|badge|label|category|cat|rubrique|tag|count|comments?|comment-count|read-?time|reading-time|screen-reader-text|sr-only|visually-hidden|visuallyhidden)$/i;
-const HEADLINE = /^(title|headline|heading|titre)$/i;
-
-function classTokens(el: Element): string[] {
-  return (el.attribs['class'] ?? '').split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)]);
-}
-
-/**
- * The headline a link shows: the text of a heading or `*-title` element inside it when there is one, else its
- * text without dates, kickers and hidden helper text; words in separate blocks stay separate.
- */
-export function linkTitle(link: Element): string {
-  const headline = findHeadline(link);
-  if (headline) {
-    const text = collapseWhitespace(textOf(headline, true));
-    if (text) return text;
-  }
-  return collapseWhitespace(textOf(link, true)) || collapseWhitespace(textOf(link, false));
-}
-
-function findHeadline(el: Element): Element | null {
-  for (const child of el.children) {
-    if (!isElement(child) || child.type !== 'tag') continue;
-    if (HEADING_TAGS.has(tagOf(child)) || classTokens(child).some((t) => HEADLINE.test(t))) return child;
-    const inner = findHeadline(child);
-    if (inner) return inner;
-  }
-  return null;
-}
-
-function textOf(node: AnyNode, skipDecorations: boolean): string {
-  if (node.type === 'text') return node.data;
-  if (!isElement(node) || node.type !== 'tag') return '';
-  const tag = tagOf(node);
-  if (tag === 'br') return ' ';
-  if (skipDecorations && (tag === 'time' || classTokens(node).some((t) => NOT_HEADLINE.test(t)))) return ' ';
-  const inner = node.children.map((c) => textOf(c, skipDecorations)).join('');
-  return BLOCK_TAGS.has(tag) ? ` ${inner} ` : inner;
-}
-
-function entriesFromLinks(doc: CheerioAPI, links: readonly Element[], base: URL | null): LatestEntry[] {
-  return uniqueEntries(links.map((link) => linkCandidate(doc, link, base)));
-}
-
-function uniqueEntries(candidates: readonly (Candidate | null)[]): LatestEntry[] {
-  const byUrl = new Map<string, Candidate>();
-  for (const c of candidates) {
-    if (!c) continue;
-    const first = byUrl.get(c.url);
-    // Cards often link the image first (alt text) and the headline second: keep the place, take the headline.
-    if (!first) byUrl.set(c.url, c);
-    else if (first.weakTitle && !c.weakTitle) byUrl.set(c.url, { ...c });
-  }
-  return [...byUrl.values()].map(({ title, url }) => ({ title, url }));
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Heading detection
-
 const MAX_HEADING_CHARS = 80;
-const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const TITLE_TAGS = new Set([
   ...HEADING_TAGS, 'strong', 'b', 'div', 'span', 'p', 'td', 'th', 'dt', 'legend', 'caption', 'header', 'em',
   'i', 'u', 'font', 'label', 'summary',
-]);
-const BLOCK_TAGS = new Set([
-  ...HEADING_TAGS, 'br', 'div', 'p', 'li', 'td', 'th', 'tr', 'section', 'article', 'header', 'footer', 'ul', 'ol',
 ]);
 const NO_HEADING_INSIDE = new Set(['a', 'nav', 'button', 'select', 'option', 'head', 'script', 'style', 'template']);
 /** Siblings that hold list items: a heading followed by one of them owns it, even when it is empty. */
@@ -414,11 +260,6 @@ function sameShape(a: Element, b: Element): boolean {
   return tagOf(a) === tagOf(b) && cls(a) !== '' && cls(a) === cls(b);
 }
 
-function isInside(node: AnyNode, container: AnyNode): boolean {
-  for (let p = node.parent; p; p = p.parent) if (p === container) return true;
-  return false;
-}
-
 function containsListHolder(nodes: readonly AnyNode[]): boolean {
   const visit = (node: AnyNode): boolean =>
     isElement(node) && (LIST_HOLDERS.has(tagOf(node)) || node.children.some(visit));
@@ -438,173 +279,11 @@ function blockAfterHeading(
       if (startsAnotherBlock(s, heading, texts)) break;
       siblings.push(s);
     }
-    const entries = entriesFromLinks(doc, linksIn(siblings), base);
+    const entries = linkEntries(doc, linksIn(siblings), base);
     if (entries.length > 0 || containsListHolder(siblings)) return entries;
     const parent = node.parent;
     if (!parent || !isElement(parent) || ['body', 'html'].includes(tagOf(parent))) return [];
     node = parent;
   }
   return [];
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Fallback: the densest repeated list of article-like links
-
-const MIN_FALLBACK_ITEMS = 4;
-const MIN_LINK_DENSITY = 0.04;
-const MIN_HEADED_SHARE = 0.6;
-/** Characters a date, kicker or category may take before an item's headline. */
-const MAX_HEADLINE_OFFSET = 40;
-const MAX_LINKS_PER_ITEM = 3;
-const MAX_ANCESTOR_WALK = 8;
-const CHROME_TOKEN =
-  /^(nav|navbar|navigation|menu|menubar|mainmenu|main-menu|main-nav|site-nav|topnav|top-menu|submenu|sub-menu|masthead|site-header|header|footer|site-footer|breadcrumbs?|pagination|pager|share|sharing|social|tags|tagcloud|tag-cloud|comments?|cookies?|cookie-banner|skip-links?)$|comment/i;
-const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'menu', 'menubar', 'search']);
-/** Landmarks inside which a header or footer belongs to a card or section, not to the page. */
-const SECTIONING = new Set(['article', 'aside', 'main', 'nav', 'section']);
-const NON_ARTICLE_SEGMENT =
-  /^(tags?|category|categories|categorie|categories|rubriques?|themes?|topics?|sections?|authors?|auteurs?|people|person|profiles?|contributors?|writers?|page|search|recherche|login|connexion|feed|rss|contact|about|a-propos|mentions-legales|privacy|cgu|newsletter|abonnement|subscribe|wp-login\.php|wp-admin)$/i;
-
-function isChrome(el: Element): boolean {
-  const tag = tagOf(el);
-  if (tag === 'nav') return true;
-  const { id, class: cls, role } = el.attribs;
-  if (!id && !cls && !role && tag !== 'header' && tag !== 'footer') return false;
-  if ((tag === 'header' || tag === 'footer') && !hasAncestor(el, SECTIONING)) return true;
-  if (role && CHROME_ROLES.has(role.toLowerCase())) return true;
-  return `${id ?? ''} ${cls ?? ''}`.split(/\s+/).some((t) => t !== '' && CHROME_TOKEN.test(t));
-}
-
-function sameSite(a: URL, b: URL | null): boolean {
-  if (!b) return true;
-  const host = (u: URL): string => u.hostname.toLowerCase().replace(/^www\./, '');
-  return host(a) === host(b);
-}
-
-/** Whether a URL's shape says "one article": an id, a date, a long slug, or a numeric query parameter. */
-export function looksLikeArticleUrl(url: URL): boolean {
-  const segments = url.pathname.split('/').filter(Boolean).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
-  const last = segments.at(-1) ?? '';
-  if (segments.length > 0 && NON_ARTICLE_SEGMENT.test(segments[0] ?? '') && !/\d{3}/.test(last)) return false;
-  // A taxonomy or listing page: /category/x/, /blog/tag/x/, /news/page/2, unless an id follows.
-  const taxonomy = segments.findIndex((s) => NON_ARTICLE_SEGMENT.test(s));
-  if (taxonomy >= 0 && segments.length - taxonomy <= 2 && !/\d{3,}/.test(segments.slice(taxonomy + 1).join('/'))) {
-    return false;
-  }
-  if (/\/(19|20)\d{2}\/\d{1,2}(\/|$)/.test(url.pathname)) return true;
-  if (segments.some((s) => /\d{3,}/.test(s))) return true;
-  if (segments.some((s) => s.replace(/\.[a-z0-9]{2,5}$/i, '').split(/[-_+]+/).filter(Boolean).length >= 3)) {
-    return true;
-  }
-  for (const value of url.searchParams.values()) if (/^\d{2,}$/.test(value)) return true;
-  return false;
-}
-
-function wordCount(text: string): number {
-  return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
-}
-
-interface ArticleLink {
-  el: Element;
-  url: string;
-  title: string;
-}
-
-function densestList(doc: CheerioAPI, base: URL | null): LatestEntry[] {
-  const body = doc('body').toArray()[0] ?? doc.root().toArray()[0];
-  if (!body) return [];
-  const chrome = new Set<Element>();
-  const articleLinks: ArticleLink[] = [];
-  const visit = (node: AnyNode, inChrome: boolean): void => {
-    if (!isElement(node) || node.type !== 'tag') return;
-    const excluded = inChrome || isChrome(node);
-    if (excluded) chrome.add(node);
-    if (tagOf(node) === 'a' && !excluded) {
-      const link = articleLink(doc, node, base);
-      if (link) articleLinks.push(link);
-    }
-    for (const child of node.children) visit(child, excluded);
-  };
-  visit(body, false);
-
-  // For every container, the distinct article URLs held by each of its children.
-  const items = new Map<Element, Map<AnyNode, Set<string>>>();
-  for (const link of articleLinks) {
-    let child: AnyNode = link.el;
-    for (let i = 0; i < MAX_ANCESTOR_WALK; i++) {
-      const parent: AnyNode | null = child.parent;
-      if (!parent || !isElement(parent) || chrome.has(parent)) break;
-      let children = items.get(parent);
-      if (!children) items.set(parent, (children = new Map()));
-      let urls = children.get(child);
-      if (!urls) children.set(child, (urls = new Set()));
-      urls.add(link.url);
-      if (parent === body) break;
-      child = parent;
-    }
-  }
-
-  const titles = new Map(articleLinks.map((l) => [l.el, l.title]));
-  let best: { el: Element; score: number; density: number } | null = null;
-  for (const [el, children] of items) {
-    const good = [...children].filter(([, urls]) => urls.size <= MAX_LINKS_PER_ITEM).map(([node]) => node);
-    if (good.length < MIN_FALLBACK_ITEMS || !repeats(good)) continue;
-    // In a list each item leads with its headline; in running text the links sit mid-sentence.
-    const headed = good.filter((item) => leadsWithHeadline(item, titles));
-    if (headed.length < MIN_FALLBACK_ITEMS || headed.length / good.length < MIN_HEADED_SHARE) continue;
-    const density = linkDensity(el, titles);
-    if (density < MIN_LINK_DENSITY) continue;
-    const score = headed.length;
-    if (!best || score > best.score || (score === best.score && density > best.density)) {
-      best = { el, score, density };
-    }
-  }
-  if (!best) return [];
-  const list = best.el;
-  return entriesFromLinks(doc, linksIn([list]).filter((l) => titles.has(l)), base);
-}
-
-/** Whether an item's text starts with (or after a short date or category line) one of its article links. */
-function leadsWithHeadline(item: AnyNode, titles: Map<Element, string>): boolean {
-  const text = collapseWhitespace(textOf(item, false));
-  return linksIn([item]).some((a) => {
-    const title = titles.get(a);
-    if (!title) return false;
-    const at = text.indexOf(title);
-    return at >= 0 && at <= MAX_HEADLINE_OFFSET;
-  });
-}
-
-function articleLink(doc: CheerioAPI, el: Element, base: URL | null): ArticleLink | null {
-  const candidate = linkCandidate(doc, el, base);
-  if (!candidate) return null;
-  const url = new URL(candidate.url);
-  if (!sameSite(url, base) || !looksLikeArticleUrl(url)) return null;
-  if (base && url.href === base.href.replace(/#.*$/, '')) return null;
-  const words = wordCount(candidate.title);
-  if (words < 3 && candidate.title.length < 20) return null;
-  return { el, url: candidate.url, title: candidate.title };
-}
-
-/** Items of a list share a tag: most children of the container are the same kind of element. */
-function repeats(nodes: readonly AnyNode[]): boolean {
-  const counts = new Map<string, number>();
-  for (const n of nodes) counts.set(tagOf(n), (counts.get(tagOf(n)) ?? 0) + 1);
-  const top = Math.max(...counts.values());
-  return top >= MIN_FALLBACK_ITEMS && top / nodes.length >= 0.6;
-}
-
-/** The share of a container's text that is article headlines. */
-function linkDensity(el: Element, titles: Map<Element, string>): number {
-  const total = collapseWhitespace(textOf(el, false)).length;
-  if (total === 0) return 0;
-  let inLinks = 0;
-  for (const a of linksIn([el])) inLinks += titles.get(a)?.length ?? 0;
-  return inLinks / total;
 }

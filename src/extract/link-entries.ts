@@ -1,0 +1,181 @@
+import type { CheerioAPI } from 'cheerio';
+import type { ChildNode, DocumentNode, ElementNode } from './dom.ts';
+import type { LatestEntry } from './types.ts';
+
+/*
+ * Turning a page's links into latest-list entries, shared by the heading and densest-list detectors: node
+ * helpers, text folding, headline titles, and the filters that keep "more" and pagination links out.
+ */
+
+/** Any node of a parsed page, the document included. */
+export type AnyNode = ChildNode | DocumentNode;
+export type Element = ElementNode;
+
+export const HEADING_TAGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+/** Elements whose edges separate words even when the markup has no space there. */
+export const BLOCK_TAGS = new Set([
+  ...HEADING_TAGS, 'br', 'div', 'p', 'li', 'td', 'th', 'tr', 'section', 'article', 'header', 'footer', 'ul', 'ol',
+]);
+
+export function isElement(node: AnyNode): node is Element {
+  return node.type === 'tag' || node.type === 'script' || node.type === 'style';
+}
+
+export function tagOf(node: AnyNode): string {
+  return isElement(node) ? node.tagName.toLowerCase() : '';
+}
+
+export function linksIn(blocks: readonly AnyNode[]): Element[] {
+  const links: Element[] = [];
+  const seen = new Set<Element>();
+  const visit = (node: AnyNode): void => {
+    if (!isElement(node)) return;
+    if (node.tagName.toLowerCase() === 'a' && node.attribs['href'] !== undefined && !seen.has(node)) {
+      seen.add(node);
+      links.push(node);
+    }
+    for (const child of node.children) visit(child);
+  };
+  for (const block of blocks) visit(block);
+  return links;
+}
+
+/** Folds case, accents, punctuation and whitespace so that "À LA UNE :" equals "à la une". */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}\s]+/gu, ' ')
+    .trim();
+}
+
+/** Whitespace-collapsed text, as a reader sees it. */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** The page's base URL: its `<base href>` resolved against the page URL, else the page URL; null if unusable. */
+export function baseUrl(doc: CheerioAPI, pageUrl: string): URL | null {
+  let page: URL;
+  try {
+    page = new URL(pageUrl);
+  } catch {
+    return null;
+  }
+  const href = doc('base[href]').first().attr('href');
+  if (href) {
+    try {
+      return new URL(href.trim(), page);
+    } catch {
+      // An unusable <base> is ignored, as browsers do.
+    }
+  }
+  return page;
+}
+
+const MORE_LINK = [
+  /^(more|plus|suite|la suite|archives?|next|previous|prev|suivant|precedent|rss|top|haut de page)$/,
+  /^(read|see|view|show|load|lire|voir|afficher|tout|en savoir) (more|all|plus|tout|tous|toutes|la suite|voir)\b/,
+  /^(more|plus d|plus de|autres|other|all|tous les|toutes les) ?(articles?|news|actualites?|stories|posts|nouvelles|infos?|depeches)\b/,
+  /^(older|newer|next|previous|page) (posts|entries|articles|page|suivante|precedente)$/,
+  /^page \d+$/,
+  /^\d+$/,
+];
+
+function isMoreLink(folded: string): boolean {
+  return folded === '' || MORE_LINK.some((re) => re.test(folded));
+}
+
+export interface Candidate {
+  url: string;
+  title: string;
+  /** The title came from an attribute or image, not from the link's text. */
+  weakTitle: boolean;
+}
+
+/** A link as a list entry (absolute URL without fragment, headline title), or null for links that are not entries. */
+export function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null): Candidate | null {
+  const href = (link.attribs['href'] ?? '').trim();
+  if (!href || href.startsWith('#')) return null;
+  if (/^(javascript|mailto|tel|sms|data|about|file|ftp):/i.test(href)) return null;
+  let url: URL;
+  try {
+    url = base ? new URL(href, base) : new URL(href);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  url.hash = '';
+  let title = linkTitle(link);
+  let weakTitle = false;
+  if (!title) {
+    weakTitle = true;
+    title = collapseWhitespace(
+      link.attribs['title'] ?? doc(link).find('img[alt]').first().attr('alt') ?? link.attribs['aria-label'] ?? '',
+    );
+  }
+  // Pagination and "more" links are short; folding every headline would cost more than the rest of the walk.
+  if (!title || (title.length <= 40 && isMoreLink(foldText(title)))) return null;
+  return { url: url.href, title, weakTitle };
+}
+
+/** Parts of a card link that are not the headline: its date, kicker, category, counters, hidden helper text. */
+const NOT_HEADLINE =
+  /^(date|dates|time|timestamp|datetime|published|pubdate|meta|byline|author|kicker|overline|eyebrow|badge|label|category|cat|rubrique|tag|count|comments?|comment-count|read-?time|reading-time|screen-reader-text|sr-only|visually-hidden|visuallyhidden)$/i;
+export const HEADLINE = /^(title|headline|heading|titre)$/i;
+
+export function classTokens(el: Element): string[] {
+  return (el.attribs['class'] ?? '').split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)]);
+}
+
+/**
+ * The headline a link shows: the text of a heading or `*-title` element inside it when there is one, else its
+ * text without dates, kickers and hidden helper text; words in separate blocks stay separate.
+ */
+export function linkTitle(link: Element): string {
+  const headline = findHeadline(link);
+  if (headline) {
+    const text = collapseWhitespace(textOf(headline, true));
+    if (text) return text;
+  }
+  return collapseWhitespace(textOf(link, true)) || collapseWhitespace(textOf(link, false));
+}
+
+function findHeadline(el: Element): Element | null {
+  for (const child of el.children) {
+    if (!isElement(child) || child.type !== 'tag') continue;
+    if (HEADING_TAGS.has(tagOf(child)) || classTokens(child).some((t) => HEADLINE.test(t))) return child;
+    const inner = findHeadline(child);
+    if (inner) return inner;
+  }
+  return null;
+}
+
+/** Text of a subtree with spaces at block edges; `skipDecorations` leaves out dates, kickers and hidden text. */
+export function textOf(node: AnyNode, skipDecorations: boolean): string {
+  if (node.type === 'text') return node.data;
+  if (!isElement(node) || node.type !== 'tag') return '';
+  const tag = tagOf(node);
+  if (tag === 'br') return ' ';
+  if (skipDecorations && (tag === 'time' || classTokens(node).some((t) => NOT_HEADLINE.test(t)))) return ' ';
+  const inner = node.children.map((c) => textOf(c, skipDecorations)).join('');
+  return BLOCK_TAGS.has(tag) ? ` ${inner} ` : inner;
+}
+
+/** The entries of these links, in order, one per URL. */
+export function linkEntries(doc: CheerioAPI, links: readonly Element[], base: URL | null): LatestEntry[] {
+  return uniqueEntries(links.map((link) => linkCandidate(doc, link, base)));
+}
+
+function uniqueEntries(candidates: readonly (Candidate | null)[]): LatestEntry[] {
+  const byUrl = new Map<string, Candidate>();
+  for (const c of candidates) {
+    if (!c) continue;
+    const first = byUrl.get(c.url);
+    // Cards often link the image first (alt text) and the headline second: keep the place, take the headline.
+    if (!first) byUrl.set(c.url, c);
+    else if (first.weakTitle && !c.weakTitle) byUrl.set(c.url, { ...c });
+  }
+  return [...byUrl.values()].map(({ title, url }) => ({ title, url }));
+}
