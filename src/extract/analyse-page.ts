@@ -37,8 +37,10 @@ export interface BlockInfo {
   furniture: boolean;
   /** Signature of the whole block's text, when short enough to be signed. */
   signature: string | null;
-  /** True when the signature belongs to the site template. */
+  /** True when the signature belongs to the site template, or most of the block's text does. */
   template: boolean;
+  /** Characters of the subtree in template lines or template blocks. */
+  templateChars: number;
   selfGood: number;
   selfBad: number;
   selfWeak: number;
@@ -92,7 +94,9 @@ export const FURNITURE_WEIGHT = 0.5;
 
 const LEAF_TEXT = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'td', 'th', 'dd', 'dt']);
 
-const BYLINE_CLASS = /byline|author|signature|auteur/i;
+const TEMPLATE_SHARE = 0.6;
+
+const BYLINE_CLASS = /byline|author|signature|auteur|dateline/i;
 
 const PUNCT = /[.!?;,。！？、،]/;
 
@@ -127,7 +131,7 @@ function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, sign
   }
   return {
     el, parent, chars: 0, linkChars: 0, good: 0, bad: 0, weak: 0, innerScore: 0, trust: 1, rawGood: 0, articleGood: 0, paragraphs: 0, linkRuns: 0, listItems: 0,
-    images: 0, headings: 0, hint, furniture, signature: null, template: false, selfGood: 0, selfBad: 0,
+    images: 0, headings: 0, hint, furniture, signature: null, template: false, templateChars: 0, selfGood: 0, selfBad: 0,
     selfWeak: 0, selfRawGood: 0, selfParagraphs: 0, textLength: 0, parts: signing ? [] : null,
   };
 }
@@ -146,7 +150,8 @@ function endLine(s: State): void {
         // The line's characters move from the run to the block's furniture count.
         s.runChars -= s.lineChars;
         s.runLinkChars -= s.lineLinkChars;
-        s.current.selfBad += s.lineChars;
+        s.current.selfBad += FURNITURE_WEIGHT * s.lineChars;
+        s.current.templateChars += s.lineChars;
       }
     }
   }
@@ -291,14 +296,22 @@ function visitElement(s: State, el: ElementNode): void {
       parent.parts = null;
     }
     b.parts = null;
+  } else if (s.signing && parent) {
+    // A block too long to sign makes its ancestors too long as well; a partial text would be a false signature.
+    parent.parts = null;
   }
   if (tag === 'h1') s.facts.h1s.push({ text: textOfChildrenDeep(el), el });
   if (s.facts.bylineText === null && b.chars > 0 && b.chars < 120 && BYLINE_CLASS.test(`${a.class ?? ''} ${a.id ?? ''}`)) {
     s.facts.bylineText = textOfChildrenDeep(el);
   }
+  // A list whose items mostly recur is template as a whole: its new items are the ones that scrolled in.
+  if (!b.template && b.templateChars > 0 && b.templateChars >= TEMPLATE_SHARE * b.chars && b.chars - b.templateChars < 300 && tag !== 'body') {
+    b.template = true;
+  }
   if (parent) {
     parent.chars += b.chars;
     parent.linkChars += b.linkChars;
+    parent.templateChars += b.template ? b.chars : b.templateChars;
   }
   s.blocks.push(b);
   s.infoOf.set(el, b);

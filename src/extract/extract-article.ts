@@ -84,7 +84,7 @@ export function extractArticle(doc: CheerioAPI, options: ExtractArticleOptions =
     }
   } else {
     container = pickContainer(analysis);
-    blocks = renderArticle(analysis, container, renderOptions);
+    if (container) blocks = renderArticle(analysis, container, renderOptions);
   }
 
   const meta = readPageMeta(analysis.facts, base);

@@ -4,7 +4,6 @@ import type { ElementNode } from './dom.ts';
 const ARTICLE_TAGS = new Set(['article', 'main']);
 
 function containerScore(b: BlockInfo): number {
-  if (b.rawGood === 0) return 0;
   let score = b.innerScore;
   // A block in furniture can still be the article's wrapper when a hint misfires, so it is only discounted.
   score *= b.trust;
@@ -18,11 +17,12 @@ function containerScore(b: BlockInfo): number {
   return score;
 }
 
-/** The block that best holds the article: most prose, least furniture. */
-export function pickContainer(analysis: PageAnalysis): BlockInfo {
-  let best: BlockInfo = analysis.body;
+/** The block that best holds the article (most prose, least furniture); null when the page has no prose. */
+export function pickContainer(analysis: PageAnalysis): BlockInfo | null {
+  let best: BlockInfo | null = null;
   let bestScore = -Infinity;
   for (const b of analysis.blocks) {
+    if (b.rawGood === 0) continue;
     const s = containerScore(b);
     if (s > bestScore) {
       bestScore = s;
@@ -31,4 +31,3 @@ export function pickContainer(analysis: PageAnalysis): BlockInfo {
   }
   return best;
 }
-

@@ -8,6 +8,7 @@ const MONTHS =
 const NUMERIC_DATE = /\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b/;
 const AGO = /\b(?:\d+|an?|one) (?:minutes?|hours?|days?|weeks?) ago\b|\bil y a \d+/i;
 const TRAILING = /^(?:©|\(c\)|copyright|all rights reserved|tous droits réservés|share|partager|tags?\s*:|mots[- ]clés\s*:|filed under|catégories?\s*:|categories?\s*:|topics?\s*:|related\s*:|lire aussi\s*:|à lire aussi|read more\b|voir aussi)/i;
+const CREDIT = /^(?:photos?|crédits?(?: photo)?|credits?|image|illustration|source)\s*[:©]/i;
 /** Calls to action and legal lines that end articles: subscribe, follow us, copyright. */
 const TRAILING_ANYWHERE = /\b(?:subscribe|sign up|newsletters?|follow (?:us|me|him|her|them)|abonnez-vous|inscrivez-vous|suivez-nous|copyright|all rights reserved|tous droits réservés|may be reached at|can be reached at)\b|©/i;
 
@@ -62,7 +63,7 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
   out.splice(0, start);
   while (out.length > 0) {
     const t = out[out.length - 1]!.text;
-    if (t.length === 0 || (t.length < 200 && TRAILING.test(t)) || (t.length < 300 && TRAILING_ANYWHERE.test(t))) out.pop();
+    if (t.length === 0 || (t.length < 200 && TRAILING.test(t)) || (t.length < 300 && TRAILING_ANYWHERE.test(t)) || (t.length < 100 && CREDIT.test(t))) out.pop();
     else break;
   }
   return { blocks: out, byline };
