@@ -2,9 +2,11 @@ import type { CheerioAPI } from 'cheerio';
 import {
   collapseWhitespace,
   isElement,
+  isListingUrl,
   linkCandidate,
   linkEntries,
   linksIn,
+  pathSegments,
   tagOf,
   textOf,
   type AnyNode,
@@ -45,20 +47,10 @@ function sameSite(a: URL, b: URL | null): boolean {
 
 /** Whether a URL's shape says "one article": an id, a date, a long slug, or a numeric query parameter. */
 export function looksLikeArticleUrl(url: URL): boolean {
-  const segments = url.pathname.split('/').filter(Boolean).map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
-    }
-  });
+  const segments = pathSegments(url);
   const last = segments.at(-1) ?? '';
   if (segments.length > 0 && NON_ARTICLE_SEGMENT.test(segments[0] ?? '') && !/\d{3}/.test(last)) return false;
-  // A taxonomy or listing page: /category/x/, /blog/tag/x/, /news/page/2, unless an id follows.
-  const taxonomy = segments.findIndex((s) => NON_ARTICLE_SEGMENT.test(s));
-  if (taxonomy >= 0 && segments.length - taxonomy <= 2 && !/\d{3,}/.test(segments.slice(taxonomy + 1).join('/'))) {
-    return false;
-  }
+  if (isListingUrl(url)) return false;
   if (/\/(19|20)\d{2}\/\d{1,2}(\/|$)/.test(url.pathname)) return true;
   if (segments.some((s) => /\d{3,}/.test(s))) return true;
   if (segments.some((s) => s.replace(/\.[a-z0-9]{2,5}$/i, '').split(/[-_+]+/).filter(Boolean).length >= 3)) {

@@ -106,6 +106,8 @@ export function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null):
     return null;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  // Items often carry their category, tags or author next to the headline; those links list articles.
+  if (/\b(tag|category|author)\b/i.test(link.attribs['rel'] ?? '') || isListingUrl(url)) return null;
   url.hash = '';
   let title = linkTitle(link);
   let weakTitle = false;
@@ -118,6 +120,33 @@ export function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null):
   // Pagination and "more" links are short; folding every headline would cost more than the rest of the walk.
   if (!title || (title.length <= 40 && isMoreLink(foldText(title)))) return null;
   return { url: url.href, title, weakTitle };
+}
+
+const LISTING_SEGMENT =
+  /^(tags?|category|categories|categorie|rubriques?|topics?|authors?|auteurs?|people|person|profiles?|contributors?|page)$/i;
+const LISTING_QUERY = /^(cat|category|tag|author|paged?)$/i;
+
+/** The decoded, non-empty segments of a URL's path. */
+export function pathSegments(url: URL): string[] {
+  return url.pathname.split('/').filter(Boolean).map((s) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      return s;
+    }
+  });
+}
+
+/**
+ * Whether a URL lists articles instead of being one: a category, tag, author or "page 2" address such as
+ * /category/naval/, /blog/tag/f-35, /news/page/2 or /?cat=3, unless an id follows the listing segment.
+ */
+export function isListingUrl(url: URL): boolean {
+  const segments = pathSegments(url);
+  const at = segments.findIndex((s) => LISTING_SEGMENT.test(s));
+  if (at >= 0 && segments.length - at <= 2 && !/\d{3,}/.test(segments.slice(at + 1).join('/'))) return true;
+  const keys = [...url.searchParams.keys()];
+  return segments.length <= 1 && keys.length > 0 && keys.every((k) => LISTING_QUERY.test(k));
 }
 
 /** Parts of a card link that are not the headline: its date, kicker, category, counters, hidden helper text. */

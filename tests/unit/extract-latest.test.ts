@@ -342,6 +342,28 @@ describe('extractLatest block shapes', () => {
     ]);
   });
 
+  it('leaves out the category, tag and author links that items carry next to their headline', () => {
+    const html = `<body><h2>Latest News</h2><ul>
+      <li><a href="/category/naval/">Naval</a> <a href="/2026/11/30/frigate-sails">Frigate sails</a> by <a href="/author/jdoe/" rel="author">J. Doe</a></li>
+      <li><a href="/?cat=4">Air</a> <a href="/2026/11/29/tanker-lands">Tanker lands</a> <a href="/topics/refuelling" rel="tag">refuelling</a></li>
+      </ul></body>`;
+    expect(latest(html, { url }).map((e) => e.title)).toEqual(['Frigate sails', 'Tanker lands']);
+  });
+
+  it('reads the usual widget markups: theme widget, page builder, card, definition list', () => {
+    const links = '<a href="/p/1">Post number one</a><a href="/p/2">Post number two</a>';
+    const pages = [
+      `<div class="widget"><div class="widget-title"><h3><span>Recent Posts</span></h3></div><div class="widget-content"><ul><li>${links}</li></ul></div></div>`,
+      `<div class="col"><div class="elementor-widget-heading"><div class="elementor-widget-container"><h2 class="elementor-heading-title">Derniers articles</h2></div></div>
+        <div class="elementor-widget-posts"><div class="elementor-posts"><article>${links}</article></div></div></div><div class="col"><p>Other column text</p></div>`,
+      `<div class="card"><div class="card-header">Latest News</div><ul class="list-group"><li class="list-group-item">${links}</li></ul></div>`,
+      `<dl><dt>Articles récents</dt><dd>${links}</dd></dl><dl><dt>Liens</dt><dd><a href="https://ailleurs.example/">Ailleurs</a></dd></dl>`,
+    ];
+    for (const page of pages) {
+      expect(urls(latest(`<body>${page}</body>`, { url })), page).toEqual(['https://site.example/p/1', 'https://site.example/p/2']);
+    }
+  });
+
   it('uses the title attribute or image alt of a link without text', () => {
     const html = `<body><h3>Most recent</h3><div><a href="/v/1" title="Video one title"></a>
       <a href="/v/2"><img src="x.jpg" alt="Video two title"></a></div></body>`;
@@ -430,6 +452,7 @@ describe('helpers', () => {
       'https://a.example/blog/category/mine-warfare-and-diving/',
       'https://a.example/people/jane-marie-smith',
       'https://a.example/news/page/2',
+      'https://a.example/?cat=3',
     ];
     for (const u of yes) expect(looksLikeArticleUrl(new URL(u)), u).toBe(true);
     for (const u of no) expect(looksLikeArticleUrl(new URL(u)), u).toBe(false);
