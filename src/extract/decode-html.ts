@@ -43,6 +43,12 @@ for (const [name, labels] of Object.entries(LABEL_GROUPS)) for (const label of l
 LABELS.set('x-user-defined', 'windows-1252');
 
 /**
+ * Labels iconv-lite (or Node) accepts that no browser does: UTF-7 can smuggle markup past filters, and base64,
+ * hex or binary would read a page as something it is not.
+ */
+const UNSAFE_LABEL = /^(utf-?7(-imap)?|base64|hex|binary|utf-?32(le|be)?|ucs-?4|cesu-?8)$/;
+
+/**
  * The canonical encoding name for a charset label, or null when neither WHATWG's table nor iconv-lite knows it.
  * Exported so callers can validate a configured charset the same way.
  */
@@ -51,7 +57,7 @@ export function encodingForLabel(label: string): string | null {
   if (!key) return null;
   const mapped = LABELS.get(key);
   if (mapped) return mapped;
-  return iconv.encodingExists(key) ? key : null;
+  return !UNSAFE_LABEL.test(key) && iconv.encodingExists(key) ? key : null;
 }
 
 /**

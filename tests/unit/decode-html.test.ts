@@ -160,6 +160,12 @@ describe('decodeHtml', () => {
     });
   });
 
+  it('never reads a page as UTF-7 or base64, whatever it declares', () => {
+    const page = '<meta charset="utf-7"><p>+ADw-script+AD4-</p>';
+    expect(decodeHtml(utf8(page))).toEqual({ html: page, charset: 'utf-8', source: 'default' });
+    expect(decodeHtml(utf8('<p>QUJD</p>'), 'text/html; charset=base64').html).toBe('<p>QUJD</p>');
+  });
+
   it('accepts a Uint8Array view that does not start at the beginning of its buffer', () => {
     const backing = new Uint8Array([0x41, 0x41, ...cp1252(`<p>${FRENCH}</p>`)]);
     expect(decodeHtml(backing.subarray(2), 'text/html; charset=windows-1252').html).toBe(`<p>${FRENCH}</p>`);
@@ -177,6 +183,7 @@ describe('encodingForLabel and charsetFromMeta', () => {
     expect(encodingForLabel('gb2312')).toBe('gb18030');
     expect(encodingForLabel('iso-8859-2')).toBe('iso-8859-2');
     expect(encodingForLabel('x-klingon')).toBeNull();
+    for (const unsafe of ['utf-7', 'UTF7', 'base64', 'hex', 'binary']) expect(encodingForLabel(unsafe), unsafe).toBeNull();
     expect(encodingForLabel('')).toBeNull();
   });
 
