@@ -56,7 +56,7 @@ const webhookSchema = z
     url: httpUrl,
     secret: z
       .string({ error: 'expected a Standard Webhooks secret like whsec_<base64>' })
-      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected a Standard Webhooks secret like whsec_<base64>')
+      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { message: 'expected a Standard Webhooks secret like whsec_<base64>', abort: true })
       .refine((s) => Buffer.from(s.slice(6), 'base64').length >= 16, 'the secret key must be at least 16 bytes'),
     events: z.array(z.enum(EVENT_TYPES, { error: `expected one of ${EVENT_TYPES.join(', ')}` })).default(['article.new']),
   })
