@@ -61,13 +61,28 @@ export const KNOWN_HEADINGS: readonly { text: string; minEntries: number }[] = [
 
 /** The latest-articles list of a parsed page, in page order, de-duplicated by URL. Does not modify `doc`. */
 export function extractLatest(doc: CheerioAPI, options: LatestOptions): LatestEntry[] {
+  return findLatest(doc, options).entries;
+}
+
+export interface LatestFound {
+  entries: LatestEntry[];
+  /** Which rule found the list; `none` when the page has no convincing one. */
+  via: 'selector' | 'heading' | 'densest-list' | 'none';
+  /** For `heading`: the heading's text as the page shows it. */
+  heading?: string;
+}
+
+/** `extractLatest`, also telling how the list was found: what `vigie check` can show to explain a result. */
+export function findLatest(doc: CheerioAPI, options: LatestOptions): LatestFound {
   const base = baseUrl(doc, options.url);
   if (options.selector) {
-    const blocks = select(doc, options.selector);
-    const entries = linkEntries(doc, linksIn(blocks), base);
-    if (entries.length > 0) return entries;
+    const entries = linkEntries(doc, linksIn(select(doc, options.selector)), base);
+    if (entries.length > 0) return { entries, via: 'selector' };
   }
-  return latestByHeading(doc, base, options.heading) ?? densestList(doc, base);
+  const byHeading = latestByHeading(doc, base, options.heading);
+  if (byHeading) return { entries: byHeading.entries, via: 'heading', heading: byHeading.heading };
+  const entries = densestList(doc, base);
+  return { entries, via: entries.length > 0 ? 'densest-list' : 'none' };
 }
 
 function select(doc: CheerioAPI, selector: string): Element[] {
@@ -124,7 +139,11 @@ function hasAncestor(node: Element, tags: Set<string>): boolean {
   return false;
 }
 
-function latestByHeading(doc: CheerioAPI, base: URL | null, configured?: string): LatestEntry[] | null {
+function latestByHeading(
+  doc: CheerioAPI,
+  base: URL | null,
+  configured?: string,
+): { entries: LatestEntry[]; heading: string } | null {
   const wanted: { folded: string; minEntries: number }[] = [];
   if (configured && foldText(configured)) wanted.push({ folded: foldText(configured), minEntries: 1 });
   for (const h of KNOWN_HEADINGS) wanted.push({ folded: foldText(h.text), minEntries: h.minEntries });
@@ -151,7 +170,7 @@ function latestByHeading(doc: CheerioAPI, base: URL | null, configured?: string)
 
   for (const { el, rank } of headings) {
     const entries = blockAfterHeading(doc, el, texts, base);
-    if (entries.length >= (wanted[rank]?.minEntries ?? 1)) return entries;
+    if (entries.length >= (wanted[rank]?.minEntries ?? 1)) return { entries, heading: texts.get(el) ?? '' };
   }
   return null;
 }

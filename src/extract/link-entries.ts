@@ -105,7 +105,9 @@ export function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null):
   } catch {
     return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  // A page read from disk without its address (vigie check file.html) keeps its relative links, as file: URLs.
+  const local = url.protocol === 'file:' && base?.protocol === 'file:';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:' && !local) return null;
   // Items often carry their category, tags or author next to the headline; those links list articles.
   if (/\b(tag|category|author)\b/i.test(link.attribs['rel'] ?? '') || isListingUrl(url)) return null;
   url.hash = '';

@@ -3,7 +3,7 @@ import { load } from 'cheerio';
 import { describe, expect, it } from 'vitest';
 import { decodeHtml } from '../../src/extract/decode-html.ts';
 import { looksLikeArticleUrl } from '../../src/extract/densest-list.ts';
-import { extractLatest } from '../../src/extract/extract-latest.ts';
+import { extractLatest, findLatest } from '../../src/extract/extract-latest.ts';
 import { foldText } from '../../src/extract/link-entries.ts';
 import { parseHtml } from '../../src/extract/parse-html.ts';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
@@ -364,6 +364,14 @@ describe('extractLatest block shapes', () => {
     }
   });
 
+  it('resolves links against a relative <base href>, and keeps file: links for a page read from disk', () => {
+    const html = `<head><base href="/fr/"></head><body><h2>Derniers articles</h2><ul><li><a href="a/1">Un article</a></li></ul></body>`;
+    expect(urls(latest(html, { url: 'https://site.example/en/page' }))).toEqual(['https://site.example/fr/a/1']);
+    expect(urls(latest(html.replace('<base href="/fr/">', ''), { url: 'file:///tmp/page.html' }))).toEqual([
+      'file:///tmp/a/1',
+    ]);
+  });
+
   it('uses the title attribute or image alt of a link without text', () => {
     const html = `<body><h3>Most recent</h3><div><a href="/v/1" title="Video one title"></a>
       <a href="/v/2"><img src="x.jpg" alt="Video two title"></a></div></body>`;
@@ -431,6 +439,20 @@ describe('extractLatest on the demo site templates, as the crawl path reads them
     } finally {
       await site.close();
     }
+  });
+});
+
+describe('findLatest', () => {
+  it('tells which rule found the list', () => {
+    const page = fixture('selector.html');
+    const url = 'https://navalreview.example/';
+    expect(findLatest(load(page), { url, selector: '#wire' })).toMatchObject({ via: 'selector' });
+    expect(findLatest(load(page), { url })).toMatchObject({ via: 'heading', heading: 'Latest News' });
+    expect(findLatest(load(fixture('no-heading-stream.html')), { url })).toMatchObject({ via: 'densest-list' });
+    expect(findLatest(load('<p>Nothing here</p>'), { url })).toEqual({ entries: [], via: 'none' });
+    const found = findLatest(load(fixture('european-security.html')), { url: 'https://european-security.com/' });
+    expect(found.heading).toBe('Derniers articles');
+    expect(found.entries).toHaveLength(50);
   });
 });
 
