@@ -15,7 +15,6 @@ import {
   type Logger,
   type PrivateRedis,
   type UseCaseDeps,
-  type VigieWorkersOptions,
 } from './jobs/index.ts';
 import { createServer } from './server/create-server.ts';
 import { SqliteStore } from './store/index.ts';
@@ -27,7 +26,6 @@ export interface MonitorOptions {
   log?: Logger;
   /** Start a private redis-server when none answers (only `vigie start` and `vigie demo`). Default false. */
   privateRedis?: boolean;
-  workers?: VigieWorkersOptions;
 }
 
 export interface Monitor {
@@ -96,7 +94,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       const workerConnection = createRedisConnection(config.redis, { name: 'vigie-worker' });
       workerConnection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       closers.push(() => void workerConnection.disconnect());
-      const workers = new VigieWorkers(workerConnection, { ...deps, queues, gate, log: log.child({ component: 'worker' }) }, options.workers);
+      const { lockDuration, ...concurrency } = config.workers;
+      const workers = new VigieWorkers(workerConnection, { ...deps, queues, gate, log: log.child({ component: 'worker' }) }, { ...concurrency, lockDurationMs: lockDuration });
       closers.push(() => workers.close());
       // Deliveries left pending by a crash or an earlier --once run are put back on the queue (ids make it idempotent).
       await queues.enqueueDeliveries(store.pendingDeliveries());

@@ -93,6 +93,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    workers: z
+      .object({
+        crawlConcurrency: z.number().int().min(1).max(64).default(4),
+        articleConcurrency: z.number().int().min(1).max(64).default(4),
+        deliveryConcurrency: z.number().int().min(1).max(256).default(8),
+        /** A worker that dies mid-job has its job re-run by another after about twice this. */
+        lockDuration: duration('30s').default(30_000),
+      })
+      .strict()
+      .prefault({}),
     sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
     webhooks: z.array(webhookSchema, { error: 'expected a list of webhooks' }).default([]),
   })
