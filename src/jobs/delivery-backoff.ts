@@ -6,10 +6,13 @@ const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
 
 /**
  * Delay before webhook attempt `attemptsMade + 1`: exponential with full jitter in the upper half (so a receiver
- * that comes back is not hit by every delivery at once), or the receiver's Retry-After when it gave one.
+ * that comes back is not hit by every delivery at once), or longer when the receiver's Retry-After asks for it.
+ * Retry-After is "not before": it never shortens the backoff, or a receiver answering 429 with `Retry-After: 1`
+ * every time would use up the job's attempts in hours instead of the 24 h retry window.
  */
 export function deliveryBackoff(attemptsMade: number, retryAfterMs?: number, random: () => number = Math.random): number {
-  if (retryAfterMs !== undefined && retryAfterMs > 0) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
   const exp = Math.min(CAP_MS, BASE_MS * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.round(exp / 2 + random() * (exp / 2));
+  const jittered = Math.round(exp / 2 + random() * (exp / 2));
+  if (retryAfterMs !== undefined && retryAfterMs > 0) return Math.max(jittered, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+  return jittered;
 }

@@ -4,6 +4,9 @@ import type { Config } from '../config/index.ts';
 import type { DeliveryRow, EntryRow } from '../store/index.ts';
 import { QUEUE_NAMES } from './queue-names.ts';
 
+/** BullMQ needs a finite count; this one outlasts the retry window, which is what ends a delivery. */
+export const DELIVERY_ATTEMPTS = 10_000;
+
 const KEEP = { removeOnComplete: { age: 7 * 86_400, count: 5_000 }, removeOnFail: { age: 30 * 86_400 } } as const;
 
 /** The three queues and how jobs are put on them. Job ids make every enqueue idempotent. */
@@ -52,7 +55,7 @@ export class VigieQueues {
         name: 'delivery',
         data: { deliveryId: d.id },
         // The retry window, not the attempt count, ends a delivery: the processor gives up once it is over.
-        opts: { jobId: `delivery-${d.id}`, attempts: 10_000, backoff: { type: 'webhook' }, ...KEEP },
+        opts: { jobId: `delivery-${d.id}`, attempts: DELIVERY_ATTEMPTS, backoff: { type: 'webhook' }, ...KEEP },
       })),
     );
   }
