@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
+import { createRedisConnection, HostGate, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let prefix: string;
+const connections: Redis[] = [];
+const queues: VigieQueues[] = [];
+
+beforeEach(() => {
+  prefix = `vigie-test-${randomBytes(6).toString('hex')}`;
+});
+
+afterEach(async () => {
+  for (const q of queues.splice(0)) {
+    for (const queue of q.all) await queue.obliterate({ force: true });
+    await q.close();
+  }
+  const [first] = connections;
+  if (first) {
+    const keys = await first.keys(`${prefix}:*`);
+    if (keys.length > 0) await first.del(...keys);
+  }
+  for (const c of connections.splice(0)) c.disconnect();
+});
+
+function connect(): Redis {
+  const c = createRedisConnection(REDIS_URL);
+  connections.push(c);
+  return c;
+}
+
+const configOf = (sources: NonNullable<ConfigInput['sources']>) => loadConfig({ env: {}, object: { queuePrefix: prefix, storage: '/nonexistent/unused', sources } });
+
+describe('syncSchedules', () => {
+  it('upserts one scheduler per source, updates in place, and removes the ones that left the config', async () => {
+    const first = configOf([
+      { id: 'a', url: 'https://a.example.org/', every: '1m' },
+      { id: 'b', url: 'https://b.example.org/', cron: '*/5 * * * *' },
+    ]);
+    const q = new VigieQueues(connect(), first);
+    queues.push(q);
+    const schedulers = async () => (await q.crawl.getJobSchedulers(0, -1)).sort((x, y) => x.key.localeCompare(y.key));
+    const scheduledJobs = async (key: string) =>
+      (await q.crawl.getJobs(['delayed', 'waiting', 'prioritized'])).filter((j) => j.repeatJobKey === key || j.opts.repeat?.jobSchedulerId === key);
+
+    expect(await syncSchedules(q, first)).toEqual({ upserted: ['a', 'b'], removed: [] });
+    let list = await schedulers();
+    expect(list.map((s) => [s.key, s.every ?? null, s.pattern ?? null])).toEqual([
+      ['source-a', 60_000, null],
+      ['source-b', null, '*/5 * * * *'],
+    ]);
+    expect(list.map((s) => s.template?.data)).toEqual([{ sourceId: 'a' }, { sourceId: 'b' }]);
+    expect(list[0]!.template?.opts?.attempts).toBe(first.crawl.attempts);
+    expect(await scheduledJobs('source-a')).toHaveLength(1);
+
+    // Again, with a's interval changed: the same two schedulers, a's interval updated, no duplicate jobs.
+    const second = configOf([
+      { id: 'a', url: 'https://a.example.org/', every: '2m' },
+      { id: 'b', url: 'https://b.example.org/', cron: '*/5 * * * *' },
+    ]);
+    expect(await syncSchedules(q, second)).toEqual({ upserted: ['a', 'b'], removed: [] });
+    list = await schedulers();
+    expect(list.map((s) => [s.key, s.every ?? null, s.pattern ?? null])).toEqual([
+      ['source-a', 120_000, null],
+      ['source-b', null, '*/5 * * * *'],
+    ]);
+    expect(await scheduledJobs('source-a')).toHaveLength(1);
+    expect(await scheduledJobs('source-b')).toHaveLength(1);
+
+    // b leaves the config; c arrives with a cron pattern.
+    const third = configOf([
+      { id: 'a', url: 'https://a.example.org/', every: '2m' },
+      { id: 'c', url: 'https://c.example.org/', cron: '0 * * * *' },
+    ]);
+    expect(await syncSchedules(q, third)).toEqual({ upserted: ['a', 'c'], removed: ['b'] });
+    expect((await schedulers()).map((s) => s.key)).toEqual(['source-a', 'source-c']);
+    expect(await scheduledJobs('source-b')).toHaveLength(0);
+
+    const emptied = await syncSchedules(q, configOf([]));
+    expect([emptied.upserted, [...emptied.removed].sort()]).toEqual([[], ['a', 'c']]);
+    expect(await schedulers()).toEqual([]);
+  });
+
+  it('a cron source also gets one crawl now, so its baseline does not wait for the first tick', async () => {
+    const config = configOf([{ id: 'hourly', url: 'https://h.example.org/', cron: '0 0 * * *' }]);
+    const q = new VigieQueues(connect(), config);
+    queues.push(q);
+    await syncSchedules(q, config);
+    const now = (await q.crawl.getJobs(['waiting'])).filter((j) => j.id?.startsWith('crawl-hourly-start-'));
+    expect(now).toHaveLength(1);
+    expect(now[0]!.data).toEqual({ sourceId: 'hourly' });
+  });
+});
+
+describe('HostGate', () => {
+  it('spaces requests to one host by the interval, across two Redis connections', async () => {
+    const one = new HostGate(connect(), prefix, 300);
+    const two = new HostGate(connect(), prefix, 300);
+    const waits = [];
+    for (const gate of [one, two, one, two]) waits.push(await gate.reserve('https://News.Example.org/a'));
+    expect(waits[0]).toBe(0);
+    // Each reservation is one interval after the previous, less the few ms spent between calls.
+    for (let i = 1; i < 4; i++) {
+      expect(waits[i]!).toBeGreaterThan(i * 300 - 100);
+      expect(waits[i]!).toBeLessThanOrEqual(i * 300);
+    }
+    // The host is the key: another path or scheme case on the same host waits too.
+    expect(await two.reserve('https://news.example.org/other?x=1')).toBeGreaterThan(3 * 300);
+  });
+
+  it('different hosts do not wait for each other', async () => {
+    const gate = new HostGate(connect(), prefix, 5_000);
+    expect(await gate.reserve('https://a.example.org/')).toBe(0);
+    expect(await gate.reserve('https://b.example.org/')).toBe(0);
+    expect(await gate.reserve('https://a.example.org:8443/')).toBe(0);
+    expect(await gate.reserve('https://a.example.org/')).toBeGreaterThan(4_500);
+  });
+
+  it('backoff closes a host for every worker; a shorter backoff does not reopen it', async () => {
+    const one = new HostGate(connect(), prefix, 100);
+    const two = new HostGate(connect(), prefix, 100);
+    expect(await one.backoff('https://slow.example.org/x', 7_000)).toBe(7_000);
+    const wait = await two.reserve('https://slow.example.org/y');
+    expect(wait).toBeGreaterThan(6_800);
+    expect(wait).toBeLessThanOrEqual(7_000);
+    expect(await two.backoff('https://slow.example.org/', 1_000)).toBeGreaterThan(6_800);
+    expect(await one.reserve('https://other.example.org/')).toBe(0);
+  });
+
+  it('refuses a negative interval', () => {
+    expect(() => new HostGate(connect(), prefix, -1)).toThrow(/intervalMs/);
+  });
+});
