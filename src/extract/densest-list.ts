@@ -1,6 +1,7 @@
 import type { CheerioAPI } from 'cheerio';
 import {
   collapseWhitespace,
+  firstElement,
   isElement,
   isListingUrl,
   linkCandidate,
@@ -9,6 +10,7 @@ import {
   pathSegments,
   tagOf,
   textOf,
+  walk,
   type AnyNode,
   type Element,
 } from './link-entries.ts';
@@ -75,21 +77,21 @@ interface ArticleLink {
  * is convincing: at least four items that each lead with a same-site headline whose URL looks like one article.
  */
 export function densestList(doc: CheerioAPI, base: URL | null): LatestEntry[] {
-  const body = doc('body').toArray()[0] ?? doc.root().toArray()[0];
+  const roots = doc.root().toArray();
+  const body = firstElement(roots, (el) => tagOf(el) === 'body') ?? roots[0];
   if (!body) return [];
   const chrome = new Set<Element>();
   const articleLinks: ArticleLink[] = [];
-  const visit = (node: AnyNode, inChrome: boolean): void => {
-    if (!isElement(node) || node.type !== 'tag') return;
-    const excluded = inChrome || isChrome(node);
+  walk([body], (node) => {
+    if (!isElement(node) || node.type !== 'tag') return false;
+    const excluded = chrome.has(node.parent as Element) || isChrome(node);
     if (excluded) chrome.add(node);
-    if (tagOf(node) === 'a' && !excluded) {
+    else if (tagOf(node) === 'a') {
       const link = articleLink(doc, node, base);
       if (link) articleLinks.push(link);
     }
-    for (const child of node.children) visit(child, excluded);
-  };
-  visit(body, false);
+    return undefined;
+  });
 
   // For every container, the distinct article URLs held by each of its children.
   const items = new Map<Element, Map<AnyNode, Set<string>>>();

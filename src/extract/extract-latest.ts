@@ -11,7 +11,9 @@ import {
   isElement,
   linkEntries,
   linksIn,
+  someNode,
   tagOf,
+  walk,
   type AnyNode,
   type Element,
 } from './link-entries.ts';
@@ -106,32 +108,39 @@ const WRAPPED_TITLE_TAGS = new Set([...HEADING_TAGS, 'b', 'strong', 'th']);
 
 /** The short text of every element whose text stays under MAX_HEADING_CHARS, computed in one walk. */
 function shortTexts(doc: CheerioAPI): Map<Element, string> {
+  const nodes: AnyNode[] = [];
+  walk(doc.root().toArray(), (node) => {
+    nodes.push(node);
+  });
+  // Children come after their parent in document order, so walking backwards sees them first.
+  const raw = new Map<AnyNode, string | null>();
   const texts = new Map<Element, string>();
-  const visit = (node: AnyNode): string | null => {
-    if (node.type === 'text') return node.data;
-    if (!isElement(node)) return node.type === 'comment' ? '' : null;
-    if (node.type !== 'tag') return '';
-    // Old sites drew section titles as images: <td><img src="titre.gif" alt="Derniers articles"></td>.
-    if (tagOf(node) === 'img') return ` ${node.attribs['alt'] ?? ''} `;
-    let text = '';
-    let short = true;
-    for (const child of node.children) {
-      const part = visit(child);
-      if (part === null) short = false;
-      else if (short) {
-        // <br> and block boundaries separate words even though they hold no text.
-        text += tagOf(child) === 'br' || BLOCK_TAGS.has(tagOf(child)) ? ` ${part} ` : part;
-        if (text.length > MAX_HEADING_CHARS * 4) short = false;
-      }
-    }
-    if (!short) return null;
-    const collapsed = collapseWhitespace(text);
-    if (collapsed.length > MAX_HEADING_CHARS) return null;
-    texts.set(node, collapsed);
-    return text;
-  };
-  for (const root of doc.root().toArray()) for (const child of root.children) visit(child);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i]!;
+    raw.set(node, rawShortText(node, raw, texts));
+  }
   return texts;
+}
+
+/** A node's text while it stays short, null once it is too long; short elements are recorded in `texts`. */
+function rawShortText(node: AnyNode, raw: Map<AnyNode, string | null>, texts: Map<Element, string>): string | null {
+  if (node.type === 'text') return node.data;
+  if (!isElement(node)) return node.type === 'comment' ? '' : null;
+  if (node.type !== 'tag') return '';
+  // Old sites drew section titles as images: <td><img src="titre.gif" alt="Derniers articles"></td>.
+  if (tagOf(node) === 'img') return ` ${node.attribs['alt'] ?? ''} `;
+  let text = '';
+  for (const child of node.children) {
+    const part = raw.get(child) ?? null;
+    if (part === null) return null;
+    // <br> and block boundaries separate words even though they hold no text.
+    text += tagOf(child) === 'br' || BLOCK_TAGS.has(tagOf(child)) ? ` ${part} ` : part;
+    if (text.length > MAX_HEADING_CHARS * 4) return null;
+  }
+  const collapsed = collapseWhitespace(text);
+  if (collapsed.length > MAX_HEADING_CHARS) return null;
+  texts.set(node, collapsed);
+  return text;
 }
 
 function hasAncestor(node: Element, tags: Set<string>): boolean {
@@ -189,10 +198,18 @@ function headingRank(el: Element, text: string, rankOf: Map<string, number>): nu
   return own ? lookup(own) : undefined;
 }
 
-function textWithoutLinks(node: AnyNode): string {
-  if (node.type === 'text') return node.data;
-  if (!isElement(node) || node.type !== 'tag' || tagOf(node) === 'a') return ' ';
-  return node.children.map(textWithoutLinks).join('');
+function textWithoutLinks(root: AnyNode): string {
+  const out: string[] = [];
+  walk([root], (node) => {
+    if (node.type === 'text') out.push(node.data);
+    else if (!isElement(node) || node.type !== 'tag') return false;
+    else if (tagOf(node) === 'a') {
+      out.push(' ');
+      return false;
+    }
+    return undefined;
+  });
+  return out.join('');
 }
 
 const MENU_TOKEN = /^(nav|navbar|navigation|menu|menubar|submenu|sub-menu|dropdown|dropdown-menu|mega-menu|megamenu)$/i;
@@ -210,13 +227,9 @@ function inMenu(el: Element): boolean {
 
 function documentOrder(doc: CheerioAPI): Map<Element, number> {
   const order = new Map<Element, number>();
-  let i = 0;
-  const visit = (node: AnyNode): void => {
-    if (!isElement(node)) return;
-    order.set(node, i++);
-    for (const child of node.children) visit(child);
-  };
-  for (const root of doc.root().toArray()) for (const child of root.children) visit(child);
+  walk(doc.root().toArray(), (node) => {
+    if (isElement(node)) order.set(node, order.size);
+  });
   return order;
 }
 
@@ -259,11 +272,13 @@ function startsAnotherBlock(node: AnyNode, heading: Element, texts: Map<Element,
     if (isTitle(node) || tagOf(node) === tagOf(heading)) return true;
     // A wrapper whose only content is a title (<tr><td><b>Archives</b></td></tr>).
     const folded = foldText(text);
-    const visit = (n: AnyNode): boolean =>
-      isElement(n) &&
-      (((WRAPPED_TITLE_TAGS.has(tagOf(n)) || sameShape(n, heading)) && foldText(texts.get(n) ?? '') === folded) ||
-        n.children.some(visit));
-    return node.children.some(visit);
+    return someNode(
+      node.children,
+      (n) =>
+        isElement(n) &&
+        (WRAPPED_TITLE_TAGS.has(tagOf(n)) || sameShape(n, heading)) &&
+        foldText(texts.get(n) ?? '') === folded,
+    );
   }
   // A box holding links that opens with its own title (<div class="widget"><h2>Archives</h2><ul>…).
   let el: Element | undefined = node;
@@ -280,9 +295,7 @@ function sameShape(a: Element, b: Element): boolean {
 }
 
 function containsListHolder(nodes: readonly AnyNode[]): boolean {
-  const visit = (node: AnyNode): boolean =>
-    isElement(node) && (LIST_HOLDERS.has(tagOf(node)) || node.children.some(visit));
-  return nodes.some(visit);
+  return someNode(nodes, (node) => isElement(node) && LIST_HOLDERS.has(tagOf(node)));
 }
 
 function blockAfterHeading(

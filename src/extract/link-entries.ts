@@ -25,18 +25,50 @@ export function tagOf(node: AnyNode): string {
   return isElement(node) ? node.tagName.toLowerCase() : '';
 }
 
+/**
+ * Visits nodes depth-first in document order without recursion: old pages nest unclosed tags thousands deep,
+ * past the call stack. When `visit` returns false the node's children are skipped; returning true stops the walk.
+ */
+export function walk(roots: readonly AnyNode[], visit: (node: AnyNode) => boolean | void): void {
+  const stack: AnyNode[] = [];
+  for (let i = roots.length - 1; i >= 0; i--) stack.push(roots[i]!);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const verdict = visit(node);
+    if (verdict === true) return;
+    if (verdict === false || !('children' in node)) continue;
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+}
+
+/** Whether any node under (or among) the roots satisfies `test`. */
+export function someNode(roots: readonly AnyNode[], test: (node: AnyNode) => boolean): boolean {
+  let found = false;
+  walk(roots, (node) => (found = test(node)) || undefined);
+  return found;
+}
+
+/** The first element in document order that passes `test`. */
+export function firstElement(roots: readonly AnyNode[], test: (el: Element) => boolean): Element | undefined {
+  let found: Element | undefined;
+  walk(roots, (node) => {
+    if (!isElement(node)) return node.type === 'root' ? undefined : false;
+    if (!test(node)) return undefined;
+    found = node;
+    return true;
+  });
+  return found;
+}
+
 export function linksIn(blocks: readonly AnyNode[]): Element[] {
   const links: Element[] = [];
   const seen = new Set<Element>();
-  const visit = (node: AnyNode): void => {
-    if (!isElement(node)) return;
-    if (node.tagName.toLowerCase() === 'a' && node.attribs['href'] !== undefined && !seen.has(node)) {
+  walk(blocks, (node) => {
+    if (isElement(node) && tagOf(node) === 'a' && node.attribs['href'] !== undefined && !seen.has(node)) {
       seen.add(node);
       links.push(node);
     }
-    for (const child of node.children) visit(child);
-  };
-  for (const block of blocks) visit(block);
+  });
   return links;
 }
 
@@ -63,7 +95,8 @@ export function baseUrl(doc: CheerioAPI, pageUrl: string): URL | null {
   } catch {
     return null;
   }
-  const href = doc('base[href]').first().attr('href');
+  const href = firstElement(doc.root().toArray(), (el) => tagOf(el) === 'base' && el.attribs['href'] !== undefined)
+    ?.attribs['href'];
   if (href) {
     try {
       return new URL(href.trim(), page);
@@ -174,24 +207,41 @@ export function linkTitle(link: Element): string {
 }
 
 function findHeadline(el: Element): Element | null {
-  for (const child of el.children) {
-    if (!isElement(child) || child.type !== 'tag') continue;
-    if (HEADING_TAGS.has(tagOf(child)) || classTokens(child).some((t) => HEADLINE.test(t))) return child;
-    const inner = findHeadline(child);
-    if (inner) return inner;
-  }
-  return null;
+  let headline: Element | null = null;
+  walk(el.children, (node) => {
+    if (!isElement(node) || node.type !== 'tag') return false;
+    if (HEADING_TAGS.has(tagOf(node)) || classTokens(node).some((t) => HEADLINE.test(t))) {
+      headline = node;
+      return true;
+    }
+    return undefined;
+  });
+  return headline;
 }
 
 /** Text of a subtree with spaces at block edges; `skipDecorations` leaves out dates, kickers and hidden text. */
-export function textOf(node: AnyNode, skipDecorations: boolean): string {
-  if (node.type === 'text') return node.data;
-  if (!isElement(node) || node.type !== 'tag') return '';
-  const tag = tagOf(node);
-  if (tag === 'br') return ' ';
-  if (skipDecorations && (tag === 'time' || classTokens(node).some((t) => NOT_HEADLINE.test(t)))) return ' ';
-  const inner = node.children.map((c) => textOf(c, skipDecorations)).join('');
-  return BLOCK_TAGS.has(tag) ? ` ${inner} ` : inner;
+export function textOf(root: AnyNode, skipDecorations: boolean): string {
+  const out: string[] = [];
+  // Strings on the stack are the spaces that close a block once its children are written.
+  const stack: (AnyNode | string)[] = [root];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item === 'string') out.push(item);
+    else if (item.type === 'text') out.push(item.data);
+    else if (isElement(item) && item.type === 'tag') {
+      const tag = tagOf(item);
+      if (tag === 'br') out.push(' ');
+      else if (skipDecorations && (tag === 'time' || classTokens(item).some((t) => NOT_HEADLINE.test(t)))) out.push(' ');
+      else {
+        if (BLOCK_TAGS.has(tag)) {
+          out.push(' ');
+          stack.push(' ');
+        }
+        for (let i = item.children.length - 1; i >= 0; i--) stack.push(item.children[i]!);
+      }
+    }
+  }
+  return out.join('');
 }
 
 /** The entries of these links, in order, one per URL. */

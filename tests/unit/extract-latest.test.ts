@@ -442,6 +442,26 @@ describe('extractLatest on the demo site templates, as the crawl path reads them
   });
 });
 
+describe('extractLatest on pathological pages', () => {
+  it('copes with thousands of unclosed tags, deeper than the call stack', () => {
+    const depth = 12_000;
+    const list = '<h2>Latest News</h2><ul><li><a href="/a/1">One story here</a></li></ul>';
+    const url = 'https://x.example/';
+    for (const doc of [parseHtml(`<body>${'<font>'.repeat(depth)}${list}</body>`), load(`<body>${'<div>'.repeat(depth)}${list}</body>`)]) {
+      expect(extractLatest(doc, { url })).toEqual([{ title: 'One story here', url: 'https://x.example/a/1' }]);
+    }
+    const cards = Array.from({ length: 5 }, (_, i) => `<li><a href="/2026/11/2${i}/story-${i}">Headline of story ${i}</a></li>`).join('');
+    const stream = parseHtml(`<body>${'<font>'.repeat(depth)}<ul>${cards}</ul></body>`);
+    expect(extractLatest(stream, { url })).toHaveLength(5);
+  });
+
+  it('returns nothing for an empty document or one without links', () => {
+    expect(extractLatest(load(''), { url: 'https://x.example/' })).toEqual([]);
+    expect(extractLatest(parseHtml('just text'), { url: 'https://x.example/' })).toEqual([]);
+    expect(extractLatest(load('<h2>Latest News</h2>'), { url: 'not a url' })).toEqual([]);
+  });
+});
+
 describe('findLatest', () => {
   it('tells which rule found the list', () => {
     const page = fixture('selector.html');
