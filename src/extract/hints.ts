@@ -40,6 +40,19 @@ function segmentsOf(value: string): string[] {
 export function classHint(className: string | undefined, id: string | undefined): -2 | -1 | 0 | 1 {
   if (!className && !id) return 0;
   const raw = `${className ?? ''} ${id ?? ''}`;
+  const cached = hintCache.get(raw);
+  if (cached !== undefined) return cached;
+  const hint = computeHint(raw);
+  // Class strings repeat across a page and across a site's pages; the cache only has to stay bounded.
+  if (hintCache.size >= HINT_CACHE_SIZE) hintCache.clear();
+  hintCache.set(raw, hint);
+  return hint;
+}
+
+const HINT_CACHE_SIZE = 20_000;
+const hintCache = new Map<string, -2 | -1 | 0 | 1>();
+
+function computeHint(raw: string): -2 | -1 | 0 | 1 {
   const lower = raw.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
   if (STRONG_NEGATIVE.test(lower)) return -2;
   const segments = segmentsOf(raw);

@@ -35,11 +35,13 @@ export interface Trimmed {
 export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: string | null): Trimmed {
   const out = [...blocks];
   const titles = new Set([normaliseTitle(title), h1 ? normaliseTitle(h1) : ''].filter((t) => t.length > 0));
+  const longest = Math.max(title.length, h1?.length ?? 0) * 2 + 20;
+  const isTitle = (text: string): boolean => text.length <= longest && titles.has(normaliseTitle(text));
   let byline: string | null = null;
   const head = Math.min(out.length, 8);
   for (let i = 0; i < head; i++) {
     const b = out[i]!;
-    if (titles.has(normaliseTitle(b.text))) {
+    if (isTitle(b.text)) {
       let j = i;
       while (j >= 0 && (j === i || out[j]!.text.length < 80)) j--;
       for (const removed of out.splice(j + 1, i - j)) byline ??= bylineOf(removed.text);
@@ -57,7 +59,7 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
       byline ??= bylineOf(t);
       start++;
     }
-    else if (titles.has(normaliseTitle(t))) start++;
+    else if (isTitle(t)) start++;
     else break;
   }
   out.splice(0, start);

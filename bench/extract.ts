@@ -1,0 +1,232 @@
+/**
+ * `npm run bench:extract`: Vigie's article extractor against @mozilla/readability (on linkedom and on
+ * jsdom) and the cheerio parse floor, on the same pages in the same run. Quality uses the benchmark's own
+ * metric (bench/metric.ts); speed is the median of several timed rounds after a warm-up.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { Readability } from '@mozilla/readability';
+import { load } from 'cheerio';
+import { JSDOM, VirtualConsole } from 'jsdom';
+import { parseHTML } from 'linkedom';
+import { decodeHtml } from '../src/extract/decode-html.ts';
+import { extractArticle } from '../src/extract/extract-article.ts';
+import { parseHtml } from '../src/extract/parse-html.ts';
+import { learnTemplate, type SiteTemplate } from '../src/extract/site-template.ts';
+import { fixturePages } from '../tests/fixtures/pages/fixture-pages.ts';
+import { pageCounts, pageScore, summarize, type Summary } from './metric.ts';
+
+interface BenchPage {
+  key: string;
+  url: string;
+  html: string;
+  truth: string;
+}
+
+const benchDir = process.env.VIGIE_EXTRACTION_BENCH ?? new URL('../../shared/bench/extraction/', import.meta.url).pathname;
+
+function loadBenchPages(): BenchPage[] {
+  const truth = JSON.parse(readFileSync(`${benchDir}/ground-truth.json`, 'utf8')) as Record<string, { articleBody: string; url: string }>;
+  return readdirSync(`${benchDir}/html`)
+    .filter((f) => f.endsWith('.html.gz'))
+    .sort()
+    .map((f) => {
+      const key = f.slice(0, -'.html.gz'.length);
+      const t = truth[key];
+      if (!t) throw new Error(`no ground truth for ${key}`);
+      return { key, url: t.url, truth: t.articleBody, html: gunzipSync(readFileSync(`${benchDir}/html/${f}`)).toString('utf8') };
+    });
+}
+
+type Extractor = (html: string, url: string) => string;
+
+interface TextTree {
+  nodeType: number;
+  data?: string;
+  name?: string;
+  children?: TextTree[];
+}
+
+const INVISIBLE = new Set(['script', 'style', 'noscript', 'template', 'head']);
+
+/**
+ * The floor: whole-page text with one tree walk (cheerio's .text() is slower and keeps script bodies,
+ * which would make the floor look both slower and worse than it is).
+ */
+function visibleText(root: TextTree): string {
+  const out: string[] = [];
+  const stack: TextTree[] = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.nodeType === 3) out.push(n.data ?? '');
+    else if (n.children && !(n.name && INVISIBLE.has(n.name))) {
+      for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+      if (n.nodeType === 1) out.push(' ');
+    }
+  }
+  return out.join('');
+}
+
+const quietConsole = new VirtualConsole();
+quietConsole.on('jsdomError', () => {});
+
+const extractors: { name: string; run: Extractor; rounds: number }[] = [
+  { name: 'Vigie (cheerio htmlparser2)', run: (html, url) => extractArticle(parseHtml(html), { url }).text, rounds: 7 },
+  {
+    name: 'Readability 0.6 + linkedom',
+    run: (html) => {
+      const { document } = parseHTML(html);
+      return new Readability(document).parse()?.textContent ?? '';
+    },
+    rounds: 2,
+  },
+  {
+    name: 'Readability 0.6 + jsdom',
+    run: (html, url) => {
+      const { window } = new JSDOM(html, { url, virtualConsole: quietConsole });
+      const text = new Readability(window.document).parse()?.textContent ?? '';
+      window.close();
+      return text;
+    },
+    rounds: 0,
+  },
+  {
+    name: 'cheerio load (htmlparser2) + text',
+    run: (html) => visibleText(load(html, { xml: { xmlMode: false, decodeEntities: true } }).root()[0]!),
+    rounds: 7,
+  },
+];
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+interface Row {
+  name: string;
+  quality: Summary;
+  seconds: number;
+  failures: number;
+}
+
+/** A page the extractor throws on counts as an empty extraction (and is reported). */
+function attempt(extractor: Extractor, p: BenchPage, failures: Set<string>): string {
+  try {
+    return extractor(p.html, p.url);
+  } catch {
+    failures.add(p.key);
+    return '';
+  }
+}
+
+function measure(pages: readonly BenchPage[], extractor: (typeof extractors)[number]): Row {
+  // The first pass is the quality pass and the warm-up; jsdom is too slow for more, so that pass is its timing.
+  const failures = new Set<string>();
+  const outputs: string[] = [];
+  const t0 = performance.now();
+  for (const p of pages) outputs.push(attempt(extractor.run, p, failures));
+  const first = (performance.now() - t0) / 1000;
+  const times: number[] = [];
+  for (let r = 0; r < extractor.rounds; r++) {
+    const t = performance.now();
+    for (const p of pages) attempt(extractor.run, p, failures);
+    times.push((performance.now() - t) / 1000);
+  }
+  const quality = summarize(pages.map((p, i) => ({ truth: p.truth, predicted: outputs[i]! })));
+  const seconds = times.length > 0 ? median(times) : first;
+  process.stderr.write(`  measured ${extractor.name}: ${(first + times.reduce((a, b) => a + b, 0)).toFixed(1)} s${failures.size > 0 ? `, threw on ${failures.size} pages` : ''}\n`);
+  return { name: extractor.name, quality, seconds, failures: failures.size };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+function f1Of(truth: string, predicted: string): number {
+  const s = pageScore(pageCounts(truth, predicted));
+  const p = s.precision ?? 0;
+  const r = s.recall ?? 0;
+  return p + r === 0 ? 0 : (2 * p * r) / (p + r);
+}
+
+interface FixtureRun {
+  name: string;
+  pages: { id: string; truth: { title: string; text: string }; html: string; url: string; site: string }[];
+}
+
+function fixtureRuns(): FixtureRun[] {
+  const runs: FixtureRun[] = [
+    {
+      name: 'hand-written fixture pages (tests/fixtures/pages)',
+      pages: fixturePages().map((p) => ({ id: p.file, truth: p.truth, html: p.html, url: p.truth.url, site: p.truth.site })),
+    },
+  ];
+  const sitesDir = new URL('../tests/fixtures/sites/', import.meta.url);
+  const truthDir = new URL('../tests/fixtures/truth/', import.meta.url);
+  if (existsSync(new URL('manifest.json', sitesDir))) {
+    const manifest = JSON.parse(readFileSync(new URL('manifest.json', sitesDir), 'utf8')) as { file: string; template: string; kind: string; url: string; contentType?: string }[];
+    const pages: FixtureRun['pages'] = [];
+    for (const m of manifest) {
+      const truthFile = new URL(m.file.replace(/\.html$/, '.json'), truthDir);
+      if (m.kind !== 'article' || !existsSync(truthFile)) continue;
+      const truth = JSON.parse(readFileSync(truthFile, 'utf8')) as { title: string; text: string };
+      const html = decodeHtml(readFileSync(new URL(m.file, sitesDir)), m.contentType ?? null).html;
+      pages.push({ id: m.file, truth, html, url: m.url, site: m.template });
+    }
+    if (pages.length > 0) runs.push({ name: 'demo fixture sites (tests/fixtures/sites + truth)', pages });
+  }
+  return runs;
+}
+
+function scoreFixtures(run: FixtureRun): void {
+  const templates = new Map<string, SiteTemplate | null>();
+  const generic: { truth: string; predicted: string }[] = [];
+  const learned: { truth: string; predicted: string }[] = [];
+  let titles = 0;
+  console.log(`\n${run.name}: ${run.pages.length} pages`);
+  console.log(`  ${pad('page', 48)} ${pad('F1 generic', 11)} ${pad('F1 learned', 11)} title`);
+  for (const p of run.pages) {
+    const doc = parseHtml(p.html);
+    const g = extractArticle(doc, { url: p.url });
+    const template = learnTemplate(templates.get(p.site) ?? null, doc);
+    templates.set(p.site, template);
+    const l = extractArticle(doc, { url: p.url, template });
+    generic.push({ truth: p.truth.text, predicted: g.text });
+    learned.push({ truth: p.truth.text, predicted: l.text });
+    const exact = l.title === p.truth.title && g.title === p.truth.title;
+    if (exact) titles++;
+    console.log(`  ${pad(p.id, 48)} ${pad(f1Of(p.truth.text, g.text).toFixed(3), 11)} ${pad(f1Of(p.truth.text, l.text).toFixed(3), 11)} ${exact ? 'exact' : `got "${g.title}"`}`);
+  }
+  const sg = summarize(generic);
+  const sl = summarize(learned);
+  console.log(`  overall: F1 ${sg.f1.toFixed(3)} generic, ${sl.f1.toFixed(3)} with template learning; title exact ${titles}/${run.pages.length}`);
+}
+
+function main(): void {
+  const pages = loadBenchPages();
+  const bytes = pages.reduce((s, p) => s + Buffer.byteLength(p.html), 0);
+  console.log(`article-extraction benchmark: ${pages.length} pages, ${(bytes / 1e6).toFixed(1)} MB (${benchDir})`);
+  console.log('speed: median of timed rounds after a warm-up pass (jsdom: the single pass); one process, same pages\n');
+  // --quick skips Readability (a minute and a half of the run) while iterating on the extractor.
+  const quick = process.argv.includes('--quick');
+  const rows = extractors.filter((e) => !quick || !e.name.startsWith('Readability')).map((e) => measure(pages, e));
+  const reference = rows.find((r) => r.name.includes('linkedom')) ?? rows[0]!;
+  const header = `${pad('extractor', 36)} ${pad('F1', 6)} ${pad('prec.', 6)} ${pad('recall', 6)} ${pad('acc.', 6)} ${pad('pages/s', 8)} ${pad('MB/s', 7)} vs Readability+linkedom`;
+  console.log(header);
+  console.log('-'.repeat(header.length));
+  for (const r of rows) {
+    const pps = pages.length / r.seconds;
+    const mbs = bytes / 1e6 / r.seconds;
+    const ratio = reference.seconds / r.seconds;
+    const q = r.quality;
+    console.log(`${pad(r.name, 36)} ${q.f1.toFixed(3)}  ${q.precision.toFixed(3)}  ${q.recall.toFixed(3)}  ${q.accuracy.toFixed(3)}  ${pad(pps.toFixed(1), 8)} ${pad(mbs.toFixed(1), 7)} ${ratio.toFixed(2)}x${r.failures > 0 ? ` (threw on ${r.failures} pages, scored as empty)` : ''}`);
+  }
+  const vigie = rows[0]!;
+  const floor = rows.find((r) => r.name.startsWith('cheerio'))!;
+  console.log(`\ntargets: F1 >= 0.97: ${vigie.quality.f1 >= 0.97 ? 'met' : 'NOT met'} (${vigie.quality.f1.toFixed(3)}); ` +
+    `>= 5x Readability+linkedom: ${reference.seconds / vigie.seconds >= 5 ? 'met' : 'NOT met'} (${(reference.seconds / vigie.seconds).toFixed(2)}x); ` +
+    `>= half the cheerio floor's MB/s: ${floor.seconds / vigie.seconds >= 0.5 ? 'met' : 'NOT met'} (${((floor.seconds / vigie.seconds) * 100).toFixed(0)}%)`);
+  for (const run of fixtureRuns()) scoreFixtures(run);
+}
+
+main();
