@@ -45,7 +45,7 @@ describe('syncSchedules', () => {
     queues.push(q);
     const schedulers = async () => (await q.crawl.getJobSchedulers(0, -1)).sort((x, y) => x.key.localeCompare(y.key));
     const scheduledJobs = async (key: string) =>
-      (await q.crawl.getJobs(['delayed', 'waiting', 'prioritized'])).filter((j) => j.repeatJobKey === key || j.opts.repeat?.jobSchedulerId === key);
+      (await q.crawl.getJobs(['delayed', 'waiting', 'prioritized'])).filter((j) => j.repeatJobKey === key);
 
     expect(await syncSchedules(q, first)).toEqual({ upserted: ['a', 'b'], removed: [] });
     let list = await schedulers();
