@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 export type CharsetSource = 'header' | 'bom' | 'meta' | 'default';
@@ -6,7 +7,7 @@ export interface DecodedHtml {
   html: string;
   /** The encoding actually used, as a canonical lower-case name such as `utf-8` or `windows-1252`. */
   charset: string;
-  /** Where that encoding came from. `default` also covers a declared UTF-8 that the bytes disprove. */
+  /** Where that encoding came from. `default` also covers a declaration that the bytes disprove. */
   source: CharsetSource;
 }
 
@@ -88,7 +89,7 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string | null): Deco
 function decodeDeclared(buf: Buffer, charset: string, source: CharsetSource, bom: Bom | null): DecodedHtml {
   const body = bom && bom.charset === charset ? buf.subarray(bom.length) : buf;
   // Legacy pages often keep a utf-8 template declaration over latin-1 text; believing it would turn
-  // "Éditoriaux" into "�ditoriaux". Only bytes with no UTF-8 sequence at all are re-read.
+  // "Éditoriaux" into "�ditoriaux". Bytes that are mostly valid UTF-8 keep the declaration.
   if (charset === 'utf-8' && utf8Evidence(body) === 'legacy') {
     return { html: decodeWith(body, 'windows-1252'), charset: 'windows-1252', source: 'default' };
   }
@@ -183,10 +184,12 @@ function charsetInContent(content: string): string | null {
 
 /**
  * Whether bytes read as UTF-8: `utf-8` when they are valid (ignoring a sequence cut at the very end, as in a
- * truncated download), `legacy` when they hold invalid bytes and no well-formed multi-byte sequence, and
- * `mostly-utf-8` when both appear (a UTF-8 page with a stray byte: re-reading it all would garble more).
+ * truncated download); else whichever garbles less: `mostly-utf-8` when well-formed multi-byte sequences
+ * outnumber invalid bytes (a UTF-8 page with a stray byte), `legacy` otherwise (a windows-1252 page, perhaps
+ * with a pasted UTF-8 snippet).
  */
 export function utf8Evidence(buf: Uint8Array): 'utf-8' | 'legacy' | 'mostly-utf-8' {
+  if (isUtf8(buf)) return 'utf-8';
   let valid = 0;
   let invalid = 0;
   let i = 0;
@@ -213,7 +216,7 @@ export function utf8Evidence(buf: Uint8Array): 'utf-8' | 'legacy' | 'mostly-utf-
     }
   }
   if (invalid === 0) return 'utf-8';
-  return valid === 0 ? 'legacy' : 'mostly-utf-8';
+  return valid > invalid ? 'mostly-utf-8' : 'legacy';
 }
 
 function continuationsUpTo(buf: Uint8Array, from: number, to: number): boolean {

@@ -149,6 +149,13 @@ describe('decodeHtml', () => {
     expect(out.html).toContain(FRENCH);
   });
 
+  it('reads a windows-1252 page holding a short pasted UTF-8 snippet as windows-1252', () => {
+    const bytes = Buffer.concat([cp1252(`<p>${FRENCH}</p><p>Élysée, défilé, sécurité</p>`), utf8('<p>café</p>')]);
+    const out = decodeHtml(bytes);
+    expect(out).toMatchObject({ charset: 'windows-1252', source: 'default' });
+    expect(out.html).toContain(FRENCH);
+  });
+
   it('skips unknown labels in the header and the meta instead of throwing', () => {
     const bytes = cp1252(`<meta charset="x-klingon"><meta charset="windows-1252"><p>${FRENCH}</p>`);
     const out = decodeHtml(bytes, 'text/html; charset=bogus-42');
