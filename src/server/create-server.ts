@@ -6,6 +6,7 @@ import type { Config } from '../config/index.ts';
 import type { VigieQueues } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
+import { metricsText } from './metrics-text.ts';
 
 export interface ServerDeps {
   config: Config;
@@ -51,8 +52,12 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(ok ? 200 : 503).send({ ok, redis: redis ? 'ok' : 'unreachable', store: storeOk ? 'ok' : 'error', sources });
   });
 
-  app.get('/api/queues', async () =>
-    Object.fromEntries(await Promise.all(queues.all.map(async (q) => [q.name, await q.getJobCounts()] as const))),
+  const queueCounts = async () => Object.fromEntries(await Promise.all(queues.all.map(async (q) => [q.name, await q.getJobCounts()] as const)));
+  app.get('/api/queues', queueCounts);
+  app.get('/metrics', async (_req, reply) =>
+    reply
+      .type('text/plain; version=0.0.4; charset=utf-8')
+      .send(metricsText({ queues: await queueCounts(), sources: store.health(), deliveries: store.deliveryCounts() })),
   );
   app.get('/api/sources', async () => store.health());
   app.get<{ Querystring: { source?: string; limit?: string } }>('/api/entries', async (req) =>
@@ -70,7 +75,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     store.deliveries({ limit: clampLimit(req.query.limit) }).map((d) => ({ ...d, attemptLog: store.attempts(d.id) })),
   );
   app.get('/', async (_req, reply) => {
-    const counts = Object.fromEntries(await Promise.all(queues.all.map(async (q) => [q.name, await q.getJobCounts()] as const)));
+    const counts = await queueCounts();
     return reply
       .type('text/html; charset=utf-8')
       .send(dashboardPage({ sources: store.health(), articles: store.recentArticles({ limit: 30 }), deliveries: store.deliveries({ limit: 30 }), counts }));

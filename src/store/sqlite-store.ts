@@ -313,6 +313,14 @@ export class SqliteStore implements Store {
     return (this.db.prepare(`SELECT * FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT ?`).all(limit) as Row[]).map(deliveryFrom);
   }
 
+  deliveryCounts(): Record<DeliveryRow['state'], number> {
+    const counts = { pending: 0, delivered: 0, failed: 0 };
+    for (const r of this.db.prepare('SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state').all() as Row[]) {
+      counts[r.state as DeliveryRow['state']] = r.n as number;
+    }
+    return counts;
+  }
+
   deliveries(options: { eventId?: number; limit?: number } = {}): DeliveryRow[] {
     const where = options.eventId !== undefined ? 'WHERE event_id = ?' : '';
     const args = options.eventId !== undefined ? [options.eventId] : [];

@@ -160,6 +160,8 @@ export interface Store {
   getDeliveryWork(deliveryId: number): DeliveryWork | null;
   recordAttempt(attempt: AttemptRecord): void;
   pendingDeliveries(limit?: number): DeliveryRow[];
+  /** Number of deliveries in each state. */
+  deliveryCounts(): Record<DeliveryState, number>;
   deliveries(options?: { eventId?: number; limit?: number }): DeliveryRow[];
   attempts(deliveryId: number): AttemptRecord[];
   health(): SourceHealth[];

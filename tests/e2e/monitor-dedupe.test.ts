@@ -60,6 +60,9 @@ describe('one story, one alert, across sites', () => {
     const api = (await (await fetch(`${harness.monitor.url}/api/stories/${storyId}`)).json()) as { first: { sourceId: string }; alsoAt: Array<{ sourceId: string; url: string }> };
     expect([api.first.sourceId, ...api.alsoAt.map((c) => c.sourceId)].sort()).toEqual(['gov', 'ref', 'wp']);
     expect(api.alsoAt.every((c) => c.url.startsWith('http://127.0.0.1:'))).toBe(true);
+    const metrics = await (await fetch(`${harness.monitor.url}/metrics`)).text();
+    expect(metrics).toContain('vigie_deliveries{state="delivered"} 3');
+    expect(metrics).toMatch(/vigie_source_entries\{source="ref"\} \d+/);
   }, 60_000);
 
   it('two distinct stories on one topic give two alerts', async () => {
