@@ -174,8 +174,10 @@ function latestByHeading(
     seen.add(outer);
     headings.push({ el: outer, rank });
   }
-  const order = documentOrder(doc);
-  headings.sort((a, b) => a.rank - b.rank || (order.get(a.el) ?? 0) - (order.get(b.el) ?? 0));
+  if (headings.length > 1) {
+    const order = documentOrder(doc);
+    headings.sort((a, b) => a.rank - b.rank || (order.get(a.el) ?? 0) - (order.get(b.el) ?? 0));
+  }
 
   for (const { el, rank } of headings) {
     const entries = blockAfterHeading(doc, el, texts, base);

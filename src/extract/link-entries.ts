@@ -256,7 +256,7 @@ function uniqueEntries(candidates: readonly (Candidate | null)[]): LatestEntry[]
     const first = byUrl.get(c.url);
     // Cards often link the image first (alt text) and the headline second: keep the place, take the headline.
     if (!first) byUrl.set(c.url, c);
-    else if (first.weakTitle && !c.weakTitle) byUrl.set(c.url, { ...c });
+    else if (first.weakTitle && !c.weakTitle) byUrl.set(c.url, c);
   }
   return [...byUrl.values()].map(({ title, url }) => ({ title, url }));
 }
