@@ -39,7 +39,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.get('/health', async (_req, reply) => {
     const [redis, storeOk] = await Promise.all([deps.redisOk(), Promise.resolve().then(() => store.ping()).catch(() => false)]);
-    const sources = store.health().map((s) => ({
+    // A failing store is what /health must report, so it cannot be allowed to turn the answer into a 500.
+    const sources = (storeOk ? store.health() : []).map((s) => ({
       id: s.id,
       degraded: s.degraded,
       baselineAt: s.baselineAt,
