@@ -115,6 +115,14 @@ describe('the HTTP server', () => {
     expect(await res.json()).toMatchObject({ ok: false, redis: 'unreachable', store: 'ok' });
   });
 
+  it('/health: 503 naming the store when the store fails', async () => {
+    const { base, store } = await serve();
+    store.close();
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ok: false, redis: 'ok', store: 'error' });
+  });
+
   it('/queues: bull-board lists the three Vigie queues', async () => {
     const { base } = await serve();
     const res = await fetch(`${base}/queues/api/queues`);
