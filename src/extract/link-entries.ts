@@ -152,9 +152,22 @@ export function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null):
       link.attribs['title'] ?? doc(link).find('img[alt]').first().attr('alt') ?? link.attribs['aria-label'] ?? '',
     );
   }
+  title = withoutBullets(title);
   // Pagination and "more" links are short; folding every headline would cost more than the rest of the walk.
   if (!title || (title.length <= 40 && isMoreLink(foldText(title)))) return null;
   return { url: url.href, title, weakTitle };
+}
+
+const LEADING_BULLET = /^(?:[»›•·▪▸►▶→>*|]+|[-–—](?=\s))\s*/u;
+const TRAILING_ARROW = /\s*[»›→>]+$/u;
+
+/**
+ * A title without the bullets and arrows old templates put around links ("» Titre", "Titre ›"). A closing »
+ * stays when the title opened a « quotation.
+ */
+export function withoutBullets(title: string): string {
+  const lead = title.replace(LEADING_BULLET, '');
+  return /[«‹]/u.test(lead) ? lead : lead.replace(TRAILING_ARROW, '');
 }
 
 const LISTING_SEGMENT =

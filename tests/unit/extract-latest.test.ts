@@ -401,6 +401,19 @@ describe('extractLatest link titles', () => {
     ]);
   });
 
+  it('drops the bullets and arrows old templates put around links, but not closing guillemets', () => {
+    const html = `<body><b>Derniers articles</b><br><a href="a.php?id=1">» Le premier titre</a><br>
+      <a href="a.php?id=2">• Le deuxième titre ›</a><br><a href="a.php?id=3">La « tranchée des baïonnettes »</a><br>
+      <a href="a.php?id=4">- Un tiret devant</a><br><a href="a.php?id=5">F-35 -> la suite</a></body>`;
+    expect(latest(html, { url }).map((e) => e.title)).toEqual([
+      'Le premier titre',
+      'Le deuxième titre',
+      'La « tranchée des baïonnettes »',
+      'Un tiret devant',
+      'F-35 -> la suite',
+    ]);
+  });
+
   it('falls back to the whole text when everything in the link is decoration', () => {
     const html = `<body><h2>Latest News</h2><ul><li><a href="/n/1"><span class="date">30 November 2026</span></a></li>
       <li><a href="/n/2"><span class="label">Label-only headline</span></a></li></ul></body>`;
