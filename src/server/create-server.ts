@@ -17,6 +17,7 @@ export interface ServerDeps {
 }
 
 const OPEN_ROUTES = new Set(['/health']);
+const TOKEN_COOKIE = 'vigie_token';
 
 /** The HTTP side: bull-board at /queues, /health, a small dashboard at /, and read-only JSON under /api. */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -27,8 +28,12 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   if (token) {
     app.addHook('onRequest', async (req, reply) => {
       if (OPEN_ROUTES.has(req.url.split('?')[0]!)) return;
-      const given = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? new URL(req.url, 'http://x').searchParams.get('token');
+      const fromQuery = new URL(req.url, 'http://x').searchParams.get('token');
+      const given = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? fromQuery ?? cookieValue(req.headers.cookie, TOKEN_COOKIE);
       if (given !== token) return reply.code(401).send({ error: 'missing or wrong token (VIGIE_TOKEN)' });
+      // A browser cannot add a header to bull-board's own asset and API requests: after one ?token= visit, a
+      // cookie carries the token for them.
+      if (fromQuery === token) reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
     });
   }
 
@@ -87,4 +92,18 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 function clampLimit(text: string | undefined): number {
   const n = Number(text ?? 50);
   return Number.isInteger(n) && n > 0 ? Math.min(n, 500) : 50;
+}
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of header?.split(';') ?? []) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
 }
