@@ -164,4 +164,20 @@ describe('the HTTP server', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
     expect((await fetch(`${base}/health?verbose=1`)).status).toBe(200);
   });
+
+  it('with a token, a browser that opened ?token= once can use the dashboard, bull-board and its API calls', async () => {
+    const token = 'tok-' + randomBytes(12).toString('hex');
+    const { base } = await serve({ token });
+    const first = await fetch(`${base}/?token=${token}`);
+    expect(first.status).toBe(200);
+    const cookie = first.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Strict/i);
+    const jar = cookie.split(';')[0]!;
+    // bull-board's page calls its API without the query string: the cookie carries the token.
+    expect((await fetch(`${base}/queues/api/queues`, { headers: { cookie: jar } })).status).toBe(200);
+    expect((await fetch(`${base}/api/articles`, { headers: { cookie: `other=1; ${jar}` } })).status).toBe(200);
+    expect((await fetch(`${base}/queues/api/queues`, { headers: { cookie: 'vigie_token=wrong' } })).status).toBe(401);
+    expect((await fetch(`${base}/?token=wrong`)).headers.get('set-cookie')).toBeNull();
+  });
 });
