@@ -23,12 +23,14 @@ const DEFAULT_FILE = 'vigie.config.yaml';
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const file = options.file ?? env.VIGIE_CONFIG ?? (existsSync(resolve(cwd, DEFAULT_FILE)) ? DEFAULT_FILE : undefined);
+  // An object is the whole config: a VIGIE_CONFIG in the environment must not redirect its origin or storage.
+  const file =
+    options.object !== undefined ? undefined : (options.file ?? env.VIGIE_CONFIG ?? (existsSync(resolve(cwd, DEFAULT_FILE)) ? DEFAULT_FILE : undefined));
   const path = file === undefined ? undefined : resolve(cwd, file);
   const origin = path ?? (options.object !== undefined ? 'config object' : 'defaults');
 
   let raw: unknown = options.object ?? {};
-  if (path !== undefined && options.object === undefined) {
+  if (path !== undefined) {
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -67,11 +69,18 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return deepFreeze(config);
 }
 
+/** Fields an environment variable can set: their errors name the variable too. */
+const ENV_NAMES = new Map([
+  ['redis', 'REDIS_URL'],
+  ['server.port', 'PORT'],
+  ['server.token', 'VIGIE_TOKEN'],
+]);
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path
     .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
     .join('');
-  const where = path === '' ? '(top level)' : path.replace(/^server\.port$/, 'server.port (or PORT)');
+  const where = path === '' ? '(top level)' : ENV_NAMES.has(path) ? `${path} (or ${ENV_NAMES.get(path)})` : path;
   if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return `${where}: ${issue.message}`;
 }
