@@ -176,6 +176,22 @@ describe('environment overrides', () => {
     expect(problems[0]).toMatch(/^server\.port \(or PORT\): /);
   });
 
+  it('a bad REDIS_URL or VIGIE_TOKEN names the variable as well as the field', () => {
+    expect(objectProblems({}, { REDIS_URL: 'http://127.0.0.1:6379' })).toEqual(['redis (or REDIS_URL): expected a redis:// or rediss:// URL']);
+    const problems = objectProblems({}, { VIGIE_TOKEN: 'short' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^server\.token \(or VIGIE_TOKEN\): /);
+    expect(loadConfig({ object: {}, env: { VIGIE_TOKEN: 'long-enough-token' }, cwd: dir }).server.token).toBe('long-enough-token');
+  });
+
+  it('an object config ignores VIGIE_CONFIG: the object is the whole config', () => {
+    const viaEnv = writeConfig('ignored/vigie.config.yaml', 'storage: ./elsewhere\nsources:\n  - id: from-file\n    url: https://a.example.org/\n');
+    const config = loadConfig({ object: { sources: [source('from-object')] }, env: { VIGIE_CONFIG: viaEnv }, cwd: dir });
+    expect(config.sources.map((s) => s.id)).toEqual(['from-object']);
+    expect(config.origin).toBe('config object');
+    expect(config.storage).toBe(join(dir, 'storage'));
+  });
+
   it('VIGIE_CONFIG is used when no --config is given, and --config wins over it', () => {
     const viaEnv = writeConfig('via-env.yaml', 'sources:\n  - id: via-env\n    url: https://a.example.org/\n');
     const viaFlag = writeConfig('via-flag.yaml', 'sources:\n  - id: via-flag\n    url: https://a.example.org/\n');
