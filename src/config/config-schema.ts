@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem } from './cron-problem.ts';
 import { parseDuration } from './duration.ts';
 
 export const EVENT_TYPES = ['article.new', 'article.duplicate', 'source.degraded', 'source.recovered'] as const;
@@ -26,8 +27,11 @@ const sourceSchema = z
     url: httpUrl,
     every: duration().optional(),
     cron: z
-      .string()
-      .refine((s) => [5, 6].includes(s.trim().split(/\s+/).length), 'expected a cron pattern of 5 or 6 fields')
+      .string({ error: 'expected a cron pattern like "*/5 * * * *"' })
+      .superRefine((pattern, ctx) => {
+        const problem = cronProblem(pattern);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .optional(),
     render: z.enum(['http', 'browser'], { error: 'expected "http" or "browser"' }).default('http'),
     latest: z
