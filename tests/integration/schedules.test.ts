@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
+import { cronProblem } from '../../src/config/cron-problem.ts';
 import { createRedisConnection, HostGate, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -93,6 +94,27 @@ describe('syncSchedules', () => {
     const now = (await q.crawl.getJobs(['waiting'])).filter((j) => j.id?.startsWith('crawl-hourly-start-'));
     expect(now).toHaveLength(1);
     expect(now[0]!.data).toEqual({ sourceId: 'hourly' });
+  });
+
+  it('the config accepts exactly the cron patterns the scheduler accepts', async () => {
+    const q = new VigieQueues(connect(), configOf([]));
+    queues.push(q);
+    const patterns = [
+      '*/5 * * * *', '0 9 * * mon-fri', '0 0 L * *', '0 0 * * 5#2', '0 0 * * 5L', '30 */2 * * * *', '0 0 ? * *', '0 0 * JAN,feb *',
+      '1-5/2 * * * 0,6', 'H * * * *', '61 * * * *', '* * * * 8', '*/0 * * * *', '0 0 0 * *', '5-1 * * * *', 'bad bad bad bad bad',
+      '0 0 15W * *', '0 0 * 13 *', '0 24 * * *', '1/2/3 * * * *', '0 0 * * mon-sun', '60 * * * * *', '* * * * 0,7', '1,1-3 * * * *',
+      '*/2,1 * * * *', '*/2,2 * * * *', '* * * * 0-7', '* * * 1,jan *', '5/15,7 * * * *', '5/15,20 * * * *', '0 0 * * 1-3,5L', '*,1 * * * *',
+    ];
+    const verdicts = [];
+    for (const [i, pattern] of patterns.entries()) {
+      const bullmq = await q.crawl.upsertJobScheduler(`probe-${i}`, { pattern, tz: 'UTC' }, { name: 'crawl', data: {} }).then(
+        () => true,
+        () => false,
+      );
+      verdicts.push([pattern, bullmq, cronProblem(pattern) === null]);
+    }
+    expect(verdicts.filter(([, bullmq, ours]) => bullmq !== ours)).toEqual([]);
+    expect(verdicts.filter(([, bullmq]) => bullmq).length).toBeGreaterThan(8);
   });
 });
 

@@ -71,6 +71,22 @@ describe('schedules', () => {
     expect(config.sources.map((s) => s.schedule)).toEqual([{ everyMs: 30_000 }, { everyMs: 300_000 }, { everyMs: 3_600_000 }, { cron: '*/5 * * * *' }]);
   });
 
+  it('refuses a cron pattern the scheduler would refuse, on sources[i].cron', () => {
+    const cron = (pattern: unknown) => objectProblems({ sources: [source('a'), source('b', { cron: pattern })] });
+    expect(cron('61 * * * *')).toEqual(['sources[1].cron: the minute field "61" expects 0-59']);
+    expect(cron('0 0 * * 8')).toEqual(['sources[1].cron: the day-of-week field "8" expects 0-7 or names like sun']);
+    expect(cron('bad bad bad bad bad')).toEqual(['sources[1].cron: the minute field "bad" expects 0-59']);
+    expect(cron('*/0 * * * *')).toEqual(['sources[1].cron: the minute field "*/0" has a bad step "/0"']);
+    expect(cron('0 0 0 * *')).toEqual(['sources[1].cron: the day-of-month field "0" expects 1-31']);
+    expect(cron('5-1 * * * *')).toEqual(['sources[1].cron: the minute field "5-1" has a backwards range "5-1"']);
+    expect(cron('0 0 * * 0,7')).toEqual(['sources[1].cron: the day-of-week field "0,7" repeats 0']);
+    expect(cron('* * * *')).toEqual(['sources[1].cron: expected a cron pattern of 5 or 6 fields, like "*/5 * * * *", got "* * * *"']);
+    expect(cron(5)).toEqual(['sources[1].cron: expected a cron pattern like "*/5 * * * *"']);
+    const fine = ['*/5 * * * *', '0 9 * * mon-fri', '0 0 L * *', '0 0 * * 5#2', '30 */2 * * * *', '0 0 ? * *', '0 0 * JAN,feb *', '1-5/2 * * * 0,6'];
+    const config = loadConfig({ object: { sources: fine.map((cron, i) => source(`s${i}`, { cron })) }, env: {}, cwd: dir });
+    expect(config.sources.map((s) => s.schedule)).toEqual(fine.map((cron) => ({ cron })));
+  });
+
   it('refuses every and cron together, on sources[i].cron', () => {
     const problems = objectProblems({ sources: [source('a'), source('b', { every: '5m', cron: '*/5 * * * *' })] });
     expect(problems).toHaveLength(1);
