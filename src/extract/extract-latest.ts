@@ -95,6 +95,10 @@ function select(doc: CheerioAPI, selector: string): Element[] {
   }
 }
 
+type TextNode = Extract<AnyNode, { type: 'text' }>;
+/** What announces a list: an element, or a bare text node in old markup. */
+type HeadingNode = Element | TextNode;
+
 const MAX_HEADING_CHARS = 80;
 const TITLE_TAGS = new Set([
   ...HEADING_TAGS, 'strong', 'b', 'div', 'span', 'p', 'td', 'th', 'dt', 'legend', 'caption', 'header', 'em',
@@ -162,8 +166,8 @@ function latestByHeading(
   });
 
   const texts = shortTexts(doc);
-  const headings: { el: Element; rank: number }[] = [];
-  const seen = new Set<Element>();
+  const headings: { el: HeadingNode; rank: number }[] = [];
+  const seen = new Set<HeadingNode>();
   for (const [el, text] of texts) {
     if (!TITLE_TAGS.has(el.tagName.toLowerCase())) continue;
     const rank = headingRank(el, text, rankOf);
@@ -174,6 +178,7 @@ function latestByHeading(
     seen.add(outer);
     headings.push({ el: outer, rank });
   }
+  for (const node of bareTextHeadings(doc, texts, rankOf, wanted)) headings.push(node);
   if (headings.length > 1) {
     const order = documentOrder(doc);
     headings.sort((a, b) => a.rank - b.rank || (order.get(a.el) ?? 0) - (order.get(b.el) ?? 0));
@@ -181,7 +186,9 @@ function latestByHeading(
 
   for (const { el, rank } of headings) {
     const entries = blockAfterHeading(doc, el, texts, base);
-    if (entries.length >= (wanted[rank]?.minEntries ?? 1)) return { entries, heading: texts.get(el) ?? '' };
+    if (entries.length >= (wanted[rank]?.minEntries ?? 1)) {
+      return { entries, heading: isElement(el) ? (texts.get(el) ?? '') : collapseWhitespace(el.data) };
+    }
   }
   return null;
 }
@@ -227,12 +234,36 @@ function inMenu(el: Element): boolean {
   return false;
 }
 
-function documentOrder(doc: CheerioAPI): Map<Element, number> {
-  const order = new Map<Element, number>();
+function documentOrder(doc: CheerioAPI): Map<AnyNode, number> {
+  const order = new Map<AnyNode, number>();
   walk(doc.root().toArray(), (node) => {
-    if (isElement(node)) order.set(node, order.size);
+    order.set(node, order.size);
   });
   return order;
+}
+
+/**
+ * Headings written as bare text inside a longer block (<td>Derniers articles<br><a>…</a>), as old templates
+ * do. Only specific headings count: a bare "Latest" is too common a word.
+ */
+function bareTextHeadings(
+  doc: CheerioAPI,
+  texts: Map<Element, string>,
+  rankOf: Map<string, number>,
+  wanted: readonly { minEntries: number }[],
+): { el: TextNode; rank: number }[] {
+  const found: { el: TextNode; rank: number }[] = [];
+  walk(doc.root().toArray(), (node) => {
+    if (isElement(node) && NO_HEADING_INSIDE.has(tagOf(node))) return false;
+    if (node.type !== 'text' || node.data.length > MAX_HEADING_CHARS * 2) return undefined;
+    const parent = node.parent;
+    // A parent with the same short text is already an element heading.
+    if (!parent || !isElement(parent) || texts.has(parent)) return undefined;
+    const rank = rankOf.get(foldText(node.data));
+    if (rank !== undefined && (wanted[rank]?.minEntries ?? 1) === 1 && !inMenu(parent)) found.push({ el: node, rank });
+    return undefined;
+  });
+  return found;
 }
 
 function outermostSameText(el: Element, texts: Map<Element, string>): Element {
@@ -258,7 +289,7 @@ function headingLevel(node: AnyNode): number {
  * A sibling that starts another block: a heading of the same rank or above, an element shaped like the heading
  * (same tag and class), a bare title like `<b>Archives</b>`, or a box that opens with such a title.
  */
-function startsAnotherBlock(node: AnyNode, heading: Element, texts: Map<Element, string>): boolean {
+function startsAnotherBlock(node: AnyNode, heading: HeadingNode, texts: Map<Element, string>): boolean {
   if (!isElement(node)) return false;
   const ownLevel = headingLevel(heading);
   const isTitle = (el: Element): boolean => {
@@ -266,7 +297,8 @@ function startsAnotherBlock(node: AnyNode, heading: Element, texts: Map<Element,
     if (text === undefined || !/\p{L}/u.test(text) || linksIn([el]).length > 0) return false;
     const level = headingLevel(el);
     if (level > 0) return ownLevel === 0 || level <= ownLevel;
-    return sameShape(el, heading);
+    // Under a bare-text heading, any bold title starts the next block.
+    return isElement(heading) ? sameShape(el, heading) : WRAPPED_TITLE_TAGS.has(tagOf(el));
   };
   if (linksIn([node]).length === 0) {
     const text = texts.get(node);
@@ -291,7 +323,8 @@ function startsAnotherBlock(node: AnyNode, heading: Element, texts: Map<Element,
   return false;
 }
 
-function sameShape(a: Element, b: Element): boolean {
+function sameShape(a: Element, b: HeadingNode): boolean {
+  if (!isElement(b)) return false;
   const cls = (el: Element): string => (el.attribs['class'] ?? '').trim().split(/\s+/).sort().join(' ');
   return tagOf(a) === tagOf(b) && cls(a) !== '' && cls(a) === cls(b);
 }
@@ -302,11 +335,11 @@ function containsListHolder(nodes: readonly AnyNode[]): boolean {
 
 function blockAfterHeading(
   doc: CheerioAPI,
-  heading: Element,
+  heading: HeadingNode,
   texts: Map<Element, string>,
   base: URL | null,
 ): LatestEntry[] {
-  let node: Element = heading;
+  let node: AnyNode = heading;
   for (let level = 0; level <= MAX_CLIMB; level++) {
     const siblings: AnyNode[] = [];
     for (let s = node.nextSibling; s; s = s.nextSibling) {
@@ -315,7 +348,7 @@ function blockAfterHeading(
     }
     const entries = linkEntries(doc, linksIn(siblings), base);
     if (entries.length > 0 || containsListHolder(siblings)) return entries;
-    const parent = node.parent;
+    const parent: AnyNode | null = node.parent;
     if (!parent || !isElement(parent) || ['body', 'html'].includes(tagOf(parent))) return [];
     node = parent;
   }

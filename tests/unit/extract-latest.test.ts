@@ -333,6 +333,17 @@ describe('extractLatest block shapes', () => {
     expect(latest(linked, { url })).toEqual([{ title: 'Premier article du jour', url: 'https://site.example/a/1' }]);
   });
 
+  it('recognises a heading written as bare text in a longer block', () => {
+    const html = `<body><table><tr><td class="col">Rubriques : <a href="/rub/1">Marine</a><br><br>Derniers articles<br>
+      <a href="art.php?id=5">Cinquième article du site</a><br><a href="art.php?id=4">Quatrième article du site</a><br>
+      <b>Archives</b><br><a href="arch.php?y=2015">Année 2015</a></td></tr></table></body>`;
+    const found = findLatest(load(html), { url: 'https://site.example/' });
+    expect(found).toMatchObject({ via: 'heading', heading: 'Derniers articles' });
+    expect(urls(found.entries)).toEqual(['https://site.example/art.php?id=5', 'https://site.example/art.php?id=4']);
+    const vague = `<body><div>Latest<br><a href="/x/1">Only link here</a></div></body>`;
+    expect(findLatest(load(vague), { url: 'https://site.example/' }).via).toBe('none');
+  });
+
   it('recognises a section title drawn as an image', () => {
     const html = `<body><table><tr><td><img src="/img/titre_derniers.gif" alt="Derniers articles"></td></tr>
       <tr><td><a href="art.php?id=7">Septième article</a><br><a href="art.php?id=6">Sixième article</a></td></tr></table></body>`;
