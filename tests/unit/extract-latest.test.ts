@@ -194,6 +194,7 @@ describe('extractLatest with a configured heading or selector', () => {
       url: 'https://lefil.example.fr/depeche/88208',
     });
     expect(entries[2]?.url).toBe('https://lefil.example.fr/depeche/88209?ref=fil');
+    expect(latest(custom, { url: 'https://lefil.example.fr/', heading: 'Dernières dépêches' })).toEqual(entries);
   });
 
   it('falls back to a known heading when none is configured', () => {
