@@ -179,18 +179,40 @@ function latestByHeading(
     headings.push({ el: outer, rank });
   }
   for (const node of bareTextHeadings(doc, texts, rankOf, wanted)) headings.push(node);
+  const labelled = labelledBlocks(doc, rankOf);
+  headings.push(...labelled.keys());
   if (headings.length > 1) {
     const order = documentOrder(doc);
     headings.sort((a, b) => a.rank - b.rank || (order.get(a.el) ?? 0) - (order.get(b.el) ?? 0));
   }
 
-  for (const { el, rank } of headings) {
-    const entries = blockAfterHeading(doc, el, texts, base);
+  for (const heading of headings) {
+    const { el, rank } = heading;
+    const label = labelled.get(heading);
+    const entries = label === undefined ? blockAfterHeading(doc, el, texts, base) : linkEntries(doc, linksIn([el]), base);
     if (entries.length >= (wanted[rank]?.minEntries ?? 1)) {
-      return { entries, heading: isElement(el) ? (texts.get(el) ?? '') : collapseWhitespace(el.data) };
+      const text = label ?? (isElement(el) ? (texts.get(el) ?? '') : collapseWhitespace(el.data));
+      return { entries, heading: text };
     }
   }
   return null;
+}
+
+/**
+ * Blocks that name themselves for screen readers instead of showing a heading
+ * (<section aria-label="Latest news">), with their label.
+ */
+function labelledBlocks(doc: CheerioAPI, rankOf: Map<string, number>): Map<{ el: HeadingNode; rank: number }, string> {
+  const blocks = new Map<{ el: HeadingNode; rank: number }, string>();
+  walk(doc.root().toArray(), (node) => {
+    if (!isElement(node)) return undefined;
+    if (NO_HEADING_INSIDE.has(tagOf(node)) && tagOf(node) !== 'nav') return false;
+    const label = node.attribs['aria-label'];
+    const rank = label ? rankOf.get(foldText(label)) : undefined;
+    if (label && rank !== undefined) blocks.set({ el: node, rank }, collapseWhitespace(label));
+    return undefined;
+  });
+  return blocks;
 }
 
 /**

@@ -345,6 +345,14 @@ describe('extractLatest block shapes', () => {
     expect(findLatest(load(vague), { url: 'https://site.example/' }).via).toBe('none');
   });
 
+  it('recognises a block that names itself with aria-label instead of a visible heading', () => {
+    const html = `<body><section aria-label="Latest news"><ul><li><a href="/n/1">First news item</a></li>
+      <li><a href="/n/2">Second news item</a></li></ul></section></body>`;
+    const found = findLatest(load(html), { url });
+    expect(found).toMatchObject({ via: 'heading', heading: 'Latest news' });
+    expect(urls(found.entries)).toEqual(['https://site.example/n/1', 'https://site.example/n/2']);
+  });
+
   it('recognises a section title drawn as an image', () => {
     const html = `<body><table><tr><td><img src="/img/titre_derniers.gif" alt="Derniers articles"></td></tr>
       <tr><td><a href="art.php?id=7">Septième article</a><br><a href="art.php?id=6">Sixième article</a></td></tr></table></body>`;
