@@ -54,6 +54,13 @@ describe('recordEntries', () => {
     expect(keys(store.recordEntries('src', entries(1, 2, 3), at(3)).added)).toEqual(keys(entries(3)));
   });
 
+  it('a url key listed twice in one list is one entry, returned once', () => {
+    store.recordEntries('src', entries(1), at(0));
+    const { added } = store.recordEntries('src', [entry(2), entry(2, 'https://site.example.org/a/2#comments'), entry(3)], at(1));
+    expect(keys(added)).toEqual(keys(entries(2, 3)));
+    expect(added.find((e) => e.urlKey === entry(2).urlKey)!.url).toBe(entry(2).url);
+  });
+
   it('keeps sources apart: a url key seen by one source is new for another', () => {
     store.recordEntries('src', entries(1), at(0));
     store.recordEntries('other', entries(9), at(0));
