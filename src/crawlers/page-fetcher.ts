@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { totalmem } from 'node:os';
 import { Configuration, Log, LogLevel, RequestList, type CheerioCrawlingContext } from '@crawlee/cheerio';
 import { decodeHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
@@ -11,6 +12,8 @@ import { RobotsDisallowedError } from './robots-disallowed-error.ts';
 import { fetchWithBrowser } from './browser-fetch.ts';
 import type { BrowserFetcher } from './browser-fetcher.ts';
 import type { RobotsPolicy } from './robots-policy.ts';
+import { QuietEventManager } from './quiet-event-manager.ts';
+import { UndiciHttpClient } from './undici-http-client.ts';
 
 /** A page, or the error that explains why there is none. One per request, in request order. */
 export type PageResult = { ok: true; page: Page } | { ok: false; url: string; error: Error };
@@ -36,6 +39,9 @@ export interface PageFetcherOptions {
 
 const HTML_LIKE = /html|xml|text\/plain|octet-stream/i;
 const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
+// Given, so the autoscaled pool does not spawn `ps` to learn it on every call.
+const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
+const HTTP_CLIENT = new UndiciHttpClient();
 
 /**
  * Fetches pages through Crawlee with a private Configuration per call, so concurrent jobs never share a request
@@ -56,7 +62,9 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
 
   const byKey = new Map(allowed.map((i) => [String(i), requests[i]!]));
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const config = new Configuration({ persistStorage: false, purgeOnStart: false });
+  const config = new Configuration({ persistStorage: false, purgeOnStart: false, memoryMbytes: MEMORY_MBYTES });
+  config.useEventManager(new QuietEventManager(config));
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 10, byKey.size));
   const list = await RequestList.open(
     null,
     [...byKey].map(([key, r]) => ({ url: r.url, uniqueKey: key, headers: validatorHeaders(r, options.userAgent) })),
@@ -70,7 +78,10 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
       maxSessionRotations: 0,
       useSessionPool: false,
       persistCookiesPerSession: false,
-      maxConcurrency: options.concurrency ?? 10,
+      maxConcurrency: concurrency,
+      minConcurrency: concurrency,
+      // Start at full concurrency: Crawlee otherwise ramps up from 1 over ten-second autoscale intervals.
+      autoscaledPoolOptions: { desiredConcurrency: concurrency },
       navigationTimeoutSecs: timeoutMs / 1000,
       requestHandlerTimeoutSecs: Math.max(5, timeoutMs / 1000),
       ignoreHttpErrorStatusCodes: ERROR_STATUSES,
@@ -79,18 +90,10 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
       additionalMimeTypes: ['*/*'],
       // Raw bytes pass through untouched when the encoding is one Node knows: Vigie decodes them itself.
       forceResponseEncoding: 'utf8',
-      preNavigationHooks: [
-        (_ctx, gotOptions) => {
-          // An honest client: no generated browser fingerprint headers, no automatic retries, no redirects to other
-          // schemes we would not expect.
-          gotOptions.headerGeneratorOptions = undefined;
-          (gotOptions as Record<string, unknown>).useHeaderGenerator = false;
-          gotOptions.followRedirect = true;
-          gotOptions.maxRedirects = 5;
-        },
-      ],
+      // Honest headers only (ours, plus accept-encoding), no generated browser fingerprint, no hidden retries.
+      httpClient: HTTP_CLIENT,
       log: crawleeLog(options.log),
-      statisticsOptions: { logIntervalSecs: 3600, saveErrorSnapshots: false },
+      statisticsOptions: { logIntervalSecs: 3600, saveErrorSnapshots: false, persistenceOptions: { enable: false } },
       requestHandler: async (ctx: CheerioCrawlingContext) => {
         const key = ctx.request.uniqueKey;
         const asked = byKey.get(key)!;

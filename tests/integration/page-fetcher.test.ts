@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +128,24 @@ describe('fetchPages: charsets', () => {
     expect(p.charset).toBe('utf-8');
     expect(p.html!.startsWith('<!doctype html>')).toBe(true);
     expect(p.html).toContain('Éditoriaux – « défense »');
+  });
+});
+
+describe('fetchPages: compression', () => {
+  it('decodes a gzip- or brotli-compressed windows-1252 page', async () => {
+    const body = iconv.encode(CP1252_PAGE.replace('<head>', '<head><meta charset="windows-1252">'), 'windows-1252');
+    const site = await serve((req, res) => {
+      const accepted = String(req.headers['accept-encoding'] ?? '');
+      if (req.url === '/br' && accepted.includes('br')) html(res, brotliCompressSync(body), { 'content-encoding': 'br' });
+      else if (accepted.includes('gzip')) html(res, gzipSync(body), { 'content-encoding': 'gzip' });
+      else html(res, body);
+    });
+    const [gz, br] = await fetchPages([{ url: `${site.origin}/gz` }, { url: `${site.origin}/br` }], { userAgent: UA });
+    for (const p of [page(gz), page(br)]) {
+      expect(p.html).toContain('<h1>Éditoriaux – « défense »</h1>');
+      expect(p.charset).toBe('windows-1252');
+    }
+    expect(site.seen.map((s) => s.headers['accept-encoding'])).toEqual(['gzip, deflate, br', 'gzip, deflate, br']);
   });
 });
 
