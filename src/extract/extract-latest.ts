@@ -275,14 +275,20 @@ function bareTextHeadings(
   wanted: readonly { minEntries: number }[],
 ): { el: TextNode; rank: number }[] {
   const found: { el: TextNode; rank: number }[] = [];
+  const longest = Math.max(...[...rankOf.keys()].map((k) => k.length));
   walk(doc.root().toArray(), (node) => {
     if (isElement(node) && NO_HEADING_INSIDE.has(tagOf(node))) return false;
+    // Most text nodes are sentences; only those about as long as a heading are worth folding.
     if (node.type !== 'text' || node.data.length > MAX_HEADING_CHARS * 2) return undefined;
+    if (collapseWhitespace(node.data).length > longest + 8) return undefined;
     const parent = node.parent;
-    // A parent with the same short text is already an element heading.
-    if (!parent || !isElement(parent) || texts.has(parent)) return undefined;
-    const rank = rankOf.get(foldText(node.data));
-    if (rank !== undefined && (wanted[rank]?.minEntries ?? 1) === 1 && !inMenu(parent)) found.push({ el: node, rank });
+    if (!parent || !isElement(parent)) return undefined;
+    const folded = foldText(node.data);
+    const rank = rankOf.get(folded);
+    if (rank === undefined || (wanted[rank]?.minEntries ?? 1) !== 1 || inMenu(parent)) return undefined;
+    // A parent showing only this text is already an element heading.
+    const parentText = texts.get(parent);
+    if (parentText === undefined || foldText(parentText) !== folded) found.push({ el: node, rank });
     return undefined;
   });
   return found;

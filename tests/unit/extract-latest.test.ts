@@ -341,6 +341,8 @@ describe('extractLatest block shapes', () => {
     const found = findLatest(load(html), { url: 'https://site.example/' });
     expect(found).toMatchObject({ via: 'heading', heading: 'Derniers articles' });
     expect(urls(found.entries)).toEqual(['https://site.example/art.php?id=5', 'https://site.example/art.php?id=4']);
+    const small = `<body><td>Derniers articles<br><a href="art.php?id=1">Un</a><br><a href="art.php?id=2">Deux</a></td></body>`;
+    expect(findLatest(load(small), { url: 'https://site.example/' }).entries.map((e) => e.title)).toEqual(['Un', 'Deux']);
     const vague = `<body><div>Latest<br><a href="/x/1">Only link here</a></div></body>`;
     expect(findLatest(load(vague), { url: 'https://site.example/' }).via).toBe('none');
   });
