@@ -77,6 +77,8 @@ export interface PageAnalysis {
   body: BlockInfo;
   /** Every block and line signature met, for template learning (filled only when asked). */
   signatures: Set<string> | null;
+  /** Inline elements judged furniture (link clusters inside a paragraph). */
+  dropped: ReadonlySet<ElementNode>;
 }
 
 export interface AnalyseOptions {
@@ -116,6 +118,10 @@ interface State {
   lineChars: number;
   lineLinkChars: number;
   body: BlockInfo | null;
+  /** Links met so far, and runs ended so far (to know a run was not cut inside an inline element). */
+  links: number;
+  runs: number;
+  dropped: Set<ElementNode>;
 }
 
 function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, signing: boolean): BlockInfo {
@@ -184,6 +190,7 @@ function endRun(s: State): void {
   s.runChars = 0;
   s.runLinkChars = 0;
   s.runPunct = false;
+  s.runs++;
 }
 
 function visitText(s: State, node: TextNode): void {
@@ -263,9 +270,28 @@ function visitElement(s: State, el: ElementNode): void {
 
   if (!BLOCK.has(tag)) {
     const isLink = tag === 'a';
-    if (isLink) s.inLink++;
+    if (isLink) {
+      s.links++;
+      s.inLink++;
+      visitChildren(s, el);
+      s.inLink--;
+      return;
+    }
+    const runs = s.runs;
+    const chars = s.runChars;
+    const linkChars = s.runLinkChars;
+    const links = s.links;
     visitChildren(s, el);
-    if (isLink) s.inLink--;
+    const added = s.runChars - chars;
+    // A cluster of links inside a sentence (hover cards, "related" pop-ups) is furniture, not prose.
+    if (s.runs === runs && s.links - links >= 3 && added >= 60 && s.runLinkChars - linkChars >= 0.8 * added) {
+      s.runChars = chars;
+      s.runLinkChars = linkChars;
+      s.lineChars -= added;
+      s.lineLinkChars = Math.max(0, s.lineLinkChars - added);
+      if (s.current) s.current.selfBad += FURNITURE_WEIGHT * added;
+      s.dropped.add(el);
+    }
     return;
   }
 
@@ -428,6 +454,9 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
     lineChars: 0,
     lineLinkChars: 0,
     body: null,
+    links: 0,
+    runs: 0,
+    dropped: new Set(),
   };
   const top = newBlock(root, null, false);
   s.current = top;
@@ -442,5 +471,5 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
   s.blocks.push(top);
   s.infoOf.set(root, top);
   settle(s.blocks);
-  return { blocks: s.blocks, infoOf: s.infoOf, facts: s.facts, body: s.body ?? top, signatures: s.signatures };
+  return { blocks: s.blocks, infoOf: s.infoOf, facts: s.facts, body: s.body ?? top, signatures: s.signatures, dropped: s.dropped };
 }

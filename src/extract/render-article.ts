@@ -159,7 +159,7 @@ function renderChildren(c: Ctx, node: ElementNode | DocumentNode): void {
       }
       if (dropBlock(c, el, b)) continue;
       renderBlock(c, el, b);
-    } else if (!skipping) {
+    } else if (!skipping && !c.analysis.dropped.has(el)) {
       renderInline(c, el);
     }
   }
