@@ -2,6 +2,7 @@ import type { BlockInfo, PageAnalysis } from './analyse-page.ts';
 import { blockSignature } from './block-signature.ts';
 import type { DocumentNode, ElementNode, TextNode } from './dom.ts';
 import { isFurnitureHeading } from './hints.ts';
+import { isJunkLine } from './junk-line.ts';
 import { BLOCK, HEADING, SKIPPED, isHidden } from './tags.ts';
 
 /** One paragraph of output: its plain text and its safe inline HTML. */
@@ -68,7 +69,9 @@ function absolute(url: string | undefined, base: URL | null): string | null {
 function endLine(c: Ctx): void {
   const text = c.pre > 0 ? c.text : c.text.replace(WS, ' ').trim();
   if (text.length > 0 || c.html.includes('<img')) {
-    let keep = !(c.lineLinks >= 2 && c.lineLinkChars > 0.7 * text.replace(WS, '').length);
+    const visible = text.replace(WS, '').length;
+    const linkShare = visible === 0 ? 0 : c.lineLinkChars / visible;
+    let keep = !(c.lineLinks >= 2 && linkShare > 0.7) && !isJunkLine(text, linkShare);
     if (c.options.template && text.length > 0) {
       const sig = blockSignature(text);
       if (sig !== null && c.options.template.has(sig)) keep = false;
