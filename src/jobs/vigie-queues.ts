@@ -43,7 +43,9 @@ export class VigieQueues {
       entries.map((e) => ({
         name: 'article',
         data: { entryId: e.id },
-        opts: { jobId: `article-${e.id}`, attempts: this.config.crawl.attempts, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP },
+        // Row ids alone would repeat after a reset database while Redis keeps finished jobs for days, and BullMQ
+        // silently drops an add whose id it already has: the entry's first-seen time makes the id unique.
+        opts: { jobId: `article-${e.id}-${Date.parse(e.firstSeenAt)}`, attempts: this.config.crawl.attempts, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP },
       })),
     );
   }
@@ -55,7 +57,7 @@ export class VigieQueues {
         name: 'delivery',
         data: { deliveryId: d.id },
         // The retry window, not the attempt count, ends a delivery: the processor gives up once it is over.
-        opts: { jobId: `delivery-${d.id}`, attempts: DELIVERY_ATTEMPTS, backoff: { type: 'webhook' }, ...KEEP },
+        opts: { jobId: `delivery-${d.msgId}`, attempts: DELIVERY_ATTEMPTS, backoff: { type: 'webhook' }, ...KEEP },
       })),
     );
   }
