@@ -123,8 +123,6 @@ const FURNITURE_HEADING = new RegExp(
       'sponsored(?: content| stories)?',
       'around the web',
       'from our partners',
-      'advertisement',
-      'publicit[eé]',
     ].join('|') +
     ')$',
 );

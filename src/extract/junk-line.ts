@@ -36,5 +36,7 @@ export function isJunkLine(text: string, linkShare: number): boolean {
   if (text.length > 300) return false;
   if (JUNK_LINE.test(text) || URL_ONLY.test(text) || SHORTCODE.test(text)) return true;
   if (text.length < 250 && CAPTION_CREDIT.test(text)) return true;
-  return linkShare > 0.5 && LINK_LEAD.test(text);
+  if (linkShare > 0.5 && LINK_LEAD.test(text)) return true;
+  // A whole line that is one shouted link ("SEAN SPICER ELIMINATED FROM …") is a promo for another story.
+  return linkShare > 0.9 && text.length >= 20 && text === text.toUpperCase() && /\p{Lu}.*\s.*\p{Lu}.*\s.*\p{Lu}/u.test(text);
 }

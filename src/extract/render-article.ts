@@ -151,16 +151,17 @@ function renderChildren(c: Ctx, node: ElementNode | DocumentNode): void {
     if (SKIPPED.has(tag) || isHidden(el.attribs)) continue;
     if (BLOCK.has(tag)) {
       const b = c.analysis.infoOf.get(el);
+      if (dropBlock(c, el, b)) continue;
       if (isFurnitureTitle(el, b)) {
         skipping = true;
         continue;
       }
       if (skipping && b) {
-        const prose = b.good >= 200 && linkShare(b) < 0.15;
+        // What follows a "Related" heading is furniture until the prose resumes or a new section starts.
+        const prose = b.good >= 100 && linkShare(b) < 0.2;
         if (!prose && !(HEADING.has(tag) && b.chars > 0)) continue;
         skipping = false;
       }
-      if (dropBlock(c, el, b)) continue;
       renderBlock(c, el, b);
     } else if (!skipping && !c.analysis.dropped.has(el)) {
       renderInline(c, el);
