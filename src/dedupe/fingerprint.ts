@@ -5,16 +5,26 @@ import { bandKeys, hamming, simhashFromShingles, TITLE_SALT } from './simhash.ts
 import { bottomK, containment as sketchContainment, SKETCH_SIZE } from './sketch.ts';
 
 export { normaliseText, tokenise } from './normalise-text.ts';
-export { hamming, simhash64, simhashFromHex, simhashToHex } from './simhash.ts';
-export { SKETCH_SIZE, sketchFromHex, sketchToHex } from './sketch.ts';
+export { distanceFromHex, hamming, simhash64, simhashFromHex, simhashToHex } from './simhash.ts';
+export { SKETCH_SIZE, sketchFromBytes, sketchToBytes } from './sketch.ts';
 
 /** Chosen from `npm run bench:dedupe`; see the sweep in the comment on BANDS. */
 export const NEAR_DUPLICATE_MAX_DISTANCE = 18;
-export const BANDS = 6;
+export const BANDS = 4;
 /** Lookup keys taken from the sketch besides the simhash bands: its ANCHORS smallest hashes. */
 export const ANCHORS = 4;
 /** Near (not exact) copies must share at least this share of the smaller text's shingles. */
 export const MIN_CONTAINMENT = 0.75;
+/**
+ * Near copies must also agree on their figures: of the smaller text's distinct numbers (amounts, dates, unit
+ * counts, contract numbers), at least this share must appear in the other. Copies of one story report the
+ * same figures; two notices built on one template differ in little else. Checked only when both texts carry
+ * at least MIN_NUMBERS distinct numbers.
+ */
+export const MIN_NUMBER_AGREEMENT = 0.8;
+export const MIN_NUMBERS = 3;
+/** Numbers kept per fingerprint, the first ones in text order (truncated copies keep the first ones too). */
+export const MAX_NUMBERS = 32;
 /**
  * Below this many words a text merges only when body and title both normalise identically: short notices are
  * mostly template, and an extraction that fell back to a teaser or a paywall line is identical across a site.
@@ -24,9 +34,15 @@ export const SHORT_TEXT_TOKENS = 40;
 export interface NearRule {
   maxDistance: number;
   minContainment: number;
+  /** 0 turns the figures check off. */
+  minNumberAgreement: number;
 }
 
-export const NEAR_RULE: NearRule = { maxDistance: NEAR_DUPLICATE_MAX_DISTANCE, minContainment: MIN_CONTAINMENT };
+export const NEAR_RULE: NearRule = {
+  maxDistance: NEAR_DUPLICATE_MAX_DISTANCE,
+  minContainment: MIN_CONTAINMENT,
+  minNumberAgreement: MIN_NUMBER_AGREEMENT,
+};
 
 export function simhashBands(h: bigint, bands: number = BANDS): string[] {
   return bandKeys(h, bands);
@@ -68,6 +84,31 @@ export interface Fingerprint {
   shingleCount: number;
   /** Bottom-k of the body's shingle hashes, ascending. */
   sketch: Uint32Array;
+  /** The body's first MAX_NUMBERS distinct numbers (runs of digits), in text order. */
+  numbers: string[];
+}
+
+const DIGITS = /^\p{Nd}+$/u;
+
+function numbersOf(tokens: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const t of tokens) {
+    if (seen.size >= MAX_NUMBERS) break;
+    const c = t.charCodeAt(0);
+    if ((c < 0x30 || c > 0x39) && c < 0x80) continue;
+    if (DIGITS.test(t)) seen.add(t);
+  }
+  return [...seen];
+}
+
+/** Share of the smaller list's numbers found in the other; 1 when either has fewer than MIN_NUMBERS. */
+export function numberAgreement(a: readonly string[], b: readonly string[]): number {
+  if (Math.min(a.length, b.length) < MIN_NUMBERS) return 1;
+  const [small, large] = a.length <= b.length ? [a, b] : [b, a];
+  const set = new Set(large);
+  let shared = 0;
+  for (const n of small) if (set.has(n)) shared++;
+  return shared / small.length;
 }
 
 export function fingerprint(title: string, text: string): Fingerprint {
@@ -81,6 +122,7 @@ export function fingerprint(title: string, text: string): Fingerprint {
     tokenCount: body.tokens.length,
     shingleCount: bodyShingles.lo.length,
     sketch: bottomK(bodyShingles.lo),
+    numbers: numbersOf(body.tokens),
   };
 }
 
@@ -93,9 +135,10 @@ export interface Comparison {
 
 /**
  * The one rule deciding "same story". Exact: equal normalised bodies (short bodies: titles equal too). Near:
- * both bodies at least SHORT_TEXT_TOKENS words, simhashes within NEAR_DUPLICATE_MAX_DISTANCE bits, and
- * containment >= MIN_CONTAINMENT. The containment check is what keeps two stories sharing boilerplate or a
- * template paragraph apart when their simhashes happen to be close.
+ * both bodies at least SHORT_TEXT_TOKENS words, simhashes within NEAR_DUPLICATE_MAX_DISTANCE bits, the same
+ * figures (MIN_NUMBER_AGREEMENT) and containment >= MIN_CONTAINMENT. Containment is what keeps two stories
+ * sharing boilerplate or a template paragraph apart when their simhashes happen to be close; the cheap checks
+ * come first so that the sketch is read only when they pass.
  */
 export function compareArticles(a: Fingerprint, b: Fingerprint, rule: NearRule = NEAR_RULE): Comparison {
   const distance = hamming(a.simhash, b.simhash);
@@ -103,13 +146,50 @@ export function compareArticles(a: Fingerprint, b: Fingerprint, rule: NearRule =
   const short = Math.min(a.tokenCount, b.tokenCount) < SHORT_TEXT_TOKENS;
   if (a.exactHash === b.exactHash) return { near: !short || a.titleKey === b.titleKey, distance, containment: 1 };
   if (short || distance > rule.maxDistance) return { near: false, distance };
-  const c = sketchContainment(
-    a.sketch,
-    isCut(a),
-    b.sketch,
-    isCut(b),
-  ).containment;
+  if (numberAgreement(a.numbers, b.numbers) < rule.minNumberAgreement) return { near: false, distance };
+  const c = containmentOf(a, b);
   return { near: c >= rule.minContainment, distance, containment: c };
+}
+
+/** Every quantity compareArticles looks at, all computed: for sweeping rules over fixed pairs. */
+export interface Measure {
+  distance: number;
+  containment: number;
+  numbers: number;
+  exact: boolean;
+  short: boolean;
+  sameTitle: boolean;
+  empty: boolean;
+}
+
+export function measureArticles(a: Fingerprint, b: Fingerprint): Measure {
+  const empty = a.exactHash === null || b.exactHash === null;
+  const exact = !empty && a.exactHash === b.exactHash;
+  return {
+    distance: hamming(a.simhash, b.simhash),
+    containment: empty ? 0 : exact ? 1 : containmentOf(a, b),
+    numbers: numberAgreement(a.numbers, b.numbers),
+    exact,
+    short: Math.min(a.tokenCount, b.tokenCount) < SHORT_TEXT_TOKENS,
+    sameTitle: a.titleKey === b.titleKey,
+    empty,
+  };
+}
+
+/** compareArticles' verdict on a Measure: `isNear(measureArticles(a, b), r) === compareArticles(a, b, r).near`. */
+export function isNear(m: Measure, rule: NearRule = NEAR_RULE): boolean {
+  if (m.empty) return false;
+  if (m.exact) return !m.short || m.sameTitle;
+  return (
+    !m.short &&
+    m.distance <= rule.maxDistance &&
+    m.numbers >= rule.minNumberAgreement &&
+    m.containment >= rule.minContainment
+  );
+}
+
+function containmentOf(a: Fingerprint, b: Fingerprint): number {
+  return sketchContainment(a.sketch, isCut(a), b.sketch, isCut(b)).containment;
 }
 
 /** Whether the sketch holds only the smallest SKETCH_SIZE hashes rather than all of them. */

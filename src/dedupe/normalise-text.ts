@@ -1,5 +1,8 @@
 import { fmix32 } from './hash32.ts';
 
+/** Bound once: transpiled module imports are getters, too slow to call per word. */
+const mix = fmix32;
+
 /** Combining diacritical marks (U+0300-U+036F) only: Indic and Arabic vowel signs carry meaning and stay. */
 const DIACRITICS = /[\u0300-\u036f]/g;
 const WORD = /[\p{L}\p{N}\p{M}]/u;
@@ -60,14 +63,14 @@ export function scanWords(s: string): Words {
     if (cls === SEPARATOR) {
       if (start !== -1) {
         tokens.push(text.slice(start, i));
-        hashes[n++] = fmix32(h);
+        hashes[n++] = mix(h);
         start = -1;
         h = 0x811c9dc5;
       }
     } else {
       if (start !== -1 && cls === SOLO_CHAR) {
         tokens.push(text.slice(start, i));
-        hashes[n++] = fmix32(h);
+        hashes[n++] = mix(h);
         start = -1;
         h = 0x811c9dc5;
       }
@@ -76,7 +79,7 @@ export function scanWords(s: string): Words {
       if (width === 2) h = Math.imul(h ^ text.charCodeAt(i + 1), 0x01000193);
       if (cls === SOLO_CHAR) {
         tokens.push(text.slice(start, i + width));
-        hashes[n++] = fmix32(h);
+        hashes[n++] = mix(h);
         start = -1;
         h = 0x811c9dc5;
       }
@@ -85,7 +88,7 @@ export function scanWords(s: string): Words {
   }
   if (start !== -1) {
     tokens.push(text.slice(start));
-    hashes[n++] = fmix32(h);
+    hashes[n++] = mix(h);
   }
   return { tokens, hashes: hashes.slice(0, n) };
 }

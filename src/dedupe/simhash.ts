@@ -1,4 +1,7 @@
 import { popcount32 } from './hash32.ts';
+
+/** Bound once: transpiled module imports are getters, too slow to call per word. */
+const popcount = popcount32;
 import { scanWords } from './normalise-text.ts';
 import { shingleHashes, type ShingleHashes } from './shingles.ts';
 
@@ -62,7 +65,17 @@ const MASK32 = 0xffffffffn;
 
 export function hamming(a: bigint, b: bigint): number {
   const x = (a ^ b) & 0xffffffffffffffffn;
-  return popcount32(Number(x & MASK32)) + popcount32(Number(x >> 32n));
+  return popcount(Number(x & MASK32)) + popcount(Number(x >> 32n));
+}
+
+/**
+ * A function giving the distance from `h` to a simhash stored as 16 hex digits, without BigInt: a store
+ * screens every band candidate with it before reading anything else of the candidate.
+ */
+export function distanceFromHex(h: bigint): (hex: string) => number {
+  const hi = Number(h >> 32n);
+  const lo = Number(h & MASK32);
+  return (hex) => popcount((parseInt(hex.slice(0, 8), 16) ^ hi) >>> 0) + popcount((parseInt(hex.slice(8, 16), 16) ^ lo) >>> 0);
 }
 
 export function simhashToHex(h: bigint): string {

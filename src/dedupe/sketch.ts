@@ -1,4 +1,4 @@
-/** Bottom-k size: containment estimates within about ±0.05 on typical articles, 1 KB of hex per article. */
+/** Bottom-k size: containment estimates within about ±0.05 on typical articles; 512 bytes per article. */
 export const SKETCH_SIZE = 128;
 
 /**
@@ -65,15 +65,18 @@ export function containment(a: Uint32Array, aFull: boolean, b: Uint32Array, bFul
   return { containment: sample === 0 ? 0 : shared / sample, sample };
 }
 
-export function sketchToHex(sketch: Uint32Array): string {
-  let s = '';
-  for (const v of sketch) s += v.toString(16).padStart(8, '0');
-  return s;
+/** 4 bytes per hash, little-endian: a BLOB in SQLite, bytea in Postgres; read back without parsing text. */
+export function sketchToBytes(sketch: Uint32Array): Uint8Array {
+  const out = new Uint8Array(sketch.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < sketch.length; i++) view.setUint32(i * 4, sketch[i] as number, true);
+  return out;
 }
 
-export function sketchFromHex(hex: string): Uint32Array {
-  if (hex.length % 8 !== 0 || !/^[0-9a-f]*$/.test(hex)) throw new Error('A sketch is a run of 8-hex-digit values');
-  const out = new Uint32Array(hex.length / 8);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+export function sketchFromBytes(bytes: Uint8Array): Uint32Array {
+  if (bytes.length % 4 !== 0) throw new Error(`A sketch is a run of 4-byte values, got ${bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const out = new Uint32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getUint32(i * 4, true);
   return out;
 }

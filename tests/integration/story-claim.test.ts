@@ -178,7 +178,7 @@ describe('claimStory', () => {
 
 describe('claimStory under concurrency', () => {
   it('two processes claiming copies of the same stories at once open exactly one story each', async () => {
-    const rounds = 150;
+    const rounds = 100;
     const file = join(dir, 'vigie.db');
     db.exec(STORY_SCHEMA);
     const worker = fileURLToPath(new URL('./story-claim-worker.ts', import.meta.url));
@@ -193,7 +193,9 @@ describe('claimStory under concurrency', () => {
           c.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`worker exited ${code}`))));
         }),
     );
-    for (const c of children) c.send('go');
+    const slotMs = 15;
+    const startAt = Date.now() + 300;
+    for (const c of children) c.send({ startAt, slotMs });
     const [a, b] = await Promise.all(done);
     expect(a).toHaveLength(rounds);
     expect(b).toHaveLength(rounds);
@@ -207,7 +209,8 @@ describe('claimStory under concurrency', () => {
     }
     expect(count('SELECT count(*) AS n FROM stories')).toBe(rounds);
     // Both processes opened stories: they really raced rather than running one after the other.
-    expect(secondWon).toBeGreaterThan(0);
-    expect(secondWon).toBeLessThan(rounds);
+    const won = `second process opened ${secondWon} of ${rounds} stories`;
+    expect(secondWon, won).toBeGreaterThan(0);
+    expect(secondWon, won).toBeLessThan(rounds);
   }, 60_000);
 });
