@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { lookup } from 'node:dns/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { redisAnswers } from './redis-connection.ts';
@@ -34,11 +35,13 @@ export async function startPrivateRedis(url: string, storageDir: string): Promis
     throw new Error(`${redisHelp(url)}\n(A private Redis is only started for a local address, not ${parsed.hostname}.)`);
   }
   const port = parsed.port || '6379';
+  // Listen where the client will connect: `[::1]`, or whichever loopback `localhost` resolves to here.
+  const bind = (await lookup(parsed.hostname.replace(/^\[|\]$/g, ''))).address;
   const dir = join(storageDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', port, '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--logfile', join(dir, 'redis.log')],
+    ['--port', port, '--bind', bind, '--dir', dir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--logfile', join(dir, 'redis.log')],
     { stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
