@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { redisAnswers } from '../../src/jobs/index.ts';
+import { redisAnswers, startPrivateRedis } from '../../src/jobs/index.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vigie.js');
 const dirs: string[] = [];
@@ -13,9 +13,9 @@ afterEach(() => {
 });
 
 /** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
+async function freePort(host = '127.0.0.1'): Promise<number> {
   const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(0, host, r));
   const { port } = server.address() as { port: number };
   await new Promise((r) => server.close(r));
   return port;
@@ -96,4 +96,30 @@ describe('vigie start when no Redis answers', () => {
     expect(message).toContain('docker compose up -d redis');
     expect(message).toContain('REDIS_URL');
   }, 45_000);
+});
+
+const ipv6Loopback = await new Promise<boolean>((resolve) => {
+  const probe = createServer();
+  probe.once('error', () => resolve(false));
+  probe.listen(0, '::1', () => probe.close(() => resolve(true)));
+});
+
+describe('startPrivateRedis', () => {
+  it.each([['127.0.0.1'], ['localhost'], ...(ipv6Loopback ? [['[::1]']] : [])])('answers at redis://%s:<port>, and stops on close', async (host) => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-private-redis-'));
+    dirs.push(dir);
+    const url = `redis://${host}:${await freePort(host === '[::1]' ? '::1' : '127.0.0.1')}`;
+    const redis = await startPrivateRedis(url, dir);
+    try {
+      expect(await redisAnswers(url)).toBe(true);
+      expect(readdirSync(join(dir, 'redis'))).toContain('appendonlydir');
+    } finally {
+      await redis.close();
+    }
+    expect(await redisAnswers(url, 300)).toBe(false);
+  }, 15_000);
+
+  it('refuses to start one for a remote address, with the how-to-get-Redis message', async () => {
+    await expect(startPrivateRedis('redis://redis.example.org:6379', '/nonexistent')).rejects.toThrow(/docker compose up -d redis[\s\S]*only started for a local address/);
+  });
 });
