@@ -110,40 +110,47 @@ const LIST_HOLDERS = new Set(['ul', 'ol', 'li', 'table', 'article', 'dl']);
 const MAX_CLIMB = 4;
 const WRAPPED_TITLE_TAGS = new Set([...HEADING_TAGS, 'b', 'strong', 'th']);
 
-/** The short text of every element whose text stays under MAX_HEADING_CHARS, computed in one walk. */
+/**
+ * The text of every element whose text stays under MAX_HEADING_CHARS, computed in one walk. Texts are kept
+ * as written (whitespace not collapsed): every reader folds or collapses them anyway.
+ */
 function shortTexts(doc: CheerioAPI): Map<Element, string> {
-  const nodes: AnyNode[] = [];
+  const elements: Element[] = [];
   walk(doc.root().toArray(), (node) => {
-    nodes.push(node);
+    if (!isElement(node)) return undefined;
+    if (node.type !== 'tag') return false;
+    elements.push(node);
+    return undefined;
   });
   // Children come after their parent in document order, so walking backwards sees them first.
-  const raw = new Map<AnyNode, string | null>();
   const texts = new Map<Element, string>();
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = nodes[i]!;
-    raw.set(node, rawShortText(node, raw, texts));
+  const long = new Set<Element>();
+  for (let i = elements.length - 1; i >= 0; i--) {
+    const el = elements[i]!;
+    const text = shortText(el, texts, long);
+    if (text === null) long.add(el);
+    else texts.set(el, text);
   }
   return texts;
 }
 
-/** A node's text while it stays short, null once it is too long; short elements are recorded in `texts`. */
-function rawShortText(node: AnyNode, raw: Map<AnyNode, string | null>, texts: Map<Element, string>): string | null {
-  if (node.type === 'text') return node.data;
-  if (!isElement(node)) return node.type === 'comment' ? '' : null;
-  if (node.type !== 'tag') return '';
+/** An element's text while it stays short, from its children's (already computed); null once it is too long. */
+function shortText(el: Element, texts: Map<Element, string>, long: Set<Element>): string | null {
   // Old sites drew section titles as images: <td><img src="titre.gif" alt="Derniers articles"></td>.
-  if (tagOf(node) === 'img') return ` ${node.attribs['alt'] ?? ''} `;
+  if (tagOf(el) === 'img') return ` ${el.attribs['alt'] ?? ''} `;
   let text = '';
-  for (const child of node.children) {
-    const part = raw.get(child) ?? null;
-    if (part === null) return null;
-    // <br> and block boundaries separate words even though they hold no text.
-    text += tagOf(child) === 'br' || BLOCK_TAGS.has(tagOf(child)) ? ` ${part} ` : part;
+  for (const child of el.children) {
+    if (child.type === 'text') text += child.data;
+    else if (isElement(child)) {
+      if (child.type !== 'tag') continue;
+      if (long.has(child)) return null;
+      // <br> and block boundaries separate words even though they hold no text.
+      const part = texts.get(child) ?? '';
+      text += tagOf(child) === 'br' || BLOCK_TAGS.has(tagOf(child)) ? ` ${part} ` : part;
+    } else if (child.type !== 'comment') return null;
     if (text.length > MAX_HEADING_CHARS * 4) return null;
   }
-  const collapsed = collapseWhitespace(text);
-  if (collapsed.length > MAX_HEADING_CHARS) return null;
-  texts.set(node, collapsed);
+  if (text.length > MAX_HEADING_CHARS && collapseWhitespace(text).length > MAX_HEADING_CHARS) return null;
   return text;
 }
 
@@ -191,7 +198,7 @@ function latestByHeading(
     const label = labelled.get(heading);
     const entries = label === undefined ? blockAfterHeading(doc, el, texts, base) : linkEntries(doc, linksIn([el]), base);
     if (entries.length >= (wanted[rank]?.minEntries ?? 1)) {
-      const text = label ?? (isElement(el) ? (texts.get(el) ?? '') : collapseWhitespace(el.data));
+      const text = label ?? collapseWhitespace(isElement(el) ? (texts.get(el) ?? '') : el.data);
       return { entries, heading: text };
     }
   }

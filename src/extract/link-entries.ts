@@ -74,6 +74,8 @@ export function linksIn(blocks: readonly AnyNode[]): Element[] {
 
 /** Folds case, accents, punctuation and whitespace so that "À LA UNE :" equals "à la une". */
 export function foldText(text: string): string {
+  // Most page text is ASCII, where Unicode normalisation and property classes are wasted work.
+  if (ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
@@ -81,6 +83,8 @@ export function foldText(text: string): string {
     .replace(/[\p{P}\p{S}\s]+/gu, ' ')
     .trim();
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** Whitespace-collapsed text, as a reader sees it. */
 export function collapseWhitespace(text: string): string {
@@ -177,6 +181,7 @@ const LISTING_QUERY = /^(cat|category|tag|author|paged?)$/i;
 /** The decoded, non-empty segments of a URL's path. */
 export function pathSegments(url: URL): string[] {
   return url.pathname.split('/').filter(Boolean).map((s) => {
+    if (!s.includes('%')) return s;
     try {
       return decodeURIComponent(s);
     } catch {
