@@ -119,6 +119,14 @@ export const configSchema = z
         ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate id "${s.id}" (also sources[${first}])` });
       } else seen.set(s.id, i);
     });
+    // A webhook's id is derived from its URL, and an event has one delivery per id.
+    const urls = new Map<string, number>();
+    c.webhooks.forEach((w, i) => {
+      const first = urls.get(w.url);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'url'], message: `duplicate url "${w.url}" (also webhooks[${first}])` });
+      } else urls.set(w.url, i);
+    });
   });
 
 export type ConfigInput = z.input<typeof configSchema>;
