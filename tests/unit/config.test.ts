@@ -121,6 +121,12 @@ describe('errors name the field exactly', () => {
     expect(objectProblems({ sources: [source('a', { evry: '5m' })] })).toEqual(['sources[0]: unknown field(s) "evry"']);
   });
 
+  it('a webhook URL given twice names both indexes (its id, and so its deliveries, are per URL)', () => {
+    const hook = (url: string) => ({ url, secret: SECRET });
+    const problems = objectProblems({ webhooks: [hook('https://a.example.org/h'), hook('https://b.example.org/h'), hook('https://a.example.org/h')] });
+    expect(problems).toEqual(['webhooks[2].url: duplicate url "https://a.example.org/h" (also webhooks[0])']);
+  });
+
   it('a bad webhook secret', () => {
     const problems = objectProblems({ webhooks: [{ url: 'https://hooks.example.org/', secret: SECRET }, { url: 'https://hooks.example.org/2', secret: 'hunter2' }] });
     expect(problems).toEqual(['webhooks[1].secret: expected a Standard Webhooks secret like whsec_<base64>']);
