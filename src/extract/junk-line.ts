@@ -17,6 +17,7 @@ const JUNK_LINE = new RegExp(
       'click (?:here )?to (?:enlarge|expand|zoom)',
       'scroll (?:down )?to continue',
       'view (?:this|the) (?:post|photo|image) on (?:instagram|twitter|facebook)',
+      '(?:image|photo|picture|video) (?:copyright|caption|source|credit)\\b.{0,80}',
     ].join('|') +
     ')[.!…]*$',
   'i',

@@ -14,8 +14,10 @@ export interface OutputBlock {
   list: ElementNode | null;
   ordered: boolean;
   quote: ElementNode | null;
-  /** Subtree link share of the source block, for the trimming rules. */
+  /** The source block, for the trimming rules. */
   source: BlockInfo | null;
+  /** Share of the line's visible characters inside links. */
+  linkShare: number;
 }
 
 export interface RenderOptions {
@@ -29,7 +31,7 @@ interface Ctx {
   options: RenderOptions;
   out: OutputBlock[];
   /** Inline buffer: finished lines plus the line being built. */
-  lines: { text: string; html: string }[];
+  lines: { text: string; html: string; linkShare: number }[];
   text: string;
   html: string;
   tag: OutputBlock['tag'];
@@ -76,7 +78,7 @@ function endLine(c: Ctx): void {
       const sig = blockSignature(text);
       if (sig !== null && c.options.template.has(sig)) keep = false;
     }
-    if (keep) c.lines.push({ text, html: c.html.trim() });
+    if (keep) c.lines.push({ text, html: c.html.trim(), linkShare });
   }
   c.text = '';
   c.html = '';
@@ -91,11 +93,11 @@ function endLine(c: Ctx): void {
 function flush(c: Ctx): void {
   endLine(c);
   if (c.lines.length === 0) return;
-  const lines = c.pre > 0 ? [{ text: c.lines.map((l) => l.text).join('\n'), html: c.lines.map((l) => l.html).join('<br>') }] : c.lines;
+  const lines = c.pre > 0 ? [{ text: c.lines.map((l) => l.text).join('\n'), html: c.lines.map((l) => l.html).join('<br>'), linkShare: 0 }] : c.lines;
   c.lines = [];
-  for (const { text, html } of lines) {
+  for (const { text, html, linkShare } of lines) {
     const tag = text.length === 0 ? 'figure' : c.tag;
-    c.out.push({ tag, text, html, list: c.list, ordered: c.ordered, quote: c.quote, source: c.source });
+    c.out.push({ tag, text, html, list: c.list, ordered: c.ordered, quote: c.quote, source: c.source, linkShare });
   }
 }
 

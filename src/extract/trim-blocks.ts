@@ -10,7 +10,7 @@ const AGO = /\b(?:\d+|an?|one) (?:minutes?|hours?|days?|weeks?) ago\b|\bil y a \
 const TRAILING = /^(?:©|\(c\)|copyright|all rights reserved|tous droits réservés|share|partager|tags?\s*:|mots[- ]clés\s*:|filed under|catégories?\s*:|categories?\s*:|topics?\s*:|related\s*:|lire aussi\s*:|à lire aussi|read more\b|voir aussi)/i;
 const CREDIT = /^(?:photos?|crédits?(?: photo)?|credits?|image|illustration|source)\s*[:©]/i;
 /** Calls to action and legal lines that end articles: subscribe, follow us, copyright. */
-const TRAILING_ANYWHERE = /\b(?:subscribe|sign up|newsletters?|follow (?:us|me|him|her|them)|abonnez-vous|inscrivez-vous|suivez-nous|copyright|all rights reserved|tous droits réservés|may be reached at|can be reached at)\b|©/i;
+const TRAILING_ANYWHERE = /\b(?:subscribe|subscriptions?|sign up|newsletters?|follow (?:us|me|him|her|them)|abonnez-vous|inscrivez-vous|suivez-nous|copyright|all rights reserved|tous droits réservés|may be reached at|can be reached at|click here|tell us what you think|let us know|join the conversation|cliquez ici|donnez votre avis)\b|©/i;
 
 function bylineOf(text: string): string | null {
   return text.length < 120 && /\b(?:by|par)\s/i.test(text) ? bylineFromText(text) : null;
@@ -63,10 +63,19 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
     else break;
   }
   out.splice(0, start);
-  while (out.length > 0) {
-    const t = out[out.length - 1]!.text;
-    if (t.length === 0 || (t.length < 200 && TRAILING.test(t)) || (t.length < 300 && TRAILING_ANYWHERE.test(t)) || (t.length < 100 && CREDIT.test(t))) out.pop();
+  // The tail: calls to action and legal lines go; so do the links around them (a promo list after
+  // "Subscribe to our channel"), but links alone stay, as they may be the article's own.
+  let end = out.length;
+  let cut = out.length;
+  while (end > 0) {
+    const b = out[end - 1]!;
+    const t = b.text;
+    if (t.length === 0 || (t.length < 200 && TRAILING.test(t)) || (t.length < 300 && TRAILING_ANYWHERE.test(t)) || (t.length < 100 && CREDIT.test(t))) {
+      end--;
+      cut = end;
+    } else if (b.linkShare > 0.6 && t.length < 200) end--;
     else break;
   }
+  out.length = cut;
   return { blocks: out, byline };
 }
