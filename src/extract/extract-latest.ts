@@ -176,7 +176,7 @@ function latestByHeading(
   const headings: { el: HeadingNode; rank: number }[] = [];
   const seen = new Set<HeadingNode>();
   for (const [el, text] of texts) {
-    if (!TITLE_TAGS.has(el.tagName.toLowerCase())) continue;
+    if (!TITLE_TAGS.has(tagOf(el))) continue;
     const rank = headingRank(el, text, rankOf);
     if (rank === undefined || hasAncestor(el, NO_HEADING_INSIDE) || containsListHolder([el])) continue;
     if (inMenu(el)) continue;
