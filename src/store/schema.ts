@@ -27,11 +27,13 @@ CREATE TABLE IF NOT EXISTS crawls (
 );
 CREATE INDEX IF NOT EXISTS crawls_by_source ON crawls (source_id, id);
 CREATE TABLE IF NOT EXISTS http_cache (
-  url TEXT PRIMARY KEY,
+  source_id TEXT NOT NULL,
+  url TEXT NOT NULL,
   etag TEXT,
   last_modified TEXT,
   body_hash TEXT,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (source_id, url)
 );
 CREATE TABLE IF NOT EXISTS entries (
   id INTEGER PRIMARY KEY,

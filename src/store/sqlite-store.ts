@@ -95,6 +95,9 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    // http_cache was keyed by URL alone in the first databases; it is only a cache, so it is dropped, not migrated.
+    const cacheColumns = this.db.prepare("SELECT name FROM pragma_table_info('http_cache')").all() as Row[];
+    if (cacheColumns.length > 0 && !cacheColumns.some((c) => c.name === 'source_id')) this.db.exec('DROP TABLE http_cache');
     this.db.exec(MONITOR_SCHEMA);
     this.db.exec(STORY_SCHEMA);
   }
@@ -114,19 +117,19 @@ export class SqliteStore implements Store {
     })();
   }
 
-  getHttpCache(url: string): HttpCacheRow | null {
-    const r = this.db.prepare('SELECT etag, last_modified, body_hash FROM http_cache WHERE url = ?').get(url) as Row | undefined;
+  getHttpCache(sourceId: string, url: string): HttpCacheRow | null {
+    const r = this.db.prepare('SELECT etag, last_modified, body_hash FROM http_cache WHERE source_id = ? AND url = ?').get(sourceId, url) as Row | undefined;
     return r ? { etag: r.etag as string | null, lastModified: r.last_modified as string | null, bodyHash: r.body_hash as string | null } : null;
   }
 
-  saveHttpCache(url: string, cache: HttpCacheRow, now: string): void {
+  saveHttpCache(sourceId: string, url: string, cache: HttpCacheRow, now: string): void {
     this.db
       .prepare(
-        `INSERT INTO http_cache (url, etag, last_modified, body_hash, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+        `INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
            body_hash = excluded.body_hash, updated_at = excluded.updated_at`,
       )
-      .run(url, cache.etag, cache.lastModified, cache.bodyHash, now);
+      .run(sourceId, url, cache.etag, cache.lastModified, cache.bodyHash, now);
   }
 
   recordEntries(sourceId: string, entries: NewEntry[], now: string): { baseline: boolean; added: EntryRow[] } {

@@ -134,8 +134,12 @@ export interface StoryCopy {
 export interface Store {
   /** Records the configured sources; sources no longer configured are marked removed (their history stays). */
   syncSources(sources: Array<{ id: string; url: string }>, now: string): void;
-  getHttpCache(url: string): HttpCacheRow | null;
-  saveHttpCache(url: string, cache: HttpCacheRow, now: string): void;
+  /**
+   * Validators of a source's last fetch of `url`. Per source: two sources watching one page each read every
+   * change, which a 304 earned by the other source would hide.
+   */
+  getHttpCache(sourceId: string, url: string): HttpCacheRow | null;
+  saveHttpCache(sourceId: string, url: string, cache: HttpCacheRow, now: string): void;
   /**
    * Inserts the entries never seen for this source and returns only those. On the first call that brings any
    * entry for a source, every entry is stored as the baseline and none is returned as new.

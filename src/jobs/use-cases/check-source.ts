@@ -27,7 +27,7 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
   const { store, config } = deps;
   const started = deps.now();
   const at = started.toISOString();
-  const cache = store.getHttpCache(source.url);
+  const cache = store.getHttpCache(source.id, source.url);
   const [result] = await deps.fetchPages([{ url: source.url, ...cache }], {
     render: source.render,
     userAgent: config.crawl.userAgent,
@@ -54,7 +54,7 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
       { sourceId: source.id, at, durationMs, status: page.status, outcome: 'not-modified', entriesFound: 0, entriesNew: 0, error: null },
       DEGRADE_AFTER,
     );
-    store.saveHttpCache(source.url, page, at);
+    store.saveHttpCache(source.id, source.url, page, at);
     return { outcome: 'not-modified', found: 0, added: [], orphans, transition };
   }
 
@@ -77,7 +77,7 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
     DEGRADE_AFTER,
   );
   // Validators are saved only once the entries are committed: a crash in between re-reads the page next time.
-  store.saveHttpCache(source.url, page, at);
+  store.saveHttpCache(source.id, source.url, page, at);
   if (outcome === 'no-list') deps.log.warn({ source: source.id, url: page.finalUrl }, 'no latest-articles list found');
   return { outcome, found: entries.length, added, orphans, transition };
 }
