@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore, type ArticleInput, type CrawlRecord, type NewEntry } from '../../src/store/index.ts';
 
@@ -199,14 +200,39 @@ describe('events and deliveries', () => {
 });
 
 describe('small tables', () => {
-  it('http cache round trip, updated in place', () => {
+  it('http cache round trip, per source, updated in place', () => {
     const url = 'https://site.example.org/news';
-    expect(store.getHttpCache(url)).toBeNull();
-    store.saveHttpCache(url, { etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 08:00:00 GMT', bodyHash: 'abc' }, at(0));
-    expect(store.getHttpCache(url)).toEqual({ etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 08:00:00 GMT', bodyHash: 'abc' });
-    store.saveHttpCache(url, { etag: null, lastModified: null, bodyHash: 'def' }, at(1));
-    expect(store.getHttpCache(url)).toEqual({ etag: null, lastModified: null, bodyHash: 'def' });
-    expect(store.getHttpCache('https://site.example.org/other')).toBeNull();
+    expect(store.getHttpCache('src', url)).toBeNull();
+    store.saveHttpCache('src', url, { etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 08:00:00 GMT', bodyHash: 'abc' }, at(0));
+    expect(store.getHttpCache('src', url)).toEqual({ etag: '"v1"', lastModified: 'Tue, 01 Dec 2026 08:00:00 GMT', bodyHash: 'abc' });
+    store.saveHttpCache('src', url, { etag: null, lastModified: null, bodyHash: 'def' }, at(1));
+    expect(store.getHttpCache('src', url)).toEqual({ etag: null, lastModified: null, bodyHash: 'def' });
+    expect(store.getHttpCache('src', 'https://site.example.org/other')).toBeNull();
+    // Another source watching the same page has validators of its own.
+    expect(store.getHttpCache('other', url)).toBeNull();
+    store.saveHttpCache('other', url, { etag: '"o"', lastModified: null, bodyHash: null }, at(2));
+    expect(store.getHttpCache('src', url)!.bodyHash).toBe('def');
+  });
+
+  it('opens a database whose http cache was keyed by URL alone (the cache is dropped, the rest kept)', () => {
+    const path = join(dir, 'old', 'vigie.db');
+    const first = new SqliteStore({ path });
+    first.syncSources([{ id: 'src', url: 'https://site.example.org/' }], at(0));
+    first.recordEntries('src', entries(1), at(0));
+    first.close();
+    const raw = new Database(path);
+    raw.exec('DROP TABLE http_cache; CREATE TABLE http_cache (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, body_hash TEXT, updated_at TEXT NOT NULL);');
+    raw.prepare('INSERT INTO http_cache VALUES (?, ?, NULL, NULL, ?)').run('https://site.example.org/', '"old"', 'x');
+    raw.close();
+    const reopened = new SqliteStore({ path });
+    try {
+      expect(reopened.getHttpCache('src', 'https://site.example.org/')).toBeNull();
+      reopened.saveHttpCache('src', 'https://site.example.org/', { etag: '"new"', lastModified: null, bodyHash: null }, at(1));
+      expect(reopened.getHttpCache('src', 'https://site.example.org/')!.etag).toBe('"new"');
+      expect(reopened.recentEntries({ sourceId: 'src' })).toHaveLength(1);
+    } finally {
+      reopened.close();
+    }
   });
 
   it('template round trip', () => {
