@@ -1,5 +1,5 @@
 import { blockSignature, MAX_SIGNED_LENGTH } from './block-signature.ts';
-import { isElement, type ChildNode, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
+import { isElement, MAX_DEPTH, type ChildNode, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
 import { classHint } from './hints.ts';
 import { BLOCK, FURNITURE, HEADING, SKIPPED, isFurnitureRole, isHidden } from './tags.ts';
 
@@ -122,6 +122,7 @@ interface State {
   links: number;
   runs: number;
   dropped: Set<ElementNode>;
+  depth: number;
 }
 
 function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, signing: boolean): BlockInfo {
@@ -365,9 +366,30 @@ function textOfChildrenDeep(el: ElementNode): string {
 }
 
 function visitChildren(s: State, el: ElementNode | DocumentNode): void {
+  if (s.depth >= MAX_DEPTH) {
+    visitFlat(s, el);
+    return;
+  }
+  s.depth++;
   for (const c of el.children) {
     if (isElement(c)) visitElement(s, c as ElementNode);
     else if (c.nodeType === 3) visitText(s, c as TextNode);
+  }
+  s.depth--;
+}
+
+/** Too deep to walk recursively: the subtree's text joins the current run, without structure. */
+function visitFlat(s: State, el: ElementNode | DocumentNode): void {
+  const stack: ChildNode[] = [];
+  for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.nodeType === 3) visitText(s, n as TextNode);
+    else if (isElement(n)) {
+      const e = n as ElementNode;
+      if (SKIPPED.has(e.name)) continue;
+      for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]!);
+    }
   }
 }
 
@@ -457,6 +479,7 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
     links: 0,
     runs: 0,
     dropped: new Set(),
+    depth: 0,
   };
   const top = newBlock(root, null, false);
   s.current = top;

@@ -25,14 +25,18 @@ export function rootOf(doc: CheerioAPI): DocumentNode {
   return root;
 }
 
-/** Text of a subtree, without script/style contents; cheap and allocation-light. */
+/** Text of a subtree without script/style contents; iterative, so any nesting depth is safe. */
 export function rawText(node: ChildNode | DocumentNode, out: string[] = []): string[] {
-  if (node.nodeType === 3) {
-    out.push((node as TextNode).data);
-  } else if (node.nodeType === 1 || node.nodeType === 9) {
-    const el = node as ElementNode;
-    if (node.nodeType === 1 && (el.name === 'script' || el.name === 'style' || el.name === 'template')) return out;
-    for (const child of el.children) rawText(child, out);
+  const stack: (ChildNode | DocumentNode)[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.nodeType === 3) {
+      out.push((n as TextNode).data);
+    } else if (n.nodeType === 9 || isElement(n as ChildNode)) {
+      const el = n as ElementNode;
+      if (n.nodeType === 1 && (el.name === 'script' || el.name === 'style' || el.name === 'template')) continue;
+      for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
+    }
   }
   return out;
 }
@@ -46,3 +50,9 @@ export function collapse(text: string): string {
 export function textOf(node: ChildNode | DocumentNode): string {
   return collapse(rawText(node).join(''));
 }
+
+/**
+ * Nesting beyond this is read as flat text. htmlparser2 nests every unclosed <font> or <div> of a broken
+ * page inside the previous one, and recursive walks must not overflow the stack on them.
+ */
+export const MAX_DEPTH = 200;

@@ -1,6 +1,6 @@
 import type { BlockInfo, PageAnalysis } from './analyse-page.ts';
 import { blockSignature } from './block-signature.ts';
-import type { DocumentNode, ElementNode, TextNode } from './dom.ts';
+import { MAX_DEPTH, rawText, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
 import { isFurnitureHeading } from './hints.ts';
 import { isJunkLine } from './junk-line.ts';
 import { BLOCK, HEADING, SKIPPED, isHidden } from './tags.ts';
@@ -43,6 +43,7 @@ interface Ctx {
   /** Links and their characters on the line being built, to spot menu lines ("Print | Email | Home"). */
   lineLinks: number;
   lineLinkChars: number;
+  depth: number;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -119,15 +120,7 @@ function dropBlock(c: Ctx, el: ElementNode, b: BlockInfo | undefined): boolean {
 }
 
 function headingText(el: ElementNode): string {
-  const parts: string[] = [];
-  const walk = (n: ElementNode): void => {
-    for (const ch of n.children) {
-      if (ch.nodeType === 3) parts.push((ch as TextNode).data);
-      else if (ch.nodeType === 1 && !SKIPPED.has((ch as ElementNode).name)) walk(ch as ElementNode);
-    }
-  };
-  walk(el);
-  return parts.join('').replace(WS, ' ').trim();
+  return rawText(el).join('').replace(WS, ' ').trim();
 }
 
 /** A short block that is, or only wraps, a heading such as "Derniers articles" or "Related stories". */
@@ -138,6 +131,27 @@ function isFurnitureTitle(el: ElementNode, b: BlockInfo | undefined): boolean {
 }
 
 function renderChildren(c: Ctx, node: ElementNode | DocumentNode): void {
+  if (c.depth >= MAX_DEPTH) {
+    renderFlat(c, node);
+    return;
+  }
+  c.depth++;
+  try {
+    renderKids(c, node);
+  } finally {
+    c.depth--;
+  }
+}
+
+/** Beyond MAX_DEPTH the subtree is plain text of the current paragraph (see analysePage). */
+function renderFlat(c: Ctx, node: ElementNode | DocumentNode): void {
+  for (const t of rawText(node)) {
+    c.text += t;
+    c.html += escapeHtml(t.replace(WS, ' '));
+  }
+}
+
+function renderKids(c: Ctx, node: ElementNode | DocumentNode): void {
   let skipping = false;
   for (const ch of node.children) {
     if (ch.nodeType === 3) {
@@ -237,7 +251,7 @@ function renderInline(c: Ctx, el: ElementNode): void {
 export function renderArticle(analysis: PageAnalysis, container: BlockInfo, options: RenderOptions): OutputBlock[] {
   const c: Ctx = {
     analysis, options, out: [], lines: [], text: '', html: '', tag: 'p', list: null, ordered: false, quote: null,
-    source: container, pre: 0, lineLinks: 0, lineLinkChars: 0,
+    source: container, pre: 0, lineLinks: 0, lineLinkChars: 0, depth: 0,
   };
   renderChildren(c, container.el);
   flush(c);

@@ -160,6 +160,17 @@ describe('extractArticle edge cases', () => {
     expect(a.html).toContain('<a href="https://broken.example/x">an unquoted link</a>');
   });
 
+  it('survives pathological nesting (thousands of unclosed tags) without overflowing the stack', () => {
+    for (const tag of ['div', 'font', 'table']) {
+      const nested = `<${tag}>word `.repeat(20_000);
+      const html = `<html><body><p>Prose before the nesting starts, with a comma, and several words.</p>${nested}<p>Final sentence of prose after all that nesting, with a comma.</p></body></html>`;
+      const a = extractArticle(parseHtml(html));
+      // The last paragraph sits 20,000 levels deep, far beyond the recursion limit: it is still read.
+      expect(a.text).toContain('Final sentence of prose after all that nesting');
+      if (tag === 'font') expect(a.text).toContain('Prose before the nesting starts');
+    }
+  });
+
   it('never puts a script inside the body into text or html, nor event handlers or javascript: links', () => {
     const html = `<html><body><article>
       <p onclick="alert(1)">${'Before the script there is a paragraph of ordinary prose. '.repeat(3)}</p>
