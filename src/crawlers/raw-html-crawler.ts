@@ -1,5 +1,7 @@
-import { CheerioCrawler, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import { CheerioCrawler, LogLevel, type CheerioCrawlingContext } from '@crawlee/cheerio';
 import type { IncomingMessage } from 'node:http';
+
+type StatusOptions = NonNullable<Parameters<CheerioCrawler['setStatusMessage']>[1]>;
 
 /**
  * A CheerioCrawler that hands the request handler the raw response bytes instead of a parsed tree.
@@ -18,5 +20,14 @@ export class RawHtmlCrawler extends CheerioCrawler {
     const chunks: Buffer[] = [];
     for await (const chunk of response) chunks.push(chunk as Buffer);
     return { body: Buffer.concat(chunks) } as never;
+  }
+
+  /**
+   * Logs only. The base class also hands status messages to the storage client (for the Apify platform), which
+   * creates the call's MemoryStorage just for that, twice per run.
+   */
+  override async setStatusMessage(message: string, options: StatusOptions = {}): Promise<void> {
+    const level = options.level === 'ERROR' ? LogLevel.ERROR : options.level === 'WARNING' ? LogLevel.WARNING : options.level === 'INFO' ? LogLevel.INFO : LogLevel.DEBUG;
+    this.log.internal(level, message);
   }
 }
