@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS sources (
   last_ok_at TEXT,
   consecutive_failures INTEGER NOT NULL DEFAULT 0,
   degraded INTEGER NOT NULL DEFAULT 0,
+  list_signature TEXT,
   removed_at TEXT
 );
 CREATE TABLE IF NOT EXISTS crawls (

@@ -132,22 +132,32 @@ export class SqliteStore implements Store {
       .run(sourceId, url, cache.etag, cache.lastModified, cache.bodyHash, now);
   }
 
-  recordEntries(sourceId: string, entries: NewEntry[], now: string): { baseline: boolean; added: EntryRow[] } {
+  recordEntries(
+    sourceId: string,
+    entries: NewEntry[],
+    now: string,
+    options: { listSignature?: string } = {},
+  ): { baseline: boolean; relisted: boolean; added: EntryRow[] } {
     const insert = this.db.prepare(
       `INSERT INTO entries (source_id, url, url_key, title, first_seen_at, baseline) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (source_id, url_key) DO NOTHING RETURNING *`,
     );
     const run = this.db.transaction(() => {
       this.db.prepare('INSERT INTO sources (id, url, added_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING').run(sourceId, '', now);
-      const source = this.db.prepare('SELECT baseline_at FROM sources WHERE id = ?').get(sourceId) as Row;
+      const source = this.db.prepare('SELECT baseline_at, list_signature FROM sources WHERE id = ?').get(sourceId) as Row;
       const baseline = source.baseline_at === null && entries.length > 0;
+      const signature = options.listSignature ?? null;
+      const relisted =
+        !baseline && entries.length > 0 && signature !== null && source.list_signature !== null && source.list_signature !== signature;
+      const silent = baseline || relisted;
       const added: EntryRow[] = [];
       for (const e of entries) {
-        const row = insert.get(sourceId, e.url, e.urlKey, e.title, now, baseline ? 1 : 0) as Row | undefined;
+        const row = insert.get(sourceId, e.url, e.urlKey, e.title, now, silent ? 1 : 0) as Row | undefined;
         if (row) added.push(entryFrom(row));
       }
       if (baseline) this.db.prepare('UPDATE sources SET baseline_at = ? WHERE id = ?').run(now, sourceId);
-      return { baseline, added: baseline ? [] : added };
+      if (signature !== null && entries.length > 0) this.db.prepare('UPDATE sources SET list_signature = ? WHERE id = ?').run(signature, sourceId);
+      return { baseline, relisted, added: silent ? [] : added };
     });
     return run.immediate();
   }

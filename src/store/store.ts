@@ -23,7 +23,7 @@ export interface HttpCacheRow {
   bodyHash: string | null;
 }
 
-export type CrawlOutcome = 'baseline' | 'changed' | 'unchanged' | 'not-modified' | 'no-list' | 'failed';
+export type CrawlOutcome = 'baseline' | 'relisted' | 'changed' | 'unchanged' | 'not-modified' | 'no-list' | 'failed';
 
 export interface CrawlRecord {
   sourceId: string;
@@ -142,9 +142,17 @@ export interface Store {
   saveHttpCache(sourceId: string, url: string, cache: HttpCacheRow, now: string): void;
   /**
    * Inserts the entries never seen for this source and returns only those. On the first call that brings any
-   * entry for a source, every entry is stored as the baseline and none is returned as new.
+   * entry for a source, every entry is stored as the baseline and none is returned as new. When the list was
+   * found another way than last time (`listSignature` changed: a selector stopped matching, the heading went,
+   * the fallback picked another block), the entries are a new baseline too (`relisted`): a different block is
+   * not a burst of news.
    */
-  recordEntries(sourceId: string, entries: NewEntry[], now: string): { baseline: boolean; added: EntryRow[] };
+  recordEntries(
+    sourceId: string,
+    entries: NewEntry[],
+    now: string,
+    options?: { listSignature?: string },
+  ): { baseline: boolean; relisted: boolean; added: EntryRow[] };
   /** Logs one crawl and returns the health transition it caused, if any. */
   recordCrawl(crawl: CrawlRecord, degradeAfter: number): SourceTransition;
   getEntry(id: number): EntryRow | null;

@@ -1,13 +1,15 @@
 import { canonicalUrl } from '../../dedupe/canonical-url.ts';
 import { urlKey } from '../../dedupe/url-key.ts';
-import { extractLatest } from '../../extract/extract-latest.ts';
+import { findLatest } from '../../extract/extract-latest.ts';
+import { foldText } from '../../extract/link-entries.ts';
 import { parseHtml } from '../../extract/parse-html.ts';
 import type { SourceConfig } from '../../config/index.ts';
 import type { EntryRow, NewEntry, SourceTransition } from '../../store/index.ts';
+import { SourceConfigError } from '../source-config-error.ts';
 import type { UseCaseDeps } from './deps.ts';
 
 export interface CheckSourceResult {
-  outcome: 'baseline' | 'changed' | 'unchanged' | 'not-modified' | 'no-list';
+  outcome: 'baseline' | 'relisted' | 'changed' | 'unchanged' | 'not-modified' | 'no-list';
   found: number;
   /** Entries never seen before on this source (empty on the baseline crawl). */
   added: EntryRow[];
@@ -59,10 +61,17 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
   }
 
   const doc = parseHtml(page.html!);
-  const listed = extractLatest(doc, { url: page.finalUrl, heading: source.latest?.heading, selector: source.latest?.selector });
-  const entries = toNewEntries(listed);
-  const { baseline, added } = store.recordEntries(source.id, entries, at);
-  const outcome = entries.length === 0 ? 'no-list' : baseline ? 'baseline' : added.length > 0 ? 'changed' : 'unchanged';
+  let found;
+  try {
+    found = findLatest(doc, { url: page.finalUrl, heading: source.latest?.heading, selector: source.latest?.selector });
+  } catch (err) {
+    throw new SourceConfigError(source.id, 'latest.selector', (err as Error).message);
+  }
+  const entries = toNewEntries(found.entries);
+  // How the list was found; when that changes, the entries come from another block and are not news.
+  const listSignature = `${found.via}:${foldText(found.heading ?? '')}`;
+  const { baseline, relisted, added } = store.recordEntries(source.id, entries, at, { listSignature });
+  const outcome = entries.length === 0 ? 'no-list' : baseline ? 'baseline' : relisted ? 'relisted' : added.length > 0 ? 'changed' : 'unchanged';
   const transition = store.recordCrawl(
     {
       sourceId: source.id,
@@ -72,13 +81,24 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
       outcome,
       entriesFound: entries.length,
       entriesNew: added.length,
-      error: outcome === 'no-list' ? `no latest-articles list found on ${page.finalUrl}` : null,
+      error:
+        outcome === 'no-list'
+          ? `no latest-articles list found on ${page.finalUrl}`
+          : outcome === 'relisted'
+            ? `list now found by ${found.via}${found.heading ? ` under "${found.heading}"` : ''}: recorded as a new baseline`
+            : null,
     },
     DEGRADE_AFTER,
   );
   // Validators are saved only once the entries are committed: a crash in between re-reads the page next time.
   store.saveHttpCache(source.id, source.url, page, at);
   if (outcome === 'no-list') deps.log.warn({ source: source.id, url: page.finalUrl }, 'no latest-articles list found');
+  if (outcome === 'relisted') {
+    deps.log.warn(
+      { source: source.id, url: page.finalUrl, via: found.via, heading: found.heading },
+      'the latest list is now found another way; its entries were recorded as a new baseline, without alerts',
+    );
+  }
   return { outcome, found: entries.length, added, orphans, transition };
 }
 
