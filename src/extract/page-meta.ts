@@ -90,6 +90,12 @@ const HAS_ZONE = /(?:GMT|UTC|Z|[+-]\d{2}:?\d{2})\s*$/i;
  * it into UTC would depend on the machine's zone, and extraction is pure).
  */
 export function normaliseDate(value: string | null): string | null {
+  const iso = toIsoDate(value);
+  // CMS placeholders such as 0001-01-01 are not dates.
+  return iso !== null && Number(iso.slice(0, 4)) >= 1990 ? iso : null;
+}
+
+function toIsoDate(value: string | null): string | null {
   if (!value) return null;
   const v = value.trim();
   if (ISO_WITH_ZONE.test(v)) {
@@ -126,8 +132,15 @@ const BYLINE_NAME = /(?:^|[\s,–—-])(?:by|par|written by|écrit par)\s+([^|,;
 export function bylineFromText(text: string | null): string | null {
   if (!text) return null;
   const m = BYLINE_NAME.exec(text);
-  if (m) return m[1]!.trim();
-  return text.length <= 60 && !/\d/.test(text) ? text.trim() || null : null;
+  if (m) return cleanByline(m[1]!);
+  // A bare name; form labels ("Name *", "Nom (obligatoire)") are not bylines.
+  return text.length <= 60 && !/\d/.test(text) && !/[*:)]\s*$/.test(text) ? cleanByline(text) : null;
+}
+
+/** "Jane Doe | Agency", "Jane Doe — November 18, 2019" → "Jane Doe". */
+function cleanByline(text: string): string | null {
+  const name = text.split(/\s[|—–-]\s|\s\|/)[0]!.replace(/^(?:by|par)\s+/i, '').trim();
+  return name.length > 0 ? name : null;
 }
 
 export function readPageMeta(facts: PageFacts, base: URL | null): PageMeta {
@@ -157,7 +170,7 @@ export function readPageMeta(facts: PageFacts, base: URL | null): PageMeta {
       langCode(metaValue(facts, 'og:locale', 'content-language', 'language', 'dc.language', 'inlanguage')) ??
       langCode(ld.lang),
     publishedAt: published,
-    byline: byline ? byline.replace(/^(?:by|par)\s+/i, '').trim() || null : null,
+    byline: byline ? cleanByline(byline) : null,
     canonicalUrl: absoluteUrl(facts.canonical, base) ?? absoluteUrl(metaValue(facts, 'og:url'), base) ?? absoluteUrl(ld.url, base),
   };
 }

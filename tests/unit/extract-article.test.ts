@@ -109,6 +109,21 @@ describe('extractArticle metadata', () => {
     expect(time.title).toBe('Budget vote delayed');
   });
 
+  it('does not take a site-name <h1> for the headline, and decodes entities escaped twice', () => {
+    const body = `<p>${'Body text of the story, long enough to be read as prose. '.repeat(4)}</p>`;
+    const a = extract(`<html><head><title>Tanks roll out &amp;#8211; again | Army Weekly</title></head><body><h1><a href="/">Army Weekly</a></h1><article>${body}</article></body></html>`);
+    expect(a.title).toBe('Tanks roll out – again');
+  });
+
+  it('ignores placeholder dates and cleans bylines of agencies and dates', () => {
+    const body = `<p>${'Body text of the story, long enough to be read as prose. '.repeat(4)}</p>`;
+    const a = extract(`<html><head><meta property="article:published_time" content="0001-01-01T00:00:00Z"><meta name="author" content="Jane Roe | Wire Service"></head><body>${body}</body></html>`);
+    expect(a.publishedAt).toBeNull();
+    expect(a.byline).toBe('Jane Roe');
+    const form = extract(`<html><body>${body}<form><p class="comment-form-author"><label>Name *</label></p></form></body></html>`);
+    expect(form.byline).toBeNull();
+  });
+
   it('takes the language from <html lang>, og:locale, an article lang attribute, else a stopword vote', () => {
     const fr = '<p>Les soldats de la brigade sont partis pour une mission de trois mois dans le nord du pays, avec des moyens qui sont encore limités.</p>';
     const en = '<p>The soldiers of the brigade left for a three month mission in the north of the country, with means that are still limited.</p>';
