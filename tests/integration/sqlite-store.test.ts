@@ -30,7 +30,7 @@ afterEach(() => {
 describe('recordEntries', () => {
   it('takes the first list as the silent baseline, then returns only never-seen url keys', () => {
     const first = store.recordEntries('src', entries(1, 2, 3), at(0));
-    expect(first).toEqual({ baseline: true, added: [] });
+    expect(first).toEqual({ baseline: true, relisted: false, added: [] });
     const stored = store.recentEntries({ sourceId: 'src' });
     expect(keys(stored)).toEqual(keys(entries(1, 2, 3)));
     expect(stored.every((e) => e.baseline)).toBe(true);
@@ -43,16 +43,27 @@ describe('recordEntries', () => {
     expect(second.added.every((e) => !e.baseline && e.sourceId === 'src' && e.firstSeenAt === at(1))).toBe(true);
     expect(store.getEntry(second.added[0]!.id)).toEqual(second.added[0]);
 
-    expect(store.recordEntries('src', [entry(5), entry(4), entry(3)], at(2))).toEqual({ baseline: false, added: [] });
+    expect(store.recordEntries('src', [entry(5), entry(4), entry(3)], at(2))).toEqual({ baseline: false, relisted: false, added: [] });
     expect(store.recentEntries({ sourceId: 'src', limit: 100 })).toHaveLength(5);
   });
 
   it('does not set the baseline on an empty list', () => {
-    expect(store.recordEntries('src', [], at(0))).toEqual({ baseline: false, added: [] });
+    expect(store.recordEntries('src', [], at(0))).toEqual({ baseline: false, relisted: false, added: [] });
     expect(store.health()[0]!.baselineAt).toBeNull();
-    expect(store.recordEntries('src', entries(1, 2), at(1))).toEqual({ baseline: true, added: [] });
-    expect(store.recordEntries('src', [], at(2))).toEqual({ baseline: false, added: [] });
+    expect(store.recordEntries('src', entries(1, 2), at(1))).toEqual({ baseline: true, relisted: false, added: [] });
+    expect(store.recordEntries('src', [], at(2))).toEqual({ baseline: false, relisted: false, added: [] });
     expect(keys(store.recordEntries('src', entries(1, 2, 3), at(3)).added)).toEqual(keys(entries(3)));
+  });
+
+  it('a list found another way (new listSignature) is a silent new baseline; the same signature alerts again', () => {
+    expect(store.recordEntries('src', entries(1, 2), at(0), { listSignature: 'heading:a' }).baseline).toBe(true);
+    expect(keys(store.recordEntries('src', entries(1, 2, 3), at(1), { listSignature: 'heading:a' }).added)).toEqual(keys(entries(3)));
+    const relisted = store.recordEntries('src', entries(7, 8, 9), at(2), { listSignature: 'fallback:b' });
+    expect(relisted).toEqual({ baseline: false, relisted: true, added: [] });
+    expect(store.recentEntries({ sourceId: 'src', limit: 3 }).every((e) => e.baseline)).toBe(true);
+    expect(keys(store.recordEntries('src', entries(7, 8, 9, 10), at(3), { listSignature: 'fallback:b' }).added)).toEqual(keys(entries(10)));
+    // No signature given: nothing to compare, so not a relisting.
+    expect(keys(store.recordEntries('src', entries(11), at(4)).added)).toEqual(keys(entries(11)));
   });
 
   it('a url key listed twice in one list is one entry, returned once', () => {
