@@ -6,6 +6,7 @@ import { FetchFailedError } from './fetch-failed-error.ts';
 import { HttpStatusError } from './http-status-error.ts';
 import { NotHtmlError } from './not-html-error.ts';
 import type { Page, PageRequest } from './page.ts';
+import { IdlePool } from './idle-pool.ts';
 import { RawHtmlCrawler } from './raw-html-crawler.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { RobotsDisallowedError } from './robots-disallowed-error.ts';
@@ -53,14 +54,16 @@ const NO_STATISTICS_STORE = {
 } as unknown as KeyValueStore;
 
 let nextStatisticsId = 0;
+// Enough for the parallel jobs of one worker; more idle crawlers would only hold memory.
+const IDLE_PER_KEY = 8;
 
 function refuseStore(): never {
   throw new Error('fetchPages: Crawlee statistics tried to use their store, which Vigie disables');
 }
 
 /**
- * Fetches pages through Crawlee with a private Configuration per call, so concurrent jobs never share a request
- * queue, a dedup cache or `./storage`. Sends the conditional-GET validators it is given and reports 304 or
+ * Fetches pages through Crawlee on crawlers with private Configurations, one call per crawler at a time, so
+ * concurrent jobs never share a request queue, a dedup cache or `./storage`. Sends the conditional-GET validators it is given and reports 304 or
  * identical bytes as `notModified` without decoding them.
  */
 export async function fetchPages(requests: PageRequest[], options: PageFetcherOptions): Promise<PageResult[]> {
@@ -76,18 +79,57 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
   }
 
   const byKey = new Map(allowed.map((i) => [String(i), requests[i]!]));
+  await fetchOverHttp({ byKey, results }, options);
+  return collect(requests, results);
+}
+
+/** One call's requests and results, which the lent crawler's handlers read and write while the call runs. */
+interface Call {
+  byKey: Map<string, PageRequest>;
+  results: Map<string, PageResult>;
+}
+
+interface Lent {
+  crawler: RawHtmlCrawler;
+  call: Call | null;
+}
+
+/**
+ * Crawlers between calls, per logger and per (concurrency, timeout). Building a crawler costs about as much CPU as
+ * fetching and decoding a list page, so a call borrows an idle one when there is one. Each crawler has its own
+ * private Configuration (never the global one), serves one call at a time with that call's own RequestList, and
+ * keeps nothing of a call after it: results go to the call's maps, Crawlee resets its statistics at each run, and
+ * storage and statistics persistence are off. A crawler whose run failed is dropped, not reused.
+ */
+const idleByLog = new WeakMap<object, IdlePool<Lent>>();
+const idleWithoutLog = new IdlePool<Lent>(IDLE_PER_KEY);
+
+async function fetchOverHttp(call: Call, options: PageFetcherOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const config = new Configuration({ persistStorage: false, purgeOnStart: false, memoryMbytes: MEMORY_MBYTES });
-  config.useEventManager(new QuietEventManager(config));
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 10, byKey.size));
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 10, call.byKey.size));
+  const idle = options.log ? idleByLog.get(options.log) ?? idleByLog.set(options.log, new IdlePool(IDLE_PER_KEY)).get(options.log)! : idleWithoutLog;
+  const key = `${concurrency}/${timeoutMs}`;
+  const lent = idle.take(key) ?? newCrawler(concurrency, timeoutMs, options.log);
   // The options form skips `open(null, …)`'s argument check, whose failing branch reads this file from disk.
   const list = await RequestList.open({
-    sources: [...byKey].map(([key, r]) => ({ url: r.url, uniqueKey: key, headers: validatorHeaders(r, options.userAgent) })),
+    sources: [...call.byKey].map(([k, r]) => ({ url: r.url, uniqueKey: k, headers: validatorHeaders(r, options.userAgent) })),
   });
+  lent.crawler.useRequestList(list);
+  lent.call = call;
+  try {
+    await lent.crawler.run();
+  } finally {
+    lent.call = null;
+  }
+  idle.give(key, lent);
+}
 
-  const crawler = new RawHtmlCrawler(
+function newCrawler(concurrency: number, timeoutMs: number, log: PageFetcherOptions['log']): Lent {
+  const config = new Configuration({ persistStorage: false, purgeOnStart: false, memoryMbytes: MEMORY_MBYTES });
+  config.useEventManager(new QuietEventManager(config));
+  const lent: Lent = { crawler: null as unknown as RawHtmlCrawler, call: null };
+  lent.crawler = new RawHtmlCrawler(
     {
-      requestList: list,
       maxRequestRetries: 0,
       // Crawlee reads ECONNRESET/ECONNREFUSED as a blocked proxy and retries up to ten times behind the job's back.
       maxSessionRotations: 0,
@@ -97,7 +139,7 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
       minConcurrency: concurrency,
       // Start at full concurrency: Crawlee otherwise ramps up from 1 over ten-second autoscale intervals.
       // A number, not the default: the check of an absent value fails one branch of an `ow.any`, which builds an
-      // error and reads the caller's source file to name it, on every call.
+      // error and reads the caller's source file to name it, on every run.
       autoscaledPoolOptions: { desiredConcurrency: concurrency, loggingIntervalSecs: 3600 },
       navigationTimeoutSecs: timeoutMs / 1000,
       requestHandlerTimeoutSecs: Math.max(5, timeoutMs / 1000),
@@ -109,7 +151,7 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
       forceResponseEncoding: 'utf8',
       // Honest headers only (ours, plus accept-encoding), no generated browser fingerprint, no hidden retries.
       httpClient: HTTP_CLIENT,
-      log: crawleeLog(options.log),
+      log: crawleeLog(log),
       // Given explicitly for the same `ow.any` reason as loggingIntervalSecs (an absent value costs an error + file read).
       respectRobotsTxtFile: false,
       statisticsOptions: {
@@ -120,32 +162,32 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
         persistenceOptions: { enable: false },
         keyValueStore: NO_STATISTICS_STORE,
       },
-      requestHandler: async (ctx: CheerioCrawlingContext) => {
-        const key = ctx.request.uniqueKey;
-        const asked = byKey.get(key)!;
-        const response = ctx.response;
-        const status = response.statusCode ?? 0;
-        if (status >= 400) {
-          results.set(key, { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, parseRetryAfter(response.headers['retry-after'])) });
-          return;
-        }
-        const type = header(response.headers, 'content-type');
-        if (status !== 304 && type && !HTML_LIKE.test(type)) {
-          results.set(key, { ok: false, url: asked.url, error: new NotHtmlError(asked.url, type) });
-          return;
-        }
-        const body = (ctx as unknown as { body: Buffer }).body;
-        results.set(key, { ok: true, page: toPage(asked, ctx.request.loadedUrl ?? asked.url, status, response.headers, body, ctx) });
-      },
+      requestHandler: async (ctx: CheerioCrawlingContext) => handleResponse(lent.call!, ctx),
       failedRequestHandler: async ({ request }, error) => {
-        results.set(request.uniqueKey, { ok: false, url: request.url, error: new FetchFailedError(request.url, conciseReason(error)) });
+        lent.call!.results.set(request.uniqueKey, { ok: false, url: request.url, error: new FetchFailedError(request.url, conciseReason(error)) });
       },
     },
     config,
   );
-  await crawler.run();
-  await crawler.teardown();
-  return collect(requests, results);
+  return lent;
+}
+
+function handleResponse({ byKey, results }: Call, ctx: CheerioCrawlingContext): void {
+  const key = ctx.request.uniqueKey;
+  const asked = byKey.get(key)!;
+  const response = ctx.response;
+  const status = response.statusCode ?? 0;
+  if (status >= 400) {
+    results.set(key, { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, parseRetryAfter(response.headers['retry-after'])) });
+    return;
+  }
+  const type = header(response.headers, 'content-type');
+  if (status !== 304 && type && !HTML_LIKE.test(type)) {
+    results.set(key, { ok: false, url: asked.url, error: new NotHtmlError(asked.url, type) });
+    return;
+  }
+  const body = (ctx as unknown as { body: Buffer }).body;
+  results.set(key, { ok: true, page: toPage(asked, ctx.request.loadedUrl ?? asked.url, status, response.headers, body, ctx) });
 }
 
 async function checkRobots(requests: PageRequest[], robots: RobotsPolicy | null | undefined, results: Map<string, PageResult>): Promise<number[]> {

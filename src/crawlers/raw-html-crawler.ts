@@ -1,4 +1,4 @@
-import { CheerioCrawler, LogLevel, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import { CheerioCrawler, LogLevel, type CheerioCrawlingContext, type RequestList } from '@crawlee/cheerio';
 import type { IncomingMessage } from 'node:http';
 
 type StatusOptions = NonNullable<Parameters<CheerioCrawler['setStatusMessage']>[1]>;
@@ -20,6 +20,12 @@ export class RawHtmlCrawler extends CheerioCrawler {
     const chunks: Buffer[] = [];
     for await (const chunk of response) chunks.push(chunk as Buffer);
     return { body: Buffer.concat(chunks) } as never;
+  }
+
+  /** Gives the crawler a fresh list for its next run, so one instance can serve many calls in turn. */
+  useRequestList(list: RequestList): void {
+    this.requestList = list;
+    this.requestManager = undefined;
   }
 
   /**
