@@ -119,23 +119,37 @@ function attempt(extractor: Extractor, p: BenchPage, failures: Set<string>): str
   }
 }
 
-function measure(pages: readonly BenchPage[], extractor: (typeof extractors)[number]): Row {
-  // The first pass is the quality pass and the warm-up; jsdom is too slow for more, so that pass is its timing.
-  const failures = new Set<string>();
-  const outputs: string[] = [];
-  const t0 = performance.now();
-  for (const p of pages) outputs.push(attempt(extractor.run, p, failures));
-  const first = (performance.now() - t0) / 1000;
-  const times: number[] = [];
-  for (let r = 0; r < extractor.rounds; r++) {
-    const t = performance.now();
-    for (const p of pages) attempt(extractor.run, p, failures);
-    times.push((performance.now() - t) / 1000);
+function pass(pages: readonly BenchPage[], extractor: Extractor, failures: Set<string>, outputs?: string[]): number {
+  const t = performance.now();
+  for (const p of pages) {
+    const text = attempt(extractor, p, failures);
+    outputs?.push(text);
   }
-  const quality = summarize(pages.map((p, i) => ({ truth: p.truth, predicted: outputs[i]! })));
-  const seconds = times.length > 0 ? median(times) : first;
-  process.stderr.write(`  measured ${extractor.name}: ${(first + times.reduce((a, b) => a + b, 0)).toFixed(1)} s${failures.size > 0 ? `, threw on ${failures.size} pages` : ''}\n`);
-  return { name: extractor.name, quality, seconds, failures: failures.size };
+  return (performance.now() - t) / 1000;
+}
+
+/**
+ * The first pass of each extractor is its quality pass and warm-up. Timed rounds then alternate between
+ * extractors, so heap growth and machine load drift hit them alike; jsdom, too slow for rounds, is timed
+ * on its single pass.
+ */
+function measureAll(pages: readonly BenchPage[], list: typeof extractors): Row[] {
+  const state = list.map((e) => ({ e, failures: new Set<string>(), outputs: [] as string[], first: 0, times: [] as number[] }));
+  for (const st of state) st.first = pass(pages, st.e.run, st.failures, st.outputs);
+  const rounds = Math.max(...list.map((e) => e.rounds));
+  for (let r = 0; r < rounds; r++) {
+    for (const st of state) if (r < st.e.rounds) st.times.push(pass(pages, st.e.run, st.failures));
+  }
+  return state.map((st) => {
+    const spent = st.first + st.times.reduce((a, b) => a + b, 0);
+    process.stderr.write(`  measured ${st.e.name}: ${spent.toFixed(1)} s${st.failures.size > 0 ? `, threw on ${st.failures.size} pages` : ''}\n`);
+    return {
+      name: st.e.name,
+      quality: summarize(pages.map((p, i) => ({ truth: p.truth, predicted: st.outputs[i]! }))),
+      seconds: st.times.length > 0 ? median(st.times) : st.first,
+      failures: st.failures.size,
+    };
+  });
 }
 
 function pad(s: string, n: number): string {
@@ -219,7 +233,7 @@ function main(): void {
   console.log('speed: median of timed rounds after a warm-up pass (jsdom: the single pass); one process, same pages\n');
   // --quick skips Readability (a minute and a half of the run) while iterating on the extractor.
   const quick = process.argv.includes('--quick');
-  const rows = extractors.filter((e) => !quick || !e.name.startsWith('Readability')).map((e) => measure(pages, e));
+  const rows = measureAll(pages, extractors.filter((e) => !quick || !e.name.startsWith('Readability')));
   const reference = rows.find((r) => r.name.includes('linkedom')) ?? rows[0]!;
   const header = `${pad('extractor', 36)} ${pad('F1', 6)} ${pad('prec.', 6)} ${pad('recall', 6)} ${pad('acc.', 6)} ${pad('pages/s', 8)} ${pad('MB/s', 7)} vs Readability+linkedom`;
   console.log(header);

@@ -17,7 +17,7 @@ export interface BlockInfo {
   bad: number;
   /** Characters of short runs without punctuation: headings, labels, menus without links. */
   weak: number;
-  /** good − bad − weak/5 of the subtree before this block's own furniture mark applies. */
+  /** good − BAD_WEIGHT·bad − WEAK_WEIGHT·weak of the subtree, before this block's own furniture mark applies. */
   innerScore: number;
   /** 1, or less when this block or an ancestor is furniture: how much to trust it as the article's container. */
   trust: number;
@@ -41,11 +41,13 @@ export interface BlockInfo {
   template: boolean;
   /** Characters of the subtree in template lines or template blocks. */
   templateChars: number;
+  /** The same counts for the runs directly inside this block, before they are summed up the tree. */
   selfGood: number;
   selfBad: number;
   selfWeak: number;
   selfRawGood: number;
   selfParagraphs: number;
+  /** Text gathered for the signature while walking; null once the block is too long to sign. */
   textLength: number;
   parts: string[] | null;
 }
@@ -92,10 +94,12 @@ export interface AnalyseOptions {
 export const WEAK_WEIGHT = 0.2;
 /** Furniture weighs more than prose, so a wrapper must add much more prose than furniture to win. */
 export const BAD_WEIGHT = 2;
+/** Recognised furniture (hinted blocks, template lines, link clusters) is dropped anyway when rendering. */
 export const FURNITURE_WEIGHT = 0.5;
 
 const LEAF_TEXT = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'td', 'th', 'dd', 'dt']);
 
+/** A block whose text is mostly template lines is template as a whole. */
 const TEMPLATE_SHARE = 0.6;
 
 const BYLINE_CLASS = /byline|author|signature|auteur|dateline/i;
@@ -194,22 +198,35 @@ function endRun(s: State): void {
   s.runs++;
 }
 
+/** Length without leading and trailing whitespace, without allocating a trimmed copy. */
+function trimmedLength(data: string): number {
+  let start = 0;
+  let end = data.length;
+  while (start < end && isSpace(data.charCodeAt(start))) start++;
+  while (end > start && isSpace(data.charCodeAt(end - 1))) end--;
+  return end - start;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 160 || code === 0x200b || code === 0xfeff;
+}
+
 function visitText(s: State, node: TextNode): void {
   const data = node.data;
   if (s.signing) s.lineParts.push(data);
-  const t = data.trim();
-  if (t.length === 0) return;
-  s.runChars += t.length;
-  s.lineChars += t.length;
+  const n = trimmedLength(data);
+  if (n === 0) return;
+  s.runChars += n;
+  s.lineChars += n;
   if (s.inLink > 0) {
-    s.runLinkChars += t.length;
-    s.lineLinkChars += t.length;
+    s.runLinkChars += n;
+    s.lineLinkChars += n;
   }
-  if (!s.runPunct && PUNCT.test(t)) s.runPunct = true;
+  if (!s.runPunct && PUNCT.test(data)) s.runPunct = true;
   const b = s.current;
   if (b) {
-    b.chars += t.length;
-    if (s.inLink > 0) b.linkChars += t.length;
+    b.chars += n;
+    if (s.inLink > 0) b.linkChars += n;
     if (b.parts !== null) {
       b.parts.push(data);
       b.textLength += data.length;

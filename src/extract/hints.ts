@@ -39,7 +39,7 @@ function segmentsOf(value: string): string[] {
  */
 export function classHint(className: string | undefined, id: string | undefined): -2 | -1 | 0 | 1 {
   if (!className && !id) return 0;
-  const raw = `${className ?? ''} ${id ?? ''}`;
+  const raw = id ? `${className ?? ''} ${id}` : className!;
   const cached = hintCache.get(raw);
   if (cached !== undefined) return cached;
   const hint = computeHint(raw);
