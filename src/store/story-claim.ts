@@ -101,6 +101,12 @@ function statements(db: Database.Database): Statements {
   let s = prepared.get(db);
   if (s === undefined) {
     db.exec(STORY_SCHEMA);
+    const columns = db.prepare("SELECT name FROM pragma_table_info('article_fingerprints')").pluck().all();
+    if (!columns.includes('numbers')) {
+      throw new Error(
+        'article_fingerprints was created by an older Vigie (no numbers column, text sketch): delete the database or drop the story tables (stories, article_fingerprints, story_bands) to rebuild them',
+      );
+    }
     s = {
       byArticle: db.prepare(
         `SELECT f.story_id, f.matched_article_id, f.distance, s.first_article_id
@@ -211,6 +217,25 @@ export function claimStory(db: Database.Database, input: ClaimInput): ClaimResul
   return s.claim.immediate(input, fp, lookupKeys(fp));
 }
 
+export interface StoryMatch {
+  articleId: number;
+  storyId: number;
+  distance: number;
+}
+
+/**
+ * The lookup half of claimStory, read-only: the stored article a fingerprint should join, or null. Exact hash
+ * first, then the articles under its lookup keys (see claimStory). Exported for the benchmark, which times
+ * lookups apart from writes; outside a transaction its answer may be stale by the time it is used.
+ */
+export function findMatch(db: Database.Database, fp: Fingerprint, keys: string[] = lookupKeys(fp)): StoryMatch | null {
+  if (fp.exactHash === null) return null;
+  const s = statements(db);
+  const exact = bestMatch(fp, (s.byExact.all(fp.exactHash) as Row[]).map((r) => candidateFrom(s, r)));
+  const near = exact ?? (keys.length === 0 ? null : bestMatch(fp, keyCandidates(db, s, fp.simhash, keys)));
+  return near === null ? null : { articleId: near.candidate.id, storyId: near.candidate.storyId, distance: near.comparison.distance };
+}
+
 function claimIn(db: Database.Database, s: Statements, input: ClaimInput, fp: Fingerprint, keys: string[]): ClaimResult {
   const existing = s.byArticle.get(input.articleId) as Row | undefined;
   if (existing !== undefined) {
@@ -221,14 +246,9 @@ function claimIn(db: Database.Database, s: Statements, input: ClaimInput, fp: Fi
       distance: existing.distance as number | null,
     };
   }
-  let match: { candidate: Candidate; distance: number } | null = null;
-  if (fp.exactHash !== null) {
-    const exact = bestMatch(fp, (s.byExact.all(fp.exactHash) as Row[]).map((r) => candidateFrom(s, r)));
-    const near = exact ?? (keys.length === 0 ? null : bestMatch(fp, keyCandidates(db, s, fp.simhash, keys)));
-    if (near !== null) match = { candidate: near.candidate, distance: near.comparison.distance };
-  }
+  const match = findMatch(db, fp, keys);
   const storyId =
-    match?.candidate.storyId ?? ((s.insertStory.get(input.articleId, input.title, input.now) as Row).id as number);
+    match?.storyId ?? ((s.insertStory.get(input.articleId, input.title, input.now) as Row).id as number);
   s.insertFingerprint.run(
     input.articleId,
     storyId,
@@ -239,7 +259,7 @@ function claimIn(db: Database.Database, s: Statements, input: ClaimInput, fp: Fi
     fp.titleKey,
     fp.numbers.join(' '),
     sketchToBytes(fp.sketch),
-    match?.candidate.id ?? null,
+    match?.articleId ?? null,
     match?.distance ?? null,
     input.now,
   );
@@ -247,7 +267,7 @@ function claimIn(db: Database.Database, s: Statements, input: ClaimInput, fp: Fi
   return {
     storyId,
     isNew: match === null,
-    matchedArticleId: match?.candidate.id ?? null,
+    matchedArticleId: match?.articleId ?? null,
     distance: match?.distance ?? null,
   };
 }

@@ -28,6 +28,7 @@ import {
   tokenise,
   type Fingerprint,
 } from '../../src/dedupe/fingerprint.ts';
+import { scanWords } from '../../src/dedupe/normalise-text.ts';
 import type { NewsArticle } from '../../src/demo/news-site.ts';
 import { editedLead, mineWarfareStories, stories, templatedNotices } from '../fixtures/stories.ts';
 
@@ -349,5 +350,21 @@ describe('lookupKeys and bestMatch', () => {
     ]);
     expect(pick?.candidate.id).toBe(3);
     expect(bestMatch(fp, [{ id: 1, fingerprint: unrelated }])).toBeNull();
+  });
+});
+
+describe('scanWords', () => {
+  it('gives the same words and hashes on the ASCII fast path as on the general path', () => {
+    const ascii = `${bodyOf(stories[2] as NewsArticle).replace(/[^\x00-\x7f]/g, ' ')} In 2026, 12 ships; F-35 007.`;
+    // The same text with one non-ASCII letter added takes the general path: its words must be the ASCII ones plus it.
+    const fast = scanWords(ascii);
+    const slow = scanWords(`${ascii} ж`);
+    expect(slow.normal).toBe(`${fast.normal} ж`);
+    expect([...slow.hashes.slice(0, -1)]).toEqual([...fast.hashes]);
+    expect(slow.digits).toEqual(fast.digits);
+    expect(fast.digits.slice(-4)).toEqual(['2026', '12', '35', '007']);
+    expect(fast.hashes.length).toBe(fast.normal.split(' ').length);
+    expect(scanWords('  ,;  ')).toEqual({ normal: '', digits: [], hashes: new Uint32Array(0) });
+    expect(scanWords('A-b “c” d’e').normal).toBe('a b c d e');
   });
 });
