@@ -147,6 +147,13 @@ function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, sign
   };
 }
 
+/** A neutral block for an element the walk did not record (an inline element named by an include rule). */
+export function blockFor(el: ElementNode): BlockInfo {
+  const b = newBlock(el, null, false);
+  b.furniture = false;
+  return b;
+}
+
 /** Closes the current line (at <br> or a block edge): a template line counts as furniture. */
 function endLine(s: State): void {
   if (s.lineChars === 0) {

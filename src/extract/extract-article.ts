@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import { analysePage, type BlockInfo } from './analyse-page.ts';
+import { analysePage, blockFor, type BlockInfo } from './analyse-page.ts';
 import { detectLang } from './detect-lang.ts';
 import { isElement, rootOf, type ChildNode, type ElementNode } from './dom.ts';
 import { readPageMeta } from './page-meta.ts';
@@ -51,6 +51,11 @@ function langAbove(node: BlockInfo['el']): string | null {
   return null;
 }
 
+function hasAncestorIn(el: ElementNode, set: ReadonlySet<ElementNode>): boolean {
+  for (let p = el.parent; p && p.nodeType === 1; p = p.parent) if (set.has(p as ElementNode)) return true;
+  return false;
+}
+
 function baseUrlOf(url: string | undefined): URL | null {
   if (!url) return null;
   try {
@@ -78,9 +83,13 @@ export function extractArticle(doc: CheerioAPI, options: ExtractArticleOptions =
   let container: BlockInfo | null = null;
   const included = selectAll(doc, options.include ?? [], warnings);
   if (included.length > 0) {
+    const chosen = new Set(included);
     for (const el of included) {
+      if (excluded.has(el) || hasAncestorIn(el, chosen)) continue;
       const info = analysis.infoOf.get(el);
-      if (info && !excluded.has(el)) blocks.push(...renderArticle(analysis, { ...info, furniture: false, template: false }, renderOptions));
+      // The source's own rule outranks the furniture and template marks on the chosen element itself.
+      const block = info ? { ...info, furniture: false, template: false } : blockFor(el);
+      blocks.push(...renderArticle(analysis, block, renderOptions));
     }
   } else {
     container = pickContainer(analysis);

@@ -227,6 +227,12 @@ describe('extractArticle per-source overrides', () => {
     expect(a.text).toBe('Another block the site owner wants, with a sentence or two of text.');
   });
 
+  it('include works on inline elements and does not repeat nested matches', () => {
+    const page = `<html><body><p>Intro prose of the page, with a comma, long enough.</p><span class="lede">Only this lede is wanted, with its words.</span><div class="a"><div class="a"><p>Nested once, read once.</p></div></div></body></html>`;
+    expect(extract(page, undefined, { include: ['span.lede'] }).text).toBe('Only this lede is wanted, with its words.');
+    expect(extract(page, undefined, { include: ['.a'] }).text).toBe('Nested once, read once.');
+  });
+
   it('warns about an invalid selector and carries on', () => {
     const a = extract(html, undefined, { exclude: ['[[nope'] });
     expect(a.warnings).toEqual(['invalid CSS selector ignored: [[nope']);
