@@ -75,6 +75,14 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         if (command === 'start' && values.once) return await once(config, io, log);
         const roles = { scheduler: command === 'start', workers: command !== 'server', server: command !== 'worker' };
         if (config.sources.length === 0 && roles.scheduler) io.err(`warning: no sources in ${config.origin}; nothing will be crawled`);
+        // Said before loading the crawlers (seconds of imports), so a missing Redis is reported at once.
+        const { redisHelp, redisServerOnPath } = await import('./jobs/private-redis.ts');
+        const { redisAnswers } = await import('./jobs/redis-connection.ts');
+        if (!(await redisAnswers(config.redis)) && !(command === 'start' && redisServerOnPath())) {
+          const why = command === 'start' ? undefined : `and \`vigie ${command}\` never starts a private one (\`vigie start\` does)`;
+          io.err(`vigie ${command}: ${redisHelp(config.redis, why)}`);
+          return 1;
+        }
         const { startMonitor } = await monitorModule();
         const monitor = await startMonitor({ config, roles, log, privateRedis: command === 'start' });
         return await untilStopped(monitor, io);

@@ -10,9 +10,9 @@ export interface PrivateRedis {
 }
 
 /** Explains how to get Redis, for the message shown when none answers and none can be started. */
-export function redisHelp(url: string): string {
+export function redisHelp(url: string, why = 'and redis-server is not on PATH to start a private one'): string {
   return [
-    `No Redis answers at ${url}, and redis-server is not on PATH to start a private one.`,
+    `No Redis answers at ${url}, ${why}.`,
     'Get Redis one of these ways, then run the command again:',
     '  Debian/Ubuntu:  sudo apt-get install -y redis-server',
     '  macOS:          brew install redis && brew services start redis',

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -30,10 +31,10 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       if (OPEN_ROUTES.has(req.url.split('?')[0]!)) return;
       const fromQuery = new URL(req.url, 'http://x').searchParams.get('token');
       const given = req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? fromQuery ?? cookieValue(req.headers.cookie, TOKEN_COOKIE);
-      if (given !== token) return reply.code(401).send({ error: 'missing or wrong token (VIGIE_TOKEN)' });
+      if (!sameToken(given, token)) return reply.code(401).send({ error: 'missing or wrong token (VIGIE_TOKEN)' });
       // A browser cannot add a header to bull-board's own asset and API requests: after one ?token= visit, a
       // cookie carries the token for them.
-      if (fromQuery === token) reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
+      if (fromQuery !== null && sameToken(fromQuery, token)) reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`);
     });
   }
 
@@ -106,4 +107,12 @@ function cookieValue(header: string | undefined, name: string): string | null {
     }
   }
   return null;
+}
+
+/** Constant-time comparison, so response timing does not reveal how much of a guessed token was right. */
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(token).digest();
+  return timingSafeEqual(a, b);
 }

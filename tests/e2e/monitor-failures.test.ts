@@ -25,7 +25,8 @@ describe('the monitor when things go wrong', () => {
     const { store, receiver } = harness;
     await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
     s.publish(toPublish[0]!);
-    await harness.until('a refused attempt', () => receiver.received.length >= 1);
+    // The sender logs an attempt once it has read the answer, a moment after the receiver saw the request.
+    await harness.until('a refused attempt logged', () => store.deliveries()[0] !== undefined && store.attempts(store.deliveries()[0]!.id).length >= 1);
     const refused = store.deliveries()[0]!;
     expect(refused.state).toBe('pending');
     expect(store.attempts(refused.id)[0]).toMatchObject({ status: 503, outcome: 'retry' });
