@@ -7,10 +7,10 @@ import { BLOCK, HEADING, SKIPPED, isHidden } from './tags.ts';
 
 /** One paragraph of output: its plain text and its safe inline HTML. */
 export interface OutputBlock {
-  tag: 'p' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6' | 'li' | 'pre' | 'figure' | 'figcaption';
+  tag: 'p' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6' | 'li' | 'pre' | 'figure' | 'figcaption' | 'tr';
   text: string;
   html: string;
-  /** The list or quote that groups consecutive items when the HTML is assembled. */
+  /** The list (or, for a table row, the table) and quote that group consecutive items in the HTML. */
   list: ElementNode | null;
   ordered: boolean;
   quote: ElementNode | null;
@@ -185,7 +185,71 @@ function renderKids(c: Ctx, node: ElementNode | DocumentNode): void {
   }
 }
 
+const CELL = new Set(['td', 'th']);
+
+/** A row of short cells without blocks inside: data, read as one line (layout tables are blocks). */
+function isDataRow(c: Ctx, row: ElementNode): boolean {
+  let cells = 0;
+  for (const ch of row.children) {
+    if (ch.nodeType === 3) {
+      if ((ch as TextNode).data.trim() !== '') return false;
+      continue;
+    }
+    if (ch.nodeType !== 1) continue;
+    const cell = ch as ElementNode;
+    if (!CELL.has(cell.name) || hasBlockInside(cell)) return false;
+    const info = c.analysis.infoOf.get(cell);
+    if (info && info.chars > 300) return false;
+    cells++;
+  }
+  return cells >= 2;
+}
+
+function hasBlockInside(el: ElementNode): boolean {
+  const stack = [...el.children];
+  let budget = 200;
+  while (stack.length > 0) {
+    if (--budget < 0) return true;
+    const n = stack.pop()!;
+    if (n.nodeType !== 1) continue;
+    const e = n as ElementNode;
+    if (BLOCK.has(e.name)) return true;
+    stack.push(...e.children);
+  }
+  return false;
+}
+
+function tableOf(row: ElementNode): ElementNode {
+  for (let p = row.parent; p && p.nodeType === 1; p = p.parent) if ((p as ElementNode).name === 'table') return p as ElementNode;
+  return row;
+}
+
+function renderRow(c: Ctx, row: ElementNode, b: BlockInfo | undefined): void {
+  flush(c);
+  const texts: string[] = [];
+  let html = '';
+  for (const ch of row.children) {
+    if (ch.nodeType !== 1) continue;
+    const cell = ch as ElementNode;
+    if (dropBlock(c, cell, c.analysis.infoOf.get(cell))) continue;
+    renderChildren(c, cell);
+    endLine(c);
+    const lines = c.lines;
+    c.lines = [];
+    const text = lines.map((l) => l.text).filter((t) => t.length > 0).join(' ');
+    if (text.length > 0) texts.push(text);
+    const tag = cell.name === 'th' ? 'th' : 'td';
+    html += `<${tag}>${lines.map((l) => l.html).join('<br>')}</${tag}>`;
+  }
+  if (texts.length === 0) return;
+  c.out.push({ tag: 'tr', text: texts.join(' '), html, list: tableOf(row), ordered: false, quote: c.quote, source: b ?? c.source, linkShare: 0 });
+}
+
 function renderBlock(c: Ctx, el: ElementNode, b: BlockInfo | undefined): void {
+  if (el.name === 'tr' && isDataRow(c, el)) {
+    renderRow(c, el, b);
+    return;
+  }
   flush(c);
   const saved = { tag: c.tag, list: c.list, ordered: c.ordered, quote: c.quote, source: c.source };
   const tag = el.name;
@@ -264,9 +328,15 @@ export function blocksToHtml(blocks: readonly OutputBlock[]): string {
   let openList: ElementNode | null = null;
   let openQuote: ElementNode | null = null;
   let listTag = 'ul';
+  let openTable: ElementNode | null = null;
   for (const b of blocks) {
     const tag = b.tag === 'li' && b.list === null ? 'p' : b.tag;
     const list = tag === 'li' ? b.list : null;
+    const table = tag === 'tr' ? b.list : null;
+    if (openTable !== null && table !== openTable) {
+      html += '</tbody></table>';
+      openTable = null;
+    }
     if (openList !== null && list !== openList) {
       html += `</${listTag}>`;
       openList = null;
@@ -284,10 +354,15 @@ export function blocksToHtml(blocks: readonly OutputBlock[]): string {
       html += `<${listTag}>`;
       openList = list;
     }
+    if (tag === 'tr' && openTable === null) {
+      html += '<table><tbody>';
+      openTable = table;
+    }
     if (tag === 'figure') html += `<figure>${b.html}</figure>`;
     else if (tag === 'figcaption') html += `<figure><figcaption>${b.html}</figcaption></figure>`;
     else html += `<${tag}>${b.html}</${tag}>`;
   }
+  if (openTable !== null) html += '</tbody></table>';
   if (openList !== null) html += `</${listTag}>`;
   if (openQuote !== null) html += '</blockquote>';
   return html;

@@ -202,6 +202,17 @@ describe('extractArticle edge cases', () => {
     expectSafeHtml(a.html);
   });
 
+  it('reads a data table one row per paragraph and keeps it a table in the HTML', () => {
+    const rows = [['Ship', 'Class', 'Commissioned'], ['Bretagne', 'FREMM', '2018'], ['Normandie', 'FREMM', '2020']];
+    const table = `<table><thead><tr>${rows[0]!.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>${rows.slice(1).map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+    const before = 'The navy lists its frigates below, with the year each one entered service.';
+    const after = 'Both ships are based in Brest, and a third one is being refitted in Toulon this year.';
+    const a = extract(`<html><body><article><p>${before}</p>${table}<p>${after}</p></article></body></html>`);
+    expect(a.text).toBe(`${before}\n\nShip Class Commissioned\n\nBretagne FREMM 2018\n\nNormandie FREMM 2020\n\n${after}`);
+    expect(a.html).toContain('<table><tbody><tr><th>Ship</th><th>Class</th><th>Commissioned</th></tr><tr><td>Bretagne</td><td>FREMM</td><td>2018</td></tr>');
+    expectSafeHtml(a.html);
+  });
+
   it('separates paragraphs with a blank line and keeps <br> lines apart', () => {
     const a = extract('<html><body><div><p>First paragraph of text, long enough to be prose here.</p><p>Second line one<br>second line two, both prose-like.</p></div></body></html>');
     expect(a.text).toBe('First paragraph of text, long enough to be prose here.\n\nSecond line one\n\nsecond line two, both prose-like.');
