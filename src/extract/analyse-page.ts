@@ -68,6 +68,8 @@ export interface PageFacts {
   h1s: { text: string; el: ElementNode }[];
   /** Text of the first short block whose class or id says byline/author. */
   bylineText: string | null;
+  /** Text of the first short block whose class or id says date/published (a date written out). */
+  dateText: string | null;
 }
 
 export interface PageAnalysis {
@@ -103,6 +105,7 @@ const LEAF_TEXT = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote'
 const TEMPLATE_SHARE = 0.6;
 
 const BYLINE_CLASS = /byline|author|signature|auteur|dateline/i;
+const DATE_CLASS = /date|time|publi|posted|meta/i;
 
 const PUNCT = /[.!?;,。！？、،]/;
 
@@ -352,8 +355,10 @@ function visitElement(s: State, el: ElementNode): void {
     parent.parts = null;
   }
   if (tag === 'h1') s.facts.h1s.push({ text: textOfChildrenDeep(el), el });
-  if (s.facts.bylineText === null && b.chars > 0 && b.chars < 120 && BYLINE_CLASS.test(`${a.class ?? ''} ${a.id ?? ''}`)) {
-    s.facts.bylineText = textOfChildrenDeep(el);
+  if (b.chars > 0 && b.chars < 120 && (a.class !== undefined || a.id !== undefined)) {
+    const names = `${a.class ?? ''} ${a.id ?? ''}`;
+    if (s.facts.bylineText === null && BYLINE_CLASS.test(names)) s.facts.bylineText = textOfChildrenDeep(el);
+    if (s.facts.dateText === null && DATE_CLASS.test(names)) s.facts.dateText = textOfChildrenDeep(el);
   }
   // A list whose items mostly recur is template as a whole: its new items are the ones that scrolled in.
   if (!b.template && b.templateChars > 0 && b.templateChars >= TEMPLATE_SHARE * b.chars && b.chars - b.templateChars < 300 && tag !== 'body') {
@@ -487,7 +492,7 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
   const s: State = {
     blocks: [],
     infoOf: new Map(),
-    facts: { htmlLang: null, documentTitle: null, meta: [], canonical: null, jsonLd: [], times: [], h1s: [], bylineText: null },
+    facts: { htmlLang: null, documentTitle: null, meta: [], canonical: null, jsonLd: [], times: [], h1s: [], bylineText: null, dateText: null },
     template,
     signatures: collect ? new Set() : null,
     signing: collect || template !== null,

@@ -8,6 +8,7 @@ import { pickContainer } from './pick-container.ts';
 import { pickTitle } from './pick-title.ts';
 import { blocksToHtml, renderArticle, type OutputBlock } from './render-article.ts';
 import { templateSignatures, type SiteTemplate } from './site-template.ts';
+import { parseTextDate } from './text-date.ts';
 import { trimBlocks } from './trim-blocks.ts';
 import type { Article } from './types.ts';
 
@@ -106,7 +107,11 @@ export function extractArticle(doc: CheerioAPI, options: ExtractArticleOptions =
     text,
     html: blocksToHtml(blocks),
     lang: (container ? langAbove(container.el) : null) ?? meta.lang ?? detectLang(text),
-    publishedAt: meta.publishedAt,
+    publishedAt:
+      meta.publishedAt ??
+      parseTextDate(trimmed.dateLine) ??
+      parseTextDate(analysis.facts.dateText) ??
+      parseTextDate(analysis.facts.bylineText),
     byline: meta.byline ?? trimmed.byline,
     canonicalUrl: meta.canonicalUrl,
     warnings,

@@ -29,6 +29,8 @@ export interface Trimmed {
   blocks: OutputBlock[];
   /** A "by …" / "par …" name found in the byline lines removed at the top. */
   byline: string | null;
+  /** The first date line removed at the top, for a publication date when the metadata has none. */
+  dateLine: string | null;
 }
 
 
@@ -38,13 +40,17 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
   const longest = Math.max(title.length, h1?.length ?? 0) * 2 + 20;
   const isTitle = (text: string): boolean => text.length <= longest && titles.has(normaliseTitle(text));
   let byline: string | null = null;
+  let dateLine: string | null = null;
   const head = Math.min(out.length, 8);
   for (let i = 0; i < head; i++) {
     const b = out[i]!;
     if (isTitle(b.text)) {
       let j = i;
       while (j >= 0 && (j === i || out[j]!.text.length < 80)) j--;
-      for (const removed of out.splice(j + 1, i - j)) byline ??= bylineOf(removed.text);
+      for (const removed of out.splice(j + 1, i - j)) {
+        byline ??= bylineOf(removed.text);
+        if (looksLikeDateLine(removed.text)) dateLine ??= removed.text;
+      }
       break;
     }
   }
@@ -57,6 +63,7 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
     }
     if (t.length < 120 && (BYLINE.test(t) || looksLikeDateLine(t)) && !/[.!?]$/.test(t)) {
       byline ??= bylineOf(t);
+      if (looksLikeDateLine(t)) dateLine ??= t;
       start++;
     }
     else if (isTitle(t)) start++;
@@ -77,5 +84,5 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
     else break;
   }
   out.length = cut;
-  return { blocks: out, byline };
+  return { blocks: out, byline, dateLine };
 }

@@ -3,6 +3,7 @@ import { classHint, isFurnitureHeading } from '../../src/extract/hints.ts';
 import { isJunkLine } from '../../src/extract/junk-line.ts';
 import { stripSiteName } from '../../src/extract/pick-title.ts';
 import { detectLang } from '../../src/extract/detect-lang.ts';
+import { parseTextDate } from '../../src/extract/text-date.ts';
 
 describe('class and id hints', () => {
   it('marks sure furniture whatever else the class says', () => {
@@ -76,5 +77,20 @@ describe('title and language helpers', () => {
     expect(detectLang('Die Soldaten sind mit den Fahrzeugen in der Stadt und auf dem Platz angekommen.')).toBe('de');
     expect(detectLang('Los soldados llegaron a la ciudad con los camiones para una misión de paz.')).toBe('es');
     expect(detectLang('Rafale')).toBeNull();
+  });
+});
+
+describe('dates written out in byline lines', () => {
+  it('reads French and English day-month-year and month-day-year forms as ISO dates', () => {
+    expect(parseTextDate('Publié le 18 novembre 2026 à 09h30')).toBe('2026-11-18');
+    expect(parseTextDate('1er février 2025 - par la rédaction')).toBe('2025-02-01');
+    expect(parseTextDate('Nov. 20, 2026 | By Daniel Okafor')).toBe('2026-11-20');
+    expect(parseTextDate('Updated 5:27 am CST, Wednesday, November 20, 2019')).toBe('2019-11-20');
+  });
+
+  it('returns null without a full date', () => {
+    expect(parseTextDate('Posted yesterday by Ann')).toBeNull();
+    expect(parseTextDate('12 soldiers in 2026')).toBeNull();
+    expect(parseTextDate(null)).toBeNull();
   });
 });
