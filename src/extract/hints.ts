@@ -5,10 +5,10 @@
 
 /** Furniture whatever else the class says: `comment-content` is a comment, not the article. */
 const STRONG_NEGATIVE =
-  /related|comment(?!ary)|breadcrumb|newsletter|cookie|consent|gdpr|promo|sponsor|advert|popup|subscri|signup|sign-up|outbrain|taboola|recommend|partage|similaire|sharing|share|trending|popular|most-read|mostread|lire-aussi|voir-aussi|a-lire|alire|en-relation|more-stories|morestories|disclaimer|copyright|byline|tooltip|login|skip-link|screen-reader|sr-only|visually-hidden|visuallyhidden|offscreen|print-only|jump-link|keywords|newsfeed/;
+  /caption|related|comment(?!ary)|breadcrumb|newsletter|cookie|consent|gdpr|promo|sponsor|advert|popup|subscri|signup|sign-up|outbrain|taboola|recommend|partage|similaire|sharing|share|trending|popular|most-read|mostread|lire-aussi|voir-aussi|a-lire|alire|en-relation|more-stories|morestories|disclaimer|copyright|byline|tooltip|login|skip-link|screen-reader|sr-only|visually-hidden|visuallyhidden|offscreen|print-only|jump-link|keywords|newsfeed/;
 
 /** Furniture unless the class also says article/content (`article-body pagination-first` is the body). */
-const WEAK_NEGATIVE = /social|caption|credit|read-more|readmore|author|widget|ticker|carousel|slider|sidebar|side-bar|footer|navbar|navigation|menu|masthead|pagination|pager|toolbar|rating|dropdown|tags|categories|gallery-nav/;
+const WEAK_NEGATIVE = /social|credit|read-more|readmore|author|widget|ticker|carousel|slider|sidebar|side-bar|footer|navbar|navigation|menu|masthead|pagination|pager|toolbar|rating|dropdown|tags|categories|gallery-nav/;
 
 /** Short words that only count as a whole segment of a class/id (`ad`, `ad-slot`, but not `head` or `read`). */
 const STRONG_SEGMENTS = new Set([
