@@ -44,6 +44,8 @@ interface Ctx {
   lineLinks: number;
   lineLinkChars: number;
   depth: number;
+  /** Inline elements open around the current position, to keep each paragraph's HTML balanced. */
+  inline: { open: string; close: string }[];
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -79,10 +81,13 @@ function endLine(c: Ctx): void {
       const sig = blockSignature(text);
       if (sig !== null && c.options.template.has(sig)) keep = false;
     }
-    if (keep) c.lines.push({ text, html: c.html.trim(), linkShare });
+    // Inline elements still open (a <b> around several <br> lines) are closed here and reopened below.
+    let closing = '';
+    for (let i = c.inline.length - 1; i >= 0; i--) closing += c.inline[i]!.close;
+    if (keep) c.lines.push({ text, html: (c.html + closing).trim(), linkShare });
   }
   c.text = '';
-  c.html = '';
+  c.html = c.inline.map((x) => x.open).join('');
   c.lineLinks = 0;
   c.lineLinkChars = 0;
 }
@@ -297,25 +302,37 @@ function renderInline(c: Ctx, el: ElementNode): void {
     const href = absolute(el.attribs.href, c.options.baseUrl);
     const before = c.text.length;
     if (href) {
-      c.html += `<a href="${escapeHtml(href)}">`;
+      const open = `<a href="${escapeHtml(href)}">`;
+      const at = c.html.length;
+      c.html += open;
+      c.inline.push({ open, close: '</a>' });
       renderChildren(c, el);
-      c.html += '</a>';
+      c.inline.pop();
+      // An empty link (an icon, an anchor) is noise in the HTML.
+      if (c.html.length === at + open.length && c.html.endsWith(open)) c.html = c.html.slice(0, at);
+      else c.html += '</a>';
     } else renderChildren(c, el);
     c.lineLinks++;
     c.lineLinkChars += c.text.slice(before).replace(WS, '').length;
     return;
   }
   const mapped = INLINE_MAP[tag];
-  if (mapped) c.html += `<${mapped}>`;
+  if (!mapped) {
+    renderChildren(c, el);
+    return;
+  }
+  c.html += `<${mapped}>`;
+  c.inline.push({ open: `<${mapped}>`, close: `</${mapped}>` });
   renderChildren(c, el);
-  if (mapped) c.html += `</${mapped}>`;
+  c.inline.pop();
+  c.html += `</${mapped}>`;
 }
 
 /** The second walk: the container's kept blocks as paragraphs. */
 export function renderArticle(analysis: PageAnalysis, container: BlockInfo, options: RenderOptions): OutputBlock[] {
   const c: Ctx = {
     analysis, options, out: [], lines: [], text: '', html: '', tag: 'p', list: null, ordered: false, quote: null,
-    source: container, pre: 0, lineLinks: 0, lineLinkChars: 0, depth: 0,
+    source: container, pre: 0, lineLinks: 0, lineLinkChars: 0, depth: 0, inline: [],
   };
   renderChildren(c, container.el);
   flush(c);

@@ -213,6 +213,11 @@ describe('extractArticle edge cases', () => {
     expectSafeHtml(a.html);
   });
 
+  it('keeps the HTML of each paragraph balanced when bold or a link spans several <br> lines', () => {
+    const a = extract('<html><body><div><p>Intro paragraph of the page, long enough to be prose, really.</p><p><b>First bold line, with words<br>second bold line, with <a href="https://x.example/">a link<br>broken</a> here.</b></p></div></body></html>');
+    expect(a.html).toBe('<p>Intro paragraph of the page, long enough to be prose, really.</p><p><strong>First bold line, with words</strong></p><p><strong>second bold line, with <a href="https://x.example/">a link</a></strong></p><p><strong><a href="https://x.example/">broken</a> here.</strong></p>');
+  });
+
   it('separates paragraphs with a blank line and keeps <br> lines apart', () => {
     const a = extract('<html><body><div><p>First paragraph of text, long enough to be prose here.</p><p>Second line one<br>second line two, both prose-like.</p></div></body></html>');
     expect(a.text).toBe('First paragraph of text, long enough to be prose here.\n\nSecond line one\n\nsecond line two, both prose-like.');
