@@ -4,6 +4,7 @@ import { fmix32 } from './hash32.ts';
 /** Bound once: transpiled module imports are getters, too slow to call per word. */
 const mix = fmix32;
 
+const NON_ASCII = /[^\x00-\x7f]/;
 /** Combining diacritical marks (U+0300-U+036F) only: Indic and Arabic vowel signs carry meaning and stay. */
 const DIACRITICS = /[\u0300-\u036f]/g;
 const WORD = /[\p{L}\p{N}\p{M}]/u;
@@ -44,12 +45,12 @@ export interface Words {
 
 /** Case and compatibility forms folded, Latin/Greek/Cyrillic diacritics dropped; see normaliseText. */
 function fold(s: string): string {
+  if (!NON_ASCII.test(s)) return s.toLowerCase();
   return s.normalize('NFKD').replace(DIACRITICS, '').normalize('NFKC').toLowerCase();
 }
 
 /** Common non-ASCII punctuation and spaces: separators either way, removed first so more texts are ASCII. */
 const COMMON_PUNCTUATION = /[\u00a0\u00ab\u00bb\u2010-\u2015\u2018-\u201f\u2026\u2032\u2033\u202f]/g;
-const NON_ASCII = /[^\x00-\x7f]/;
 const DIGITS = /^\p{Nd}+$/u;
 
 /** The words of `s` as normaliseText spells them, with their hashes. */
