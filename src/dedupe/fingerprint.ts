@@ -81,6 +81,17 @@ export function lookupKeys(fp: Fingerprint, bands: number = BANDS, anchors: numb
   return keys;
 }
 
+function titleKeyOf(normal: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ normal.length;
+  for (let i = 0; i < normal.length; i++) {
+    const c = normal.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
 function sha256Hex(s: string): string {
   return createHash('sha256').update(s, 'utf8').digest('hex');
 }
@@ -94,7 +105,7 @@ export function exactHash(text: string): string {
 export interface Fingerprint {
   /** Null for an empty body: such an article matches nothing. */
   exactHash: string | null;
-  /** First 16 hex digits of the sha-256 of the normalised title. */
+  /** 16 hex digits naming the normalised title: two 32-bit FNV-1a lanes, enough for an equality test. */
   titleKey: string;
   simhash: bigint;
   tokenCount: number;
@@ -131,7 +142,7 @@ export function fingerprint(title: string, text: string): Fingerprint {
   const bodyShingles = shingleHashes(body.hashes);
   return {
     exactHash: body.hashes.length === 0 ? null : sha256Hex(body.normal),
-    titleKey: sha256Hex(head.normal).slice(0, 16),
+    titleKey: titleKeyOf(head.normal),
     simhash: simhashFromShingles(shingleHashes(head.hashes, TITLE_SALT), bodyShingles),
     tokenCount: body.hashes.length,
     shingleCount: bodyShingles.lo.length,

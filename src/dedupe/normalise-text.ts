@@ -45,7 +45,6 @@ export interface Words {
 
 /** Case and compatibility forms folded, Latin/Greek/Cyrillic diacritics dropped; see normaliseText. */
 function fold(s: string): string {
-  if (!NON_ASCII.test(s)) return s.toLowerCase();
   return s.normalize('NFKD').replace(DIACRITICS, '').normalize('NFKC').toLowerCase();
 }
 
@@ -55,6 +54,7 @@ const DIGITS = /^\p{Nd}+$/u;
 
 /** The words of `s` as normaliseText spells them, with their hashes. */
 export function scanWords(s: string): Words {
+  if (!NON_ASCII.test(s)) return scanAscii(s.toLowerCase());
   const text = fold(s).replace(COMMON_PUNCTUATION, ' ');
   return NON_ASCII.test(text) ? scanUnicode(text) : scanAscii(text);
 }
