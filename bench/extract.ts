@@ -71,14 +71,14 @@ const quietConsole = new VirtualConsole();
 quietConsole.on('jsdomError', () => {});
 
 const extractors: { name: string; run: Extractor; rounds: number }[] = [
-  { name: 'Vigie (cheerio htmlparser2)', run: (html, url) => extractArticle(parseHtml(html), { url }).text, rounds: 7 },
+  { name: 'Vigie (cheerio htmlparser2)', run: (html, url) => extractArticle(parseHtml(html), { url }).text, rounds: 4 },
   {
     name: 'Readability 0.6 + linkedom',
     run: (html) => {
       const { document } = parseHTML(html);
       return new Readability(document).parse()?.textContent ?? '';
     },
-    rounds: 2,
+    rounds: 4,
   },
   {
     name: 'Readability 0.6 + jsdom',
@@ -93,7 +93,7 @@ const extractors: { name: string; run: Extractor; rounds: number }[] = [
   {
     name: 'cheerio load (htmlparser2) + text',
     run: (html) => visibleText(load(html, { xml: { xmlMode: false, decodeEntities: true } }).root()[0]!),
-    rounds: 7,
+    rounds: 4,
   },
 ];
 

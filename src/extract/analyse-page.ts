@@ -355,7 +355,7 @@ function visitElement(s: State, el: ElementNode): void {
     parent.parts = null;
   }
   if (tag === 'h1') s.facts.h1s.push({ text: textOfChildrenDeep(el), el });
-  if (b.chars > 0 && b.chars < 120 && (a.class !== undefined || a.id !== undefined)) {
+  if (b.chars > 0 && b.chars < 120 && (s.facts.bylineText === null || s.facts.dateText === null) && (a.class !== undefined || a.id !== undefined)) {
     const names = `${a.class ?? ''} ${a.id ?? ''}`;
     if (s.facts.bylineText === null && BYLINE_CLASS.test(names)) s.facts.bylineText = textOfChildrenDeep(el);
     if (s.facts.dateText === null && DATE_CLASS.test(names)) s.facts.dateText = textOfChildrenDeep(el);
