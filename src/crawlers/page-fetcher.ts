@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { totalmem } from 'node:os';
-import { Configuration, Log, LogLevel, RequestList, type CheerioCrawlingContext, type KeyValueStore } from '@crawlee/cheerio';
+import { Configuration, Log, LogLevel, RequestList, type CheerioCrawlingContext } from '@crawlee/cheerio';
 import { decodeHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
 import { HttpStatusError } from './http-status-error.ts';
@@ -43,28 +43,14 @@ const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
 // Given, so the autoscaled pool does not spawn `ps` to learn it on every call.
 const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
 const HTTP_CLIENT = new UndiciHttpClient();
-/**
- * Crawlee's statistics open a KeyValueStore (creating the call's MemoryStorage, which probes ./storage on disk)
- * only to persist themselves, which is disabled here. Handing them this store skips that; it fails loudly if a
- * Crawlee upgrade ever starts writing to it.
- */
-const NO_STATISTICS_STORE = {
-  getValue: refuseStore,
-  setValue: refuseStore,
-} as unknown as KeyValueStore;
-
 let nextStatisticsId = 0;
 // Enough for the parallel jobs of one worker; more idle crawlers would only hold memory.
 const IDLE_PER_KEY = 8;
 
-function refuseStore(): never {
-  throw new Error('fetchPages: Crawlee statistics tried to use their store, which Vigie disables');
-}
-
 /**
  * Fetches pages through Crawlee on crawlers with private Configurations, one call per crawler at a time, so
- * concurrent jobs never share a request queue, a dedup cache or `./storage`. Sends the conditional-GET validators it is given and reports 304 or
- * identical bytes as `notModified` without decoding them.
+ * concurrent jobs never share a request queue, a dedup cache or `./storage`. Sends the conditional-GET validators
+ * it is given and reports 304 or identical bytes as `notModified` without decoding them.
  */
 export async function fetchPages(requests: PageRequest[], options: PageFetcherOptions): Promise<PageResult[]> {
   if (!options.userAgent) throw new TypeError('fetchPages: options.userAgent is required');
@@ -155,12 +141,12 @@ function newCrawler(concurrency: number, timeoutMs: number, log: PageFetcherOpti
       // Given explicitly for the same `ow.any` reason as loggingIntervalSecs (an absent value costs an error + file read).
       respectRobotsTxtFile: false,
       statisticsOptions: {
-        // Typed as a string, but Crawlee's own check tries `number` first and a string fails that branch.
+        // Typed as a string, but Crawlee's own check tries `number` first and a string fails that branch (same
+        // `ow.any` cost as above).
         id: nextStatisticsId++ as unknown as string,
         logIntervalSecs: 3600,
         saveErrorSnapshots: false,
         persistenceOptions: { enable: false },
-        keyValueStore: NO_STATISTICS_STORE,
       },
       requestHandler: async (ctx: CheerioCrawlingContext) => handleResponse(lent.call!, ctx),
       failedRequestHandler: async ({ request }, error) => {

@@ -1,7 +1,5 @@
-import { CheerioCrawler, LogLevel, type CheerioCrawlingContext, type RequestList } from '@crawlee/cheerio';
+import { CheerioCrawler, type CheerioCrawlingContext, type RequestList } from '@crawlee/cheerio';
 import type { IncomingMessage } from 'node:http';
-
-type StatusOptions = NonNullable<Parameters<CheerioCrawler['setStatusMessage']>[1]>;
 
 /**
  * A CheerioCrawler that hands the request handler the raw response bytes instead of a parsed tree.
@@ -26,14 +24,5 @@ export class RawHtmlCrawler extends CheerioCrawler {
   useRequestList(list: RequestList): void {
     this.requestList = list;
     this.requestManager = undefined;
-  }
-
-  /**
-   * Logs only. The base class also hands status messages to the storage client (for the Apify platform), which
-   * creates the call's MemoryStorage just for that, twice per run.
-   */
-  override async setStatusMessage(message: string, options: StatusOptions = {}): Promise<void> {
-    const level = options.level === 'ERROR' ? LogLevel.ERROR : options.level === 'WARNING' ? LogLevel.WARNING : options.level === 'INFO' ? LogLevel.INFO : LogLevel.DEBUG;
-    this.log.internal(level, message);
   }
 }
