@@ -1,5 +1,5 @@
 import { blockSignature, MAX_SIGNED_LENGTH } from './block-signature.ts';
-import { isElement, MAX_DEPTH, type ChildNode, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
+import { isElement, isElementKind, isText, kindOf, MAX_DEPTH, type ChildNode, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
 import { classHint } from './hints.ts';
 import { BLOCK, FURNITURE, HEADING, SKIPPED, isFurnitureRole, isHidden } from './tags.ts';
 
@@ -269,7 +269,7 @@ function collectHead(s: State, el: ElementNode): void {
 
 function textOfChildren(el: ElementNode): string {
   let out = '';
-  for (const c of el.children) if (c.nodeType === 3) out += (c as TextNode).data;
+  for (const c of el.children) if (isText(c)) out += (c as TextNode).data;
   return out;
 }
 
@@ -384,7 +384,7 @@ function textOfChildrenDeep(el: ElementNode): string {
   const stack: ChildNode[] = [el];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (n.nodeType === 3) out.push((n as TextNode).data);
+    if (isText(n)) out.push((n as TextNode).data);
     else if (isElement(n)) {
       const e = n as ElementNode;
       if (SKIPPED.has(e.name)) continue;
@@ -401,8 +401,9 @@ function visitChildren(s: State, el: ElementNode | DocumentNode): void {
   }
   s.depth++;
   for (const c of el.children) {
-    if (isElement(c)) visitElement(s, c as ElementNode);
-    else if (c.nodeType === 3) visitText(s, c as TextNode);
+    const kind = kindOf(c);
+    if (kind === 'text') visitText(s, c as TextNode);
+    else if (isElementKind(kind)) visitElement(s, c as ElementNode);
   }
   s.depth--;
 }
@@ -413,7 +414,7 @@ function visitFlat(s: State, el: ElementNode | DocumentNode): void {
   for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!);
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (n.nodeType === 3) visitText(s, n as TextNode);
+    if (isText(n)) visitText(s, n as TextNode);
     else if (isElement(n)) {
       const e = n as ElementNode;
       if (SKIPPED.has(e.name)) continue;
@@ -478,7 +479,7 @@ function settle(blocks: readonly BlockInfo[]): void {
 }
 
 function isArticleLike(b: BlockInfo): boolean {
-  if (b.el.nodeType !== 1) return false;
+  if (!isElement(b.el)) return false;
   const el = b.el as ElementNode;
   if (b.hint > 0 || el.name === 'main') return true;
   const itemprop = el.attribs.itemprop;
@@ -517,7 +518,7 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
       const el = c as ElementNode;
       if (el.name === 'html' && el.attribs.lang) s.facts.htmlLang = el.attribs.lang;
       visitElement(s, el);
-    } else if (c.nodeType === 3) visitText(s, c as TextNode);
+    } else if (isText(c)) visitText(s, c as TextNode);
   }
   endRun(s);
   s.blocks.push(top);

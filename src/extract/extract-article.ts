@@ -42,7 +42,7 @@ function selectAll(doc: CheerioAPI, selectors: readonly string[], warnings: stri
 /** A lang attribute on the article or an ancestor below <html> (a bilingual site marks each article). */
 function langAbove(node: BlockInfo['el']): string | null {
   let n: BlockInfo['el'] | null = node;
-  while (n && isElement(n as ChildNode)) {
+  while (n && isElement(n)) {
     const el = n as ElementNode;
     if (el.name === 'html') return null;
     const m = el.attribs.lang ? /^([a-z]{2,3})(?:$|[-_])/i.exec(el.attribs.lang) : null;
@@ -53,7 +53,7 @@ function langAbove(node: BlockInfo['el']): string | null {
 }
 
 function hasAncestorIn(el: ElementNode, set: ReadonlySet<ElementNode>): boolean {
-  for (let p = el.parent; p && p.nodeType === 1; p = p.parent) if (set.has(p as ElementNode)) return true;
+  for (let p = el.parent; p && isElement(p); p = p.parent) if (set.has(p as ElementNode)) return true;
   return false;
 }
 

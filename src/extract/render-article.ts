@@ -1,6 +1,6 @@
 import type { BlockInfo, PageAnalysis } from './analyse-page.ts';
 import { blockSignature } from './block-signature.ts';
-import { MAX_DEPTH, rawText, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
+import { isElement, isElementKind, isText, kindOf, MAX_DEPTH, rawText, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
 import { isFurnitureHeading } from './hints.ts';
 import { isJunkLine } from './junk-line.ts';
 import { BLOCK, HEADING, SKIPPED, isHidden } from './tags.ts';
@@ -159,14 +159,15 @@ function renderFlat(c: Ctx, node: ElementNode | DocumentNode): void {
 function renderKids(c: Ctx, node: ElementNode | DocumentNode): void {
   let skipping = false;
   for (const ch of node.children) {
-    if (ch.nodeType === 3) {
+    const kind = kindOf(ch);
+    if (kind === 'text') {
       if (skipping) continue;
       const data = (ch as TextNode).data;
       c.text += data;
       c.html += escapeHtml(c.pre > 0 ? data : data.replace(WS, ' '));
       continue;
     }
-    if (ch.nodeType !== 1) continue;
+    if (!isElementKind(kind)) continue;
     const el = ch as ElementNode;
     const tag = el.name;
     if (SKIPPED.has(tag) || isHidden(el.attribs)) continue;
@@ -196,11 +197,11 @@ const CELL = new Set(['td', 'th']);
 function isDataRow(c: Ctx, row: ElementNode): boolean {
   let cells = 0;
   for (const ch of row.children) {
-    if (ch.nodeType === 3) {
+    if (isText(ch)) {
       if ((ch as TextNode).data.trim() !== '') return false;
       continue;
     }
-    if (ch.nodeType !== 1) continue;
+    if (!isElement(ch)) continue;
     const cell = ch as ElementNode;
     if (!CELL.has(cell.name) || hasBlockInside(cell)) return false;
     const info = c.analysis.infoOf.get(cell);
@@ -216,7 +217,7 @@ function hasBlockInside(el: ElementNode): boolean {
   while (stack.length > 0) {
     if (--budget < 0) return true;
     const n = stack.pop()!;
-    if (n.nodeType !== 1) continue;
+    if (!isElement(n)) continue;
     const e = n as ElementNode;
     if (BLOCK.has(e.name)) return true;
     stack.push(...e.children);
@@ -225,7 +226,7 @@ function hasBlockInside(el: ElementNode): boolean {
 }
 
 function tableOf(row: ElementNode): ElementNode {
-  for (let p = row.parent; p && p.nodeType === 1; p = p.parent) if ((p as ElementNode).name === 'table') return p as ElementNode;
+  for (let p = row.parent; p && isElement(p); p = p.parent) if ((p as ElementNode).name === 'table') return p as ElementNode;
   return row;
 }
 
@@ -234,7 +235,7 @@ function renderRow(c: Ctx, row: ElementNode, b: BlockInfo | undefined): void {
   const texts: string[] = [];
   let html = '';
   for (const ch of row.children) {
-    if (ch.nodeType !== 1) continue;
+    if (!isElement(ch)) continue;
     const cell = ch as ElementNode;
     if (dropBlock(c, cell, c.analysis.infoOf.get(cell))) continue;
     renderChildren(c, cell);
