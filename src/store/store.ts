@@ -1,3 +1,5 @@
+import type { Article } from '../extract/types.ts';
+
 /** Rows and inputs of the store. Names follow the API's JSON (camelCase). */
 export interface EntryRow {
   id: number;
@@ -39,16 +41,8 @@ export interface CrawlRecord {
 /** A health transition caused by a crawl: the source crossed the failure threshold, or came back. */
 export type SourceTransition = 'degraded' | 'recovered' | null;
 
-export interface ArticleInput {
-  url: string;
-  title: string;
-  text: string;
-  html: string;
-  lang: string | null;
-  publishedAt: string | null;
-  byline: string | null;
-  canonicalUrl: string | null;
-}
+/** What the store keeps of an extracted article, with the entry URL it was read at. */
+export type ArticleInput = Pick<Article, 'title' | 'text' | 'html' | 'lang' | 'publishedAt' | 'byline' | 'canonicalUrl'> & { url: string };
 
 export interface ArticleRow extends ArticleInput {
   id: number;
