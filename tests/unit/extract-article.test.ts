@@ -146,6 +146,11 @@ describe('extractArticle edge cases', () => {
     }
   });
 
+  it('reads a fragment without <html> or <body>, doctype and processing instruction included', () => {
+    const a = extract('<!DOCTYPE html><?xml version="1.0"?><p>A fragment of prose with no body element around it, still an article.</p>');
+    expect(a.text).toBe('A fragment of prose with no body element around it, still an article.');
+  });
+
   it('finds no article on a page that is only a list of links', () => {
     const items = Array.from({ length: 30 }, (_, i) => `<li><a href="/a/${i}">Headline number ${i} about the armed forces and their budget</a></li>`).join('');
     const a = extract(`<html><body><h1>Latest news</h1><ul>${items}</ul></body></html>`, 'https://x.example/');
