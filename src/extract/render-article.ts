@@ -51,8 +51,10 @@ interface Ctx {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 const ESCAPE = /[&<>"]/g;
 
+const NEEDS_ESCAPE = /[&<>"]/;
+
 export function escapeHtml(text: string): string {
-  return text.replace(ESCAPE, (c) => ESCAPES[c]!);
+  return NEEDS_ESCAPE.test(text) ? text.replace(ESCAPE, (c) => ESCAPES[c]!) : text;
 }
 
 const WS = /[\s\u00a0]+/g;
@@ -74,7 +76,7 @@ function absolute(url: string | undefined, base: URL | null): string | null {
 function endLine(c: Ctx): void {
   const text = c.pre > 0 ? c.text : c.text.replace(WS, ' ').trim();
   if (text.length > 0 || c.html.includes('<img')) {
-    const visible = text.replace(WS, '').length;
+    const visible = c.lineLinkChars === 0 ? 0 : text.replace(WS, '').length;
     const linkShare = visible === 0 ? 0 : c.lineLinkChars / visible;
     let keep = !(c.lineLinks >= 2 && linkShare > 0.7) && !isJunkLine(text, linkShare);
     if (c.options.template && text.length > 0) {
