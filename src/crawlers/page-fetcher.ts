@@ -44,6 +44,7 @@ const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
 const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
 const HTTP_CLIENT = new UndiciHttpClient();
 let nextStatisticsId = 0;
+let nextCallId = 0;
 // Enough for the parallel jobs of one worker; more idle crawlers would only hold memory.
 const IDLE_PER_KEY = 8;
 
@@ -65,12 +66,18 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
   }
 
   const byKey = new Map(allowed.map((i) => [String(i), requests[i]!]));
-  await fetchOverHttp({ byKey, results }, options);
+  await fetchOverHttp({ prefix: `${nextCallId++}:`, byKey, results }, options);
   return collect(requests, results);
 }
 
 /** One call's requests and results, which the lent crawler's handlers read and write while the call runs. */
 interface Call {
+  /**
+   * Starts the unique key of each of this call's requests, so that a late event of an earlier call on the same
+   * crawler (a handler that outlived its timeout) cannot be taken for one of this call's.
+   */
+  prefix: string;
+  /** The requests, by their index in the caller's array (as a string). */
   byKey: Map<string, PageRequest>;
   results: Map<string, PageResult>;
 }
@@ -98,7 +105,7 @@ async function fetchOverHttp(call: Call, options: PageFetcherOptions): Promise<v
   const lent = idle.take(key) ?? newCrawler(concurrency, timeoutMs, options.log);
   // The options form skips `open(null, …)`'s argument check, whose failing branch reads this file from disk.
   const list = await RequestList.open({
-    sources: [...call.byKey].map(([k, r]) => ({ url: r.url, uniqueKey: k, headers: validatorHeaders(r, options.userAgent) })),
+    sources: [...call.byKey].map(([k, r]) => ({ url: r.url, uniqueKey: call.prefix + k, headers: validatorHeaders(r, options.userAgent) })),
   });
   lent.crawler.useRequestList(list);
   lent.call = call;
@@ -148,9 +155,13 @@ function newCrawler(concurrency: number, timeoutMs: number, log: PageFetcherOpti
         saveErrorSnapshots: false,
         persistenceOptions: { enable: false },
       },
-      requestHandler: async (ctx: CheerioCrawlingContext) => handleResponse(lent.call!, ctx),
+      requestHandler: async (ctx: CheerioCrawlingContext) => {
+        const key = keyIn(lent.call, ctx.request.uniqueKey);
+        if (key !== null) handleResponse(lent.call!, key, ctx);
+      },
       failedRequestHandler: async ({ request }, error) => {
-        lent.call!.results.set(request.uniqueKey, { ok: false, url: request.url, error: new FetchFailedError(request.url, conciseReason(error)) });
+        const key = keyIn(lent.call, request.uniqueKey);
+        if (key !== null) lent.call!.results.set(key, { ok: false, url: request.url, error: new FetchFailedError(request.url, conciseReason(error)) });
       },
     },
     config,
@@ -158,8 +169,14 @@ function newCrawler(concurrency: number, timeoutMs: number, log: PageFetcherOpti
   return lent;
 }
 
-function handleResponse({ byKey, results }: Call, ctx: CheerioCrawlingContext): void {
-  const key = ctx.request.uniqueKey;
+/** The index of one of `call`'s requests from its unique key; null for a request of another call, or no call. */
+function keyIn(call: Call | null, uniqueKey: string): string | null {
+  if (!call || !uniqueKey.startsWith(call.prefix)) return null;
+  const key = uniqueKey.slice(call.prefix.length);
+  return call.byKey.has(key) ? key : null;
+}
+
+function handleResponse({ byKey, results }: Call, key: string, ctx: CheerioCrawlingContext): void {
   const asked = byKey.get(key)!;
   const response = ctx.response;
   const status = response.statusCode ?? 0;

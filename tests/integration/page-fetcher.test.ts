@@ -300,6 +300,22 @@ describe('fetchPages: failures carry their fate', () => {
     expect(site.seen).toHaveLength(1);
   });
 
+  it('counts the body in timeoutMs, and the next call with the same settings still gets its page', async () => {
+    const site = await serve((req, res) => {
+      if (req.url === '/ok') return html(res, '<html><body>fine</body></html>');
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.write('<html><body>');
+      const drip = setInterval(() => res.write('<p>still coming</p>'), 200);
+      res.on('close', () => clearInterval(drip));
+    });
+    const started = performance.now();
+    const [slow] = await fetchPages([{ url: `${site.origin}/drip` }], { userAgent: UA, timeoutMs: 1500 });
+    expect(failure(slow)).toBeInstanceOf(FetchFailedError);
+    expect(performance.now() - started).toBeLessThan(4000);
+    const [next] = await fetchPages([{ url: `${site.origin}/ok` }], { userAgent: UA, timeoutMs: 1500 });
+    expect(page(next).html).toContain('fine');
+  });
+
   it('reports a reset connection as FetchFailedError after one attempt', async () => {
     // Crawlee reads ECONNRESET as a blocked proxy and silently rotates sessions up to ten times.
     let connections = 0;
