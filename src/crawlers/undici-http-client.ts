@@ -78,20 +78,9 @@ export class UndiciHttpClient implements BaseHttpClient {
         continue;
       }
       const stream = decompressed(res.body, res.headers['content-encoding']);
-      let transferred = 0;
-      stream.on('data', (chunk: Buffer) => (transferred += chunk.length));
-      const data = responseData(res, url, redirectUrls);
-      return {
-        ...data,
-        request,
-        stream,
-        get downloadProgress() {
-          return { percent: data.complete ? 1 : 0, transferred };
-        },
-        get uploadProgress() {
-          return { percent: 1, transferred: 0 };
-        },
-      };
+      // Progress is only read by Crawlee's file downloads. Counting bytes here would need a 'data' listener, which
+      // starts the stream flowing before the crawler reads it.
+      return { ...responseData(res, url, redirectUrls), request, stream, downloadProgress: { percent: 0, transferred: 0 }, uploadProgress: { percent: 1, transferred: 0 } };
     }
   }
 

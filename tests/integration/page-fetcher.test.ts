@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -146,6 +147,26 @@ describe('fetchPages: compression', () => {
       expect(p.charset).toBe('windows-1252');
     }
     expect(site.seen.map((s) => s.headers['accept-encoding'])).toEqual(['gzip, deflate, br', 'gzip, deflate, br']);
+  });
+});
+
+describe('fetchPages: bodies', () => {
+  it('returns a large body sent in many chunks byte for byte', async () => {
+    const body = Buffer.from(`<html><body>${Array.from({ length: 40_000 }, (_, i) => `<p>paragraphe ${i} – défense</p>`).join('')}</body></html>`);
+    const site = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      let at = 0;
+      const next = (): void => {
+        if (at >= body.length) return void res.end();
+        res.write(body.subarray(at, (at += 16_384)));
+        setTimeout(next, 1);
+      };
+      next();
+    });
+    const p = page((await fetchPages([{ url: `${site.origin}/big` }], { userAgent: UA }))[0]);
+    expect(p.bytes).toBe(body.length);
+    expect(p.bodyHash).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(p.html).toBe(body.toString('utf8'));
   });
 });
 
