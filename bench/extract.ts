@@ -4,8 +4,6 @@
  * metric (bench/metric.ts); speed is the median of several timed rounds after a warm-up.
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { Readability } from '@mozilla/readability';
 import { load } from 'cheerio';
@@ -129,13 +127,7 @@ interface Timing {
   cpu: number;
 }
 
-// A full collection before each timed pass, outside the timing, so no extractor pays for the garbage the
-// previous one left (jsdom and linkedom leave a lot). The npm script cannot pass --expose-gc, hence this.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
 function pass(pages: readonly BenchPage[], extractor: Extractor, failures: Set<string>, outputs?: string[]): Timing {
-  collectGarbage();
   const t = performance.now();
   const c = process.cpuUsage();
   for (const p of pages) {
@@ -147,16 +139,29 @@ function pass(pages: readonly BenchPage[], extractor: Extractor, failures: Set<s
 }
 
 /**
- * The first pass of each extractor is its quality pass and warm-up. Timed rounds then alternate between
- * extractors, so heap growth and machine load drift hit them alike; jsdom, too slow for rounds, is timed
- * on its single pass.
+ * The first pass of each extractor is its quality pass and warm-up. Timed rounds then interleave the
+ * extractors page by page (all of them on page 1, then on page 2…), so bursts of load from other
+ * processes on a shared machine hit them alike; a round's time is the sum of an extractor's calls.
+ * jsdom, too slow for rounds, is timed on its single pass.
  */
 function measureAll(pages: readonly BenchPage[], list: typeof extractors): Row[] {
   const state = list.map((e) => ({ e, failures: new Set<string>(), outputs: [] as string[], first: { wall: 0, cpu: 0 }, times: [] as Timing[] }));
   for (const st of state) st.first = pass(pages, st.e.run, st.failures, st.outputs);
   const rounds = Math.max(...list.map((e) => e.rounds));
   for (let r = 0; r < rounds; r++) {
-    for (const st of state) if (r < st.e.rounds) st.times.push(pass(pages, st.e.run, st.failures));
+    const active = state.filter((st) => r < st.e.rounds);
+    const round = active.map(() => ({ wall: 0, cpu: 0 }));
+    for (const p of pages) {
+      active.forEach((st, i) => {
+        const t = performance.now();
+        const c = process.cpuUsage();
+        attempt(st.e.run, p, st.failures);
+        const used = process.cpuUsage(c);
+        round[i]!.wall += (performance.now() - t) / 1000;
+        round[i]!.cpu += (used.user + used.system) / 1e6;
+      });
+    }
+    active.forEach((st, i) => st.times.push(round[i]!));
   }
   return state.map((st) => {
     const spent = st.first.wall + st.times.reduce((a, b) => a + b.wall, 0);
@@ -250,7 +255,7 @@ function main(): void {
   const pages = loadBenchPages();
   const bytes = pages.reduce((s, p) => s + Buffer.byteLength(p.html), 0);
   console.log(`article-extraction benchmark: ${pages.length} pages, ${(bytes / 1e6).toFixed(1)} MB (${benchDir})`);
-  console.log('speed: median of timed rounds after a warm-up pass (jsdom: the single pass); one process, same pages\n');
+  console.log('speed: median of 4 timed rounds after a warm-up pass, extractors interleaved page by page (jsdom: its single pass); one process, same pages\n');
   // --quick skips Readability (a minute and a half of the run) while iterating on the extractor.
   const quick = process.argv.includes('--quick');
   const rows = measureAll(pages, extractors.filter((e) => !quick || !e.name.startsWith('Readability')));
