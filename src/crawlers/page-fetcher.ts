@@ -89,7 +89,7 @@ interface Lent {
 
 /**
  * Crawlers between calls, per logger and per (concurrency, timeout). Building one cost 1-1.7 ms of CPU per call
- * (bench:crawl, a third of what Crawlee adds to a one-URL fetch), so a call borrows an idle one when there is one. Each crawler has its own
+ * (loopback pages; about a third of what Crawlee adds to a one-URL fetch), so a call borrows an idle one when there is one. Each crawler has its own
  * private Configuration (never the global one), serves one call at a time with that call's own RequestList, and
  * keeps nothing of a call after it: results go to the call's maps, Crawlee resets its statistics at each run, and
  * storage and statistics persistence are off. A crawler whose run failed is dropped, not reused.

@@ -26,7 +26,7 @@ export const sharedAgent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTim
 /**
  * A Crawlee `httpClient` on undici, in place of got-scraping.
  *
- * Why: got-scraping cost about 1 ms more CPU per request than this client on loopback pages (bench:crawl), and its
+ * Why: got-scraping cost about 1 ms more CPU per request than this client on loopback pages, and its
  * whole point (generated browser headers, TLS fingerprints) is what an honest crawler must not do. This
  * client sends exactly the headers of the request plus `accept-encoding`, follows redirects itself (so Crawlee's
  * redirect hook and `loadedUrl` keep working), applies `timeout.request` to the whole exchange, body included,
