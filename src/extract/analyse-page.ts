@@ -133,28 +133,25 @@ interface State {
 }
 
 function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, signing: boolean): BlockInfo {
-  let furniture = false;
-  let hint: -2 | -1 | 0 | 1 = 0;
-  if (isElement(el)) {
-    const e = el as ElementNode;
-    const a = e.attribs;
-    furniture = FURNITURE.has(e.name) || isFurnitureRole(a.role);
-    // Body and html classes describe the whole page (`single-post no-sidebar`), not a block.
-    hint = e.name === 'body' || e.name === 'html' ? 0 : classHint(a.class, a.id);
-    if (hint < 0) furniture = true;
-  }
   return {
     el, parent, chars: 0, linkChars: 0, good: 0, bad: 0, weak: 0, innerScore: 0, trust: 1, rawGood: 0, articleGood: 0, paragraphs: 0, linkRuns: 0, listItems: 0,
-    images: 0, headings: 0, hint, furniture, signature: null, template: false, templateChars: 0, selfGood: 0, selfBad: 0,
+    images: 0, headings: 0, hint: 0, furniture: false, signature: null, template: false, templateChars: 0, selfGood: 0, selfBad: 0,
     selfWeak: 0, selfRawGood: 0, selfParagraphs: 0, textLength: 0, parts: signing ? [] : null,
   };
 }
 
+/** Tag, role and class hints; only worth reading for blocks that hold something (many wrappers are empty). */
+function classify(b: BlockInfo, e: ElementNode): void {
+  const a = e.attribs;
+  b.furniture = FURNITURE.has(e.name) || isFurnitureRole(a.role);
+  // Body and html classes describe the whole page (`single-post no-sidebar`), not a block.
+  b.hint = e.name === 'body' || e.name === 'html' ? 0 : classHint(a.class, a.id);
+  if (b.hint < 0) b.furniture = true;
+}
+
 /** A neutral block for an element the walk did not record (an inline element named by an include rule). */
 export function blockFor(el: ElementNode): BlockInfo {
-  const b = newBlock(el, null, false);
-  b.furniture = false;
-  return b;
+  return newBlock(el, null, false);
 }
 
 /** Closes the current line (at <br> or a block edge): a template line counts as furniture. */
@@ -333,6 +330,7 @@ function visitElement(s: State, el: ElementNode): void {
   visitChildren(s, el);
   endRun(s);
   s.current = parent;
+  if (b.chars > 0 || b.images > 0) classify(b, el);
 
   if (b.parts !== null) {
     if (b.textLength <= MAX_SIGNED_LENGTH * 2) {
