@@ -1,5 +1,5 @@
 import type { BlockInfo, PageAnalysis } from './analyse-page.ts';
-import type { ElementNode } from './dom.ts';
+import { isElement, type ElementNode } from './dom.ts';
 
 const ARTICLE_TAGS = new Set(['article', 'main']);
 
@@ -7,8 +7,8 @@ function containerScore(b: BlockInfo): number {
   let score = b.innerScore;
   // A block in furniture can still be the article's wrapper when a hint misfires, so it is only discounted.
   score *= b.trust;
-  const el = b.el as ElementNode;
-  if (el.nodeType === 1) {
+  if (isElement(b.el)) {
+    const el = b.el as ElementNode;
     if (b.hint > 0) score *= 1.1;
     if (ARTICLE_TAGS.has(el.name)) score *= 1.1;
     const itemprop = el.attribs.itemprop;

@@ -5,8 +5,8 @@ import { rootOf } from './dom.ts';
 
 /**
  * What Vigie has learned about one source's page template: signatures of block and line texts with how
- * often they recur. JSON-serialisable and bounded (at most MAX_BLOCKS entries, RECENT_PAGES fingerprints);
- * the caller persists it per source.
+ * often they recur. JSON-serialisable and bounded (at most MAX_BLOCKS entries and RECENT_PAGES
+ * fingerprints, under 100 KB of JSON); the caller persists it per source.
  */
 export interface SiteTemplate {
   version: 1;
