@@ -89,6 +89,7 @@ describe('site template learning', () => {
       template = learnTemplate(template, parseHtml(`<html><head><title>Page ${page}</title></head><body><ul>${items}</ul></body></html>`));
     }
     expect(Object.keys(template!.blocks).length).toBeLessThanOrEqual(MAX_BLOCKS);
+    expect(JSON.stringify(template).length).toBeLessThan(100_000);
     expect(template!.recent.length).toBeLessThanOrEqual(30);
   });
 
