@@ -129,7 +129,6 @@ export class BrowserFetcher {
         lastModified: null,
         bodyHash,
         bytes: Buffer.byteLength(html),
-        durationMs: 0,
       },
     });
   }

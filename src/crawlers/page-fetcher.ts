@@ -190,7 +190,7 @@ function handleResponse({ byKey, results }: Call, key: string, ctx: CheerioCrawl
     return;
   }
   const body = (ctx as unknown as { body: Buffer }).body;
-  results.set(key, { ok: true, page: toPage(asked, ctx.request.loadedUrl ?? asked.url, status, response.headers, body, ctx) });
+  results.set(key, { ok: true, page: toPage(asked, ctx.request.loadedUrl ?? asked.url, status, response.headers, body) });
 }
 
 async function checkRobots(requests: PageRequest[], robots: RobotsPolicy | null | undefined, results: Map<string, PageResult>): Promise<number[]> {
@@ -222,20 +222,18 @@ function toPage(
   status: number,
   headers: Record<string, string | string[] | undefined>,
   body: Buffer,
-  started: { request: { handledAt?: string | null } },
 ): Page {
-  void started;
   const etag = header(headers, 'etag') ?? asked.etag ?? null;
   const lastModified = header(headers, 'last-modified') ?? asked.lastModified ?? null;
   if (status === 304) {
-    return { url: asked.url, finalUrl, status, notModified: true, html: null, charset: null, etag, lastModified, bodyHash: asked.bodyHash ?? null, bytes: 0, durationMs: 0 };
+    return { url: asked.url, finalUrl, status, notModified: true, html: null, charset: null, etag, lastModified, bodyHash: asked.bodyHash ?? null, bytes: 0 };
   }
   const bodyHash = createHash('sha256').update(body).digest('hex');
   if (asked.bodyHash && asked.bodyHash === bodyHash) {
-    return { url: asked.url, finalUrl, status, notModified: true, html: null, charset: null, etag, lastModified, bodyHash, bytes: body.length, durationMs: 0 };
+    return { url: asked.url, finalUrl, status, notModified: true, html: null, charset: null, etag, lastModified, bodyHash, bytes: body.length };
   }
   const decoded = decodeHtml(body, header(headers, 'content-type'));
-  return { url: asked.url, finalUrl, status, notModified: false, html: decoded.html, charset: decoded.charset, etag, lastModified, bodyHash, bytes: body.length, durationMs: 0 };
+  return { url: asked.url, finalUrl, status, notModified: false, html: decoded.html, charset: decoded.charset, etag, lastModified, bodyHash, bytes: body.length };
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {

@@ -24,5 +24,4 @@ export interface Page {
   lastModified: string | null;
   bodyHash: string | null;
   bytes: number;
-  durationMs: number;
 }
