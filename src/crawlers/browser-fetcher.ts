@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Configuration, Log, LogLevel, PlaywrightCrawler, RequestQueue, type PlaywrightCrawlingContext } from '@crawlee/playwright';
+import { Configuration, PlaywrightCrawler, RequestQueue, type PlaywrightCrawlingContext } from '@crawlee/playwright';
+import { crawleeLog } from './crawlee-log.ts';
 import { chromium } from 'playwright';
 import { FetchFailedError } from './fetch-failed-error.ts';
 import { HttpStatusError } from './http-status-error.ts';
@@ -91,7 +92,7 @@ export class BrowserFetcher {
           },
           browserPoolOptions: { useFingerprints: false },
           statisticsOptions: { logIntervalSecs: 3600, saveErrorSnapshots: false },
-          log: quietLog(this.options.log),
+          log: crawleeLog(this.options.log),
           requestHandler: (ctx) => this.handle(ctx),
           failedRequestHandler: async ({ request }, error) => {
             this.settle(request.uniqueKey, { ok: false, url: request.url, error: new FetchFailedError(request.url, error.message.split('\n')[0]!) });
@@ -138,18 +139,4 @@ export class BrowserFetcher {
     this.pending.delete(key);
     p?.resolve(result);
   }
-}
-
-function quietLog(log: BrowserFetcherOptions['log']): Log {
-  return new Log({
-    level: LogLevel.WARNING,
-    prefix: 'crawlee',
-    logger: {
-      log: (level: number, message: string, data?: Record<string, unknown>) => {
-        if (level <= LogLevel.WARNING) log?.warn({ component: 'crawlee', ...data }, message);
-      },
-      setOptions: () => undefined,
-      getOptions: () => ({}),
-    } as never,
-  });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { totalmem } from 'node:os';
-import { Configuration, Log, LogLevel, RequestList, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import { Configuration, RequestList, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import { crawleeLog } from './crawlee-log.ts';
 import { decodeHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
 import { HttpStatusError } from './http-status-error.ts';
@@ -243,20 +244,4 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 
 function conciseReason(error: Error): string {
   return error.message.split('\n')[0]!.replace(/^Error: /, '');
-}
-
-function crawleeLog(log: PageFetcherOptions['log']): Log {
-  const crawlee = new Log({ level: LogLevel.WARNING, prefix: 'crawlee' });
-  if (log) {
-    crawlee.setOptions({
-      logger: {
-        log: (level: number, message: string, data?: Record<string, unknown>) => {
-          if (level <= LogLevel.WARNING) log.warn({ component: 'crawlee', ...data }, message);
-        },
-        setOptions: () => undefined,
-        getOptions: () => ({}),
-      } as never,
-    });
-  }
-  return crawlee;
 }

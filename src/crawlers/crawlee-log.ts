@@ -1,0 +1,20 @@
+import { Log, LogLevel } from '@crawlee/cheerio';
+
+/**
+ * A Crawlee Log that forwards warnings and errors to our logger as structured lines, and drops Crawlee's
+ * info-level chatter ("Starting the crawler", statistics). Without a logger it is silent: every failure also
+ * comes back to the caller as a fated error.
+ */
+export function crawleeLog(log: { warn(obj: object, msg?: string): void } | undefined): Log {
+  return new Log({
+    level: LogLevel.WARNING,
+    prefix: 'crawlee',
+    logger: {
+      log: (level: number, message: string, data?: Record<string, unknown>) => {
+        if (level <= LogLevel.WARNING) log?.warn({ component: 'crawlee', ...data }, message);
+      },
+      setOptions: () => undefined,
+      getOptions: () => ({}),
+    } as never,
+  });
+}
