@@ -4,7 +4,6 @@ import { fmix32 } from './hash32.ts';
 /** Bound once: transpiled module imports are getters, too slow to call per word. */
 const mix = fmix32;
 
-const NON_ASCII = /[^\x00-\x7f]/;
 /** Combining diacritical marks (U+0300-U+036F) only: Indic and Arabic vowel signs carry meaning and stay. */
 const DIACRITICS = /[\u0300-\u036f]/g;
 const WORD = /[\p{L}\p{N}\p{M}]/u;
@@ -52,50 +51,137 @@ function fold(s: string): string {
 const COMMON_PUNCTUATION = /[\u00a0\u00ab\u00bb\u2010-\u2015\u2018-\u201f\u2026\u2032\u2033\u202f]/g;
 const DIGITS = /^\p{Nd}+$/u;
 
-/** The words of `s` as normaliseText spells them, with their hashes. */
-export function scanWords(s: string): Words {
-  if (!NON_ASCII.test(s)) return scanAscii(s.toLowerCase());
-  const text = fold(s).replace(COMMON_PUNCTUATION, ' ');
-  return NON_ASCII.test(text) ? scanUnicode(text) : scanAscii(text);
+/**
+ * What a code unit becomes once folded, for the units `scanTable` folds one at a time: ASCII, Latin-1 and
+ * Latin Extended-A/B (U+0080-U+024F), and COMMON_PUNCTUATION. Folding these one unit at a time gives what
+ * `fold` gives on a whole text made of them: their decompositions use only marks that fold strips, so nothing
+ * is left to compose across units, and their case mappings take no context. Entries: a single folded unit,
+ * SPACE_UNIT for a separator, NONE for "folds to nothing"; MULTI units are looked up in FOLD_MULTI; every
+ * other unit (0 in the table) sends the text to the general path.
+ */
+const TABLE_LIMIT = 0x2034;
+const SPACE_UNIT = 0x20;
+const NONE = 0xfffe;
+const MULTI = 0xffff;
+const FOLD_ONE = new Uint16Array(TABLE_LIMIT);
+const FOLD_MULTI = new Map<number, string>();
+
+function tabulate(unit: number, folded: string): void {
+  let out = '';
+  for (const ch of folded) out += classify(ch.codePointAt(0) as number) === WORD_CHAR ? ch : ' ';
+  const trimmed = out.replace(/ +/g, ' ');
+  if (trimmed === ' ') FOLD_ONE[unit] = SPACE_UNIT;
+  else if (trimmed === '') FOLD_ONE[unit] = NONE;
+  else if (trimmed.length === 1) FOLD_ONE[unit] = trimmed.charCodeAt(0);
+  else {
+    FOLD_ONE[unit] = MULTI;
+    FOLD_MULTI.set(unit, trimmed);
+  }
 }
 
+for (let c = 1; c < 0x250; c++) tabulate(c, c < 0x80 ? String.fromCharCode(c).toLowerCase() : fold(String.fromCharCode(c)));
+tabulate(0, ' ');
+/** Most folded units one table unit gives (½ gives `1 2`): bounds the scratch buffers. */
+const MAX_EXPANSION = Math.max(1, ...[...FOLD_MULTI.values()].map((m) => m.length));
+for (const ch of '\u00a0\u00ab\u00bb\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2026\u2032\u2033\u202f') {
+  FOLD_ONE[ch.charCodeAt(0)] = SPACE_UNIT;
+}
+
+/** The words of `s` as normaliseText spells them, with their hashes. */
+export function scanWords(s: string): Words {
+  const fast = scanTable(s);
+  if (fast !== null) return fast;
+  const text = fold(s).replace(COMMON_PUNCTUATION, ' ');
+  return scanUnicode(text);
+}
+
+let units = new Uint16Array(0);
+let wordHashes = new Uint32Array(0);
+
 /**
- * Same result as scanUnicode on ASCII text, in one pass writing bytes: no string per word. Most English and
- * (once diacritics are folded) French article text takes this path.
+ * scanUnicode's result for texts made only of units FOLD_ONE knows, in one pass over the code units with no
+ * string per word; null as soon as another unit turns up. Most English, French, German, Spanish and Polish
+ * article text takes this path. Words hash as in scanUnicode: FNV-1a over the folded UTF-16 units.
  */
-function scanAscii(text: string): Words {
-  const out = new Uint8Array(text.length);
-  const hashes = new Uint32Array((text.length >>> 1) + 1);
+function scanTable(text: string): Words | null {
+  // Each folded unit writes itself and at most one space before it; each word takes at least one unit.
+  const bound = 2 * MAX_EXPANSION * text.length + 2;
+  if (units.length < bound) {
+    units = new Uint16Array(bound * 2);
+    wordHashes = new Uint32Array(bound * 2);
+  }
+  const out = units;
+  const hashes = wordHashes;
   const digits: string[] = [];
   let len = 0;
   let n = 0;
-  let start = -1;
+  let inWord = false;
+  let start = 0;
   let allDigits = true;
+  let wide = false;
   let h = 0x811c9dc5;
-  for (let i = 0; i <= text.length; i++) {
-    const unit = i < text.length ? text.charCodeAt(i) : 0x20;
-    if (CLASS[unit] === WORD_CHAR) {
-      if (start === -1) {
+  for (let i = 0, end = text.length; i <= end; i++) {
+    const unit = i < end ? text.charCodeAt(i) : 0x20;
+    let f = unit < TABLE_LIMIT ? (FOLD_ONE[unit] as number) : 0;
+    if (f > SPACE_UNIT && f < NONE) {
+      if (!inWord) {
         if (len > 0) out[len++] = 0x20;
+        inWord = true;
         start = len;
         allDigits = true;
         h = 0x811c9dc5;
       }
-      out[len++] = unit;
-      h = Math.imul(h ^ unit, 0x01000193);
-      if (unit > 0x39) allDigits = false;
-    } else if (start !== -1) {
-      hashes[n++] = mix(h);
-      if (allDigits) digits.push(String.fromCharCode(...out.subarray(start, len)));
-      start = -1;
+      out[len++] = f;
+      h = Math.imul(h ^ f, 0x01000193);
+      if (f > 0x39 || f < 0x30) {
+        allDigits = false;
+        if (f > 0x7f) wide = true;
+      }
+      continue;
+    }
+    if (f === SPACE_UNIT) {
+      if (inWord) {
+        hashes[n++] = mix(h);
+        if (allDigits) digits.push(String.fromCharCode.apply(null, out.subarray(start, len) as unknown as number[]));
+        inWord = false;
+      }
+      continue;
+    }
+    if (f === NONE) continue;
+    if (f !== MULTI) return null;
+    // A unit folding to several (½ → "1 2"): the same steps, one folded unit at a time.
+    const more = FOLD_MULTI.get(unit) as string;
+    for (let k = 0; k < more.length; k++) {
+      f = more.charCodeAt(k);
+      if (f !== SPACE_UNIT) {
+        if (!inWord) {
+          if (len > 0) out[len++] = 0x20;
+          inWord = true;
+          start = len;
+          allDigits = true;
+          h = 0x811c9dc5;
+        }
+        out[len++] = f;
+        h = Math.imul(h ^ f, 0x01000193);
+        if (f > 0x39 || f < 0x30) allDigits = false;
+        if (f > 0x7f) wide = true;
+      } else if (inWord) {
+        hashes[n++] = mix(h);
+        if (allDigits) digits.push(String.fromCharCode.apply(null, out.subarray(start, len) as unknown as number[]));
+        inWord = false;
+      }
     }
   }
-  return { normal: Buffer.from(out.buffer, 0, len).toString('latin1'), digits, hashes: hashes.slice(0, n) };
+  const normal = wide
+    ? Buffer.from(out.buffer, 0, len * 2).toString('utf16le')
+    : Buffer.from(Uint8Array.from(out.subarray(0, len))).toString('latin1');
+  return { normal, digits, hashes: hashes.slice(0, n) };
 }
 
 function scanUnicode(text: string): Words {
   const tokens: string[] = [];
-  const hashes = new Uint32Array((text.length >>> 1) + 1);
+  // Unspaced scripts make a word of every character: up to one word per code unit.
+  const hashes = new Uint32Array(text.length + 1);
   let n = 0;
   let start = -1;
   let h = 0x811c9dc5;

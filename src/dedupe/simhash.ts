@@ -19,39 +19,67 @@ const TAIL_DECAY = 150;
 const MAX_WEIGHTED_SHINGLES = LEAD_SHINGLES + Math.ceil(TAIL_DECAY * Math.log(100));
 /** Each title shingle weighs as much as a body shingle at the peak: a headline is a few percent of the hash. */
 const TITLE_WEIGHT = 1;
+/**
+ * Weights are whole multiples of 2^-24 so that votes sum exactly in any order: a vote that is a true tie
+ * (lead weights rise linearly, so w0 + w3 = w1 + w2) is 0 and leaves its bit clear, instead of falling on the
+ * side that rounding in one particular summation order gives it.
+ */
+const UNIT = 2 ** 24;
 const TITLE_SALT = 0x7469746c;
 
 const WEIGHTS = Float64Array.from({ length: MAX_WEIGHTED_SHINGLES }, (_, i) =>
-  i < LEAD_SHINGLES ? 0.3 + (0.7 * i) / LEAD_SHINGLES : Math.exp(-(i - LEAD_SHINGLES) / TAIL_DECAY),
+  Math.round(UNIT * (i < LEAD_SHINGLES ? 0.3 + (0.7 * i) / LEAD_SHINGLES : Math.exp(-(i - LEAD_SHINGLES) / TAIL_DECAY))),
 );
 
-/** Adds `sign(bit) * weight` per bit; `weights` undefined means every shingle weighs `flat`. */
-function accumulate(v: Float64Array, s: ShingleHashes, weights: Float64Array | undefined, flat: number): void {
+/**
+ * Adds each shingle's weight to one of 16 slots per 4-bit nibble of its 64 bits (16 adds per shingle instead
+ * of 64); `weights` undefined means every shingle weighs `flat`. `bitsOf` turns the slots into per-bit sums.
+ */
+function accumulate(slots: Float64Array, s: ShingleHashes, weights: Float64Array | undefined, flat: number): void {
   const n = weights === undefined ? s.lo.length : Math.min(weights.length, s.lo.length);
   for (let i = 0; i < n; i++) {
     const w = weights === undefined ? flat : (weights[i] as number);
-    const w2 = 2 * w;
     const lo = s.lo[i] as number;
     const hi = s.hi[i] as number;
-    for (let b = 0; b < 32; b++) {
-      v[b]! += ((lo >>> b) & 1) * w2 - w;
-      v[b + 32]! += ((hi >>> b) & 1) * w2 - w;
+    slots[lo & 15]! += w;
+    slots[16 | ((lo >>> 4) & 15)]! += w;
+    slots[32 | ((lo >>> 8) & 15)]! += w;
+    slots[48 | ((lo >>> 12) & 15)]! += w;
+    slots[64 | ((lo >>> 16) & 15)]! += w;
+    slots[80 | ((lo >>> 20) & 15)]! += w;
+    slots[96 | ((lo >>> 24) & 15)]! += w;
+    slots[112 | (lo >>> 28)]! += w;
+    slots[128 | (hi & 15)]! += w;
+    slots[144 | ((hi >>> 4) & 15)]! += w;
+    slots[160 | ((hi >>> 8) & 15)]! += w;
+    slots[176 | ((hi >>> 12) & 15)]! += w;
+    slots[192 | ((hi >>> 16) & 15)]! += w;
+    slots[208 | ((hi >>> 20) & 15)]! += w;
+    slots[224 | ((hi >>> 24) & 15)]! += w;
+    slots[240 | (hi >>> 28)]! += w;
+  }
+}
+
+/** Bit b of the 32 bits held in slots [base, base + 128): set when its weighted vote, +w if set, -w if not, is > 0. */
+function bitsOf(slots: Float64Array, base: number): number {
+  let out = 0;
+  for (let nibble = 0; nibble < 8; nibble++) {
+    const at = base + nibble * 16;
+    for (let j = 0; j < 4; j++) {
+      let vote = 0;
+      for (let x = 0; x < 16; x++) vote += (x >>> j) & 1 ? (slots[at + x] as number) : -(slots[at + x] as number);
+      if (vote > 0) out |= 1 << (nibble * 4 + j);
     }
   }
+  return out >>> 0;
 }
 
 /** Simhash from already tokenised title and body shingles; `simhash64` is the string entry point. */
 export function simhashFromShingles(title: ShingleHashes, body: ShingleHashes): bigint {
-  const v = new Float64Array(64);
-  accumulate(v, body, WEIGHTS, 0);
-  accumulate(v, title, undefined, TITLE_WEIGHT);
-  let lo = 0;
-  let hi = 0;
-  for (let b = 0; b < 32; b++) {
-    if ((v[b] as number) > 0) lo |= 1 << b;
-    if ((v[b + 32] as number) > 0) hi |= 1 << b;
-  }
-  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  const slots = new Float64Array(256);
+  accumulate(slots, body, WEIGHTS, 0);
+  accumulate(slots, title, undefined, TITLE_WEIGHT * UNIT);
+  return (BigInt(bitsOf(slots, 128)) << 32n) | BigInt(bitsOf(slots, 0));
 }
 
 /** 64-bit SimHash over word shingles of the body, position-weighted, with the title's shingles folded in. */

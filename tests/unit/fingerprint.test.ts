@@ -367,4 +367,22 @@ describe('scanWords', () => {
     expect(scanWords('  ,;  ')).toEqual({ normal: '', digits: [], hashes: new Uint32Array(0) });
     expect(scanWords('A-b “c” d’e').normal).toBe('a b c d e');
   });
+
+  it('folds Latin letters one at a time exactly as the general path folds the whole text', () => {
+    const latin = 'Le ministère des Armées — ½ des 1²3 Ŀa navires ĲSSEL Straße, Łódź, İzmir: «ça» ſ ǅ 2026';
+    const fast = scanWords(latin);
+    const slow = scanWords(`${latin} ж`);
+    expect(slow.normal).toBe(`${fast.normal} ж`);
+    expect(fast.normal).toBe('le ministere des armees 1 2 des 123 l a navires ijssel straße łodz izmir ca s dz 2026');
+    expect([...slow.hashes.slice(0, -1)]).toEqual([...fast.hashes]);
+    expect(slow.digits).toEqual(fast.digits);
+    expect(fast.digits).toEqual(['1', '2', '123', '2026']);
+  });
+
+  it('gives one hash per word in unspaced scripts, where every character is a word', () => {
+    const text = '防衛省は発表した。'.repeat(20);
+    const { normal, hashes } = scanWords(text);
+    expect(hashes.length).toBe(normal.split(' ').length);
+    expect(hashes.length).toBe(160);
+  });
 });
