@@ -19,8 +19,8 @@ export interface ReadPageOptions {
 }
 
 /**
- * Everything Vigie reads on one page, from one parse: the latest list first (extractArticle may prune the
- * tree), then the template (which never mutates), then the article.
+ * Everything Vigie reads on one page, from one parse: the latest list, the template learned with this page,
+ * and the article read with that template. None of them mutates the tree.
  */
 export function readPage(html: string, options: ReadPageOptions): { article: Article; template: SiteTemplate | null } {
   const doc = parseHtml(html);
