@@ -43,6 +43,21 @@ describe('the monitor when things go wrong', () => {
     expect(attempts.slice(0, -1).every((a) => a.outcome === 'retry' && a.status === 503)).toBe(true);
   }, 45_000);
 
+  it('still alerts, with article null, when the article page cannot be read after its retries', async () => {
+    const s = await site('wordpress');
+    harness = await startHarness({ sources: [{ id: 'wp', url: s.listUrl, every: '1s' }], crawl: { attempts: 2 } });
+    const { store, receiver } = harness;
+    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+    const url = s.publish(toPublish[1]!);
+    s.fail({ status: 500, pathPrefix: new URL(url).pathname });
+    const [got] = await receiver.waitFor(1, 30_000);
+    expect(got!.payload!.data.entry).toMatchObject({ title: toPublish[1]!.title, url });
+    expect(got!.payload!.data.article).toBeNull();
+    // Both attempts reached the site before the alert went out without the article.
+    expect(s.requests.filter((r) => r.path === new URL(url).pathname && r.status === 500)).toHaveLength(2);
+    expect(store.recentArticles()[0]!.error).toMatch(/HTTP 500/);
+  }, 45_000);
+
   it('records a source that answers 500 or hangs, and the other sources go on', async () => {
     const healthy = await site('gov');
     const broken = await site('reference');
