@@ -142,7 +142,7 @@ function scanTable(text: string): Words | null {
     if (f === SPACE_UNIT) {
       if (inWord) {
         hashes[n++] = mix(h);
-        if (allDigits) digits.push(String.fromCharCode.apply(null, out.subarray(start, len) as unknown as number[]));
+        if (allDigits) digits.push(digitsOf(out, start, len));
         inWord = false;
       }
       continue;
@@ -167,15 +167,26 @@ function scanTable(text: string): Words | null {
         if (f > 0x7f) wide = true;
       } else if (inWord) {
         hashes[n++] = mix(h);
-        if (allDigits) digits.push(String.fromCharCode.apply(null, out.subarray(start, len) as unknown as number[]));
+        if (allDigits) digits.push(digitsOf(out, start, len));
         inWord = false;
       }
     }
   }
-  const normal = wide
-    ? Buffer.from(out.buffer, 0, len * 2).toString('utf16le')
-    : Buffer.from(Uint8Array.from(out.subarray(0, len))).toString('latin1');
-  return { normal, digits, hashes: hashes.slice(0, n) };
+  return { normal: wide ? Buffer.from(out.buffer, 0, len * 2).toString('utf16le') : latin1(out, len), digits, hashes: hashes.slice(0, n) };
+}
+
+let bytes = Buffer.alloc(0);
+
+function latin1(from: Uint16Array, len: number): string {
+  if (bytes.length < len) bytes = Buffer.alloc(Math.max(len, 2 * bytes.length));
+  for (let i = 0; i < len; i++) bytes[i] = from[i] as number;
+  return bytes.toString('latin1', 0, len);
+}
+
+function digitsOf(from: Uint16Array, start: number, end: number): string {
+  let d = '';
+  for (let i = start; i < end; i++) d += String.fromCharCode(from[i] as number);
+  return d;
 }
 
 function scanUnicode(text: string): Words {

@@ -134,7 +134,9 @@ function statements(db: Database.Database): Statements {
 
 /**
  * One statement per key count: each key's newest PER_KEY_CANDIDATES articles, with only their simhash. Rows
- * cost more to build than to judge: the rest of a candidate is read only when its simhash is close enough.
+ * cost more to build than to judge: the rest of a candidate is read only when its simhash is close enough. A
+ * join rather than `IN (...)`: SQLite then skips building a temporary index of the ids; an article found under
+ * several keys comes back once per key and keyCandidates keeps the first.
  */
 function byKeys(db: Database.Database, s: Statements, count: number): Database.Statement {
   let statement = s.byKeys.get(count);
@@ -143,7 +145,9 @@ function byKeys(db: Database.Database, s: Statements, count: number): Database.S
       { length: count },
       () => `SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? ORDER BY article_id DESC LIMIT ${PER_KEY_CANDIDATES})`,
     ).join(' UNION ALL ');
-    statement = db.prepare(`SELECT article_id, simhash FROM article_fingerprints WHERE article_id IN (${perKey})`).raw();
+    statement = db
+      .prepare(`SELECT f.article_id, f.simhash FROM (${perKey}) AS k JOIN article_fingerprints f ON f.article_id = k.article_id`)
+      .raw();
     s.byKeys.set(count, statement);
   }
   return statement;
@@ -188,7 +192,10 @@ function insertKeys(db: Database.Database, s: Statements, count: number): Databa
 function keyCandidates(db: Database.Database, s: Statements, simhash: bigint, keys: string[]): Candidate[] {
   const distance = distanceFromHex(simhash);
   const out: Candidate[] = [];
+  const seen = new Set<number>();
   for (const [id, hex] of byKeys(db, s, keys.length).all(...keys) as Array<[number, string]>) {
+    if (seen.has(id)) continue;
+    seen.add(id);
     if (distance(hex) <= NEAR_RULE.maxDistance) out.push(candidateFrom(s, s.byId.get(id) as Row));
   }
   return out;
