@@ -83,8 +83,7 @@ type Row = Record<string, unknown>;
 
 interface Statements {
   byArticle: Database.Statement;
-  byExact: Database.Statement;
-  byKeys: Map<number, Database.Statement>;
+  byLookup: Map<number, Database.Statement>;
   byId: Database.Statement;
   sketchOf: Database.Statement;
   insertStory: Database.Statement;
@@ -113,10 +112,7 @@ function statements(db: Database.Database): Statements {
         `SELECT f.story_id, f.matched_article_id, f.distance, s.first_article_id
          FROM article_fingerprints f JOIN stories s ON s.id = f.story_id WHERE f.article_id = ?`,
       ),
-      byExact: db.prepare(
-        `SELECT ${COLUMNS} FROM article_fingerprints WHERE exact_hash = ? ORDER BY article_id LIMIT ${MAX_EXACT}`,
-      ),
-      byKeys: new Map(),
+      byLookup: new Map(),
       byId: db.prepare(`SELECT ${COLUMNS} FROM article_fingerprints WHERE article_id = ?`),
       sketchOf: db.prepare('SELECT sketch FROM article_fingerprints WHERE article_id = ?').pluck(),
       insertStory: db.prepare('INSERT INTO stories (first_article_id, title, created_at) VALUES (?, ?, ?) RETURNING id'),
@@ -133,22 +129,23 @@ function statements(db: Database.Database): Statements {
 }
 
 /**
- * One statement per key count: each key's newest PER_KEY_CANDIDATES articles, with only their simhash. Rows
- * cost more to build than to judge: the rest of a candidate is read only when its simhash is close enough. A
- * join rather than `IN (...)`: SQLite then skips building a temporary index of the ids; an article found under
- * several keys comes back once per key and keyCandidates keeps the first.
+ * One statement per key count, for the whole lookup: the articles with the same exact hash (flag 1), then each
+ * key's newest PER_KEY_CANDIDATES articles (flag 0), all with only their simhash. One statement instead of
+ * two, and rows cost more to build than to judge: the rest of a candidate is read only when it can matter. A
+ * join rather than `IN (...)`: SQLite then builds no temporary index of the ids; an article found under
+ * several keys comes back once per key and keyedCandidates keeps the first.
  */
-function byKeys(db: Database.Database, s: Statements, count: number): Database.Statement {
-  let statement = s.byKeys.get(count);
+function byLookup(db: Database.Database, s: Statements, count: number): Database.Statement {
+  let statement = s.byLookup.get(count);
   if (statement === undefined) {
+    const exact = `SELECT * FROM (SELECT article_id, simhash, 1 FROM article_fingerprints WHERE exact_hash = ? ORDER BY article_id LIMIT ${MAX_EXACT})`;
     const perKey = Array.from(
       { length: count },
       () => `SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? ORDER BY article_id DESC LIMIT ${PER_KEY_CANDIDATES})`,
     ).join(' UNION ALL ');
-    statement = db
-      .prepare(`SELECT f.article_id, f.simhash FROM (${perKey}) AS k JOIN article_fingerprints f ON f.article_id = k.article_id`)
-      .raw();
-    s.byKeys.set(count, statement);
+    const keyed = `SELECT f.article_id, f.simhash, 0 FROM (${perKey}) AS k JOIN article_fingerprints f ON f.article_id = k.article_id`;
+    statement = db.prepare(count === 0 ? exact : `${exact} UNION ALL ${keyed}`).raw();
+    s.byLookup.set(count, statement);
   }
   return statement;
 }
@@ -189,16 +186,24 @@ function insertKeys(db: Database.Database, s: Statements, count: number): Databa
   return statement;
 }
 
-function keyCandidates(db: Database.Database, s: Statements, simhash: bigint, keys: string[]): Candidate[] {
-  const distance = distanceFromHex(simhash);
-  const out: Candidate[] = [];
+/**
+ * Rows of byLookup as candidates: the exact ones (flag 1), or else the keyed ones whose simhash is close
+ * enough; the keyed rows are only read into candidates when no exact one is near.
+ */
+function matchIn(s: Statements, fp: Fingerprint, rows: Array<[number, string, number]>): ReturnType<typeof bestMatch<Candidate>> {
+  const exact: Candidate[] = [];
+  for (const [id, , isExact] of rows) if (isExact === 1) exact.push(candidateFrom(s, s.byId.get(id) as Row));
+  const match = exact.length === 0 ? null : bestMatch(fp, exact);
+  if (match !== null || rows.length === exact.length) return match;
+  const distance = distanceFromHex(fp.simhash);
+  const keyed: Candidate[] = [];
   const seen = new Set<number>();
-  for (const [id, hex] of byKeys(db, s, keys.length).all(...keys) as Array<[number, string]>) {
-    if (seen.has(id)) continue;
+  for (const [id, hex, isExact] of rows) {
+    if (isExact === 1 || seen.has(id)) continue;
     seen.add(id);
-    if (distance(hex) <= NEAR_RULE.maxDistance) out.push(candidateFrom(s, s.byId.get(id) as Row));
+    if (distance(hex) <= NEAR_RULE.maxDistance) keyed.push(candidateFrom(s, s.byId.get(id) as Row));
   }
-  return out;
+  return bestMatch(fp, keyed);
 }
 
 /**
@@ -239,8 +244,8 @@ export interface StoryMatch {
 export function findMatch(db: Database.Database, fp: Fingerprint, keys: string[] = lookupKeys(fp)): StoryMatch | null {
   if (fp.exactHash === null) return null;
   const s = statements(db);
-  const exact = bestMatch(fp, (s.byExact.all(fp.exactHash) as Row[]).map((r) => candidateFrom(s, r)));
-  const near = exact ?? (keys.length === 0 ? null : bestMatch(fp, keyCandidates(db, s, fp.simhash, keys)));
+  const rows = byLookup(db, s, keys.length).all(fp.exactHash, ...keys) as Array<[number, string, number]>;
+  const near = matchIn(s, fp, rows);
   return near === null ? null : { articleId: near.candidate.id, storyId: near.candidate.storyId, distance: near.comparison.distance };
 }
 
