@@ -175,12 +175,13 @@ function scanTable(text: string): Words | null {
   return { normal: wide ? Buffer.from(out.buffer, 0, len * 2).toString('utf16le') : latin1(out, len), digits, hashes: hashes.slice(0, n) };
 }
 
-let bytes = Buffer.alloc(0);
+let bytes = new Uint8Array(0);
 
+/** The first `len` units, all below 0x80, as a one-byte string. */
 function latin1(from: Uint16Array, len: number): string {
-  if (bytes.length < len) bytes = Buffer.alloc(Math.max(len, 2 * bytes.length));
-  for (let i = 0; i < len; i++) bytes[i] = from[i] as number;
-  return bytes.toString('latin1', 0, len);
+  if (bytes.length < len) bytes = new Uint8Array(Math.max(len, 2 * bytes.length));
+  bytes.set(from.subarray(0, len));
+  return Buffer.from(bytes.buffer, 0, len).toString('latin1');
 }
 
 function digitsOf(from: Uint16Array, start: number, end: number): string {
