@@ -3,53 +3,166 @@ import { isElement, isElementKind, isText, kindOf, MAX_DEPTH, type ChildNode, ty
 import { classHint } from './hints.ts';
 import { BLOCK, FURNITURE, HEADING, SKIPPED, isFurnitureRole, isHidden } from './tags.ts';
 
+/*
+ * The fractional counts of every block of a page live in one Float64Array: as object fields they would be
+ * boxed numbers, a dozen small allocations per block, and scavenging them while the freshly parsed DOM is
+ * still young copied that DOM over and over.
+ */
+const GOOD = 0;
+const BAD = 1;
+const WEAK = 2;
+const INNER_SCORE = 3;
+const TRUST = 4;
+const RAW_GOOD = 5;
+const ARTICLE_GOOD = 6;
+const SELF_GOOD = 7;
+const SELF_BAD = 8;
+const SELF_WEAK = 9;
+const SELF_RAW_GOOD = 10;
+const STRIDE = 11;
+
+class Counts {
+  f: Float64Array;
+  n = 0;
+  constructor(blocks: number) {
+    this.f = new Float64Array(blocks * STRIDE);
+  }
+  /** Offset of a new block's counts, all 0 but trust 1. */
+  slot(): number {
+    const o = this.n * STRIDE;
+    if (o + STRIDE > this.f.length) {
+      const grown = new Float64Array(Math.max(this.f.length * 2, STRIDE * 64));
+      grown.set(this.f);
+      this.f = grown;
+    }
+    this.n++;
+    this.f[o + TRUST] = 1;
+    return o;
+  }
+}
+
 /** What the first walk learns about one block element and its subtree. */
-export interface BlockInfo {
+export class BlockInfo {
   /** The document itself for the top block, so pages without <html>/<body> still have a container. */
   el: ElementNode | DocumentNode;
   parent: BlockInfo | null;
   /** Visible characters (runs of whitespace excluded) in the subtree, and those inside links. */
-  chars: number;
-  linkChars: number;
-  /** Characters of prose-like runs (long or punctuated, few links) outside furniture. */
-  good: number;
-  /** Characters that look like furniture: link lists, furniture subtrees, template lines. */
-  bad: number;
-  /** Characters of short runs without punctuation: headings, labels, menus without links. */
-  weak: number;
-  /** good − BAD_WEIGHT·bad − WEAK_WEIGHT·weak of the subtree, before this block's own furniture mark applies. */
-  innerScore: number;
-  /** 1, or less when this block or an ancestor is furniture: how much to trust it as the article's container. */
-  trust: number;
-  /** `good` ignoring furniture marks, to notice a mis-named wrapper that holds the article. */
-  rawGood: number;
-  /** The part of rawGood inside article-like descendants (positive class, <main>, itemprop=articleBody). */
-  articleGood: number;
-  paragraphs: number;
+  chars = 0;
+  linkChars = 0;
+  paragraphs = 0;
   /** Runs that are mostly link text (menu entries, teaser titles). */
-  linkRuns: number;
-  listItems: number;
-  images: number;
-  headings: number;
+  linkRuns = 0;
+  listItems = 0;
+  images = 0;
+  headings = 0;
   /** Class/id hint of this element alone (see classHint). */
-  hint: -2 | -1 | 0 | 1;
+  hint: -2 | -1 | 0 | 1 = 0;
   /** Nav/aside/footer, a furniture role or class; resolved after the walk (see `settle`). */
-  furniture: boolean;
+  furniture = false;
   /** Signature of the whole block's text, when short enough to be signed. */
-  signature: string | null;
+  signature: string | null = null;
   /** True when the signature belongs to the site template, or most of the block's text does. */
-  template: boolean;
+  template = false;
   /** Characters of the subtree in template lines or template blocks. */
-  templateChars: number;
-  /** The same counts for the runs directly inside this block, before they are summed up the tree. */
-  selfGood: number;
-  selfBad: number;
-  selfWeak: number;
-  selfRawGood: number;
-  selfParagraphs: number;
+  templateChars = 0;
+  /** Paragraphs directly inside this block, before they are summed up the tree. */
+  selfParagraphs = 0;
   /** Text gathered for the signature while walking; null once the block is too long to sign. */
-  textLength: number;
+  textLength = 0;
   parts: string[] | null;
+  private readonly counts: Counts;
+  private readonly at: number;
+
+  constructor(el: ElementNode | DocumentNode, parent: BlockInfo | null, counts: Counts, signing: boolean) {
+    this.el = el;
+    this.parent = parent;
+    this.parts = signing ? [] : null;
+    this.counts = counts;
+    this.at = counts.slot();
+  }
+
+  /** Characters of prose-like runs (long or punctuated, few links) outside furniture. */
+  get good(): number {
+    return this.counts.f[this.at + GOOD]!;
+  }
+  set good(v: number) {
+    this.counts.f[this.at + GOOD] = v;
+  }
+  /** Characters that look like furniture: link lists, furniture subtrees, template lines. */
+  get bad(): number {
+    return this.counts.f[this.at + BAD]!;
+  }
+  set bad(v: number) {
+    this.counts.f[this.at + BAD] = v;
+  }
+  /** Characters of short runs without punctuation: headings, labels, menus without links. */
+  get weak(): number {
+    return this.counts.f[this.at + WEAK]!;
+  }
+  set weak(v: number) {
+    this.counts.f[this.at + WEAK] = v;
+  }
+  /** good − BAD_WEIGHT·bad − WEAK_WEIGHT·weak of the subtree, before this block's own furniture mark applies. */
+  get innerScore(): number {
+    return this.counts.f[this.at + INNER_SCORE]!;
+  }
+  set innerScore(v: number) {
+    this.counts.f[this.at + INNER_SCORE] = v;
+  }
+  /** 1, or less when this block or an ancestor is furniture: how much to trust it as the article's container. */
+  get trust(): number {
+    return this.counts.f[this.at + TRUST]!;
+  }
+  set trust(v: number) {
+    this.counts.f[this.at + TRUST] = v;
+  }
+  /** `good` ignoring furniture marks, to notice a mis-named wrapper that holds the article. */
+  get rawGood(): number {
+    return this.counts.f[this.at + RAW_GOOD]!;
+  }
+  set rawGood(v: number) {
+    this.counts.f[this.at + RAW_GOOD] = v;
+  }
+  /** The part of rawGood inside article-like descendants (positive class, <main>, itemprop=articleBody). */
+  get articleGood(): number {
+    return this.counts.f[this.at + ARTICLE_GOOD]!;
+  }
+  set articleGood(v: number) {
+    this.counts.f[this.at + ARTICLE_GOOD] = v;
+  }
+  /** The same counts for the runs directly inside this block, before they are summed up the tree. */
+  get selfGood(): number {
+    return this.counts.f[this.at + SELF_GOOD]!;
+  }
+  set selfGood(v: number) {
+    this.counts.f[this.at + SELF_GOOD] = v;
+  }
+  get selfBad(): number {
+    return this.counts.f[this.at + SELF_BAD]!;
+  }
+  set selfBad(v: number) {
+    this.counts.f[this.at + SELF_BAD] = v;
+  }
+  get selfWeak(): number {
+    return this.counts.f[this.at + SELF_WEAK]!;
+  }
+  set selfWeak(v: number) {
+    this.counts.f[this.at + SELF_WEAK] = v;
+  }
+  get selfRawGood(): number {
+    return this.counts.f[this.at + SELF_RAW_GOOD]!;
+  }
+  set selfRawGood(v: number) {
+    this.counts.f[this.at + SELF_RAW_GOOD] = v;
+  }
+}
+
+/** A copy of a block, with the same counts, that is neither furniture nor template (an include rule chose it). */
+export function unmarked(b: BlockInfo): BlockInfo {
+  const copy = Object.assign(Object.create(BlockInfo.prototype) as BlockInfo, b);
+  copy.furniture = false;
+  copy.template = false;
+  return copy;
 }
 
 export interface MetaTag {
@@ -130,15 +243,9 @@ interface State {
   runs: number;
   dropped: Set<ElementNode>;
   depth: number;
+  counts: Counts;
 }
 
-function newBlock(el: ElementNode | DocumentNode, parent: BlockInfo | null, signing: boolean): BlockInfo {
-  return {
-    el, parent, chars: 0, linkChars: 0, good: 0, bad: 0, weak: 0, innerScore: 0, trust: 1, rawGood: 0, articleGood: 0, paragraphs: 0, linkRuns: 0, listItems: 0,
-    images: 0, headings: 0, hint: 0, furniture: false, signature: null, template: false, templateChars: 0, selfGood: 0, selfBad: 0,
-    selfWeak: 0, selfRawGood: 0, selfParagraphs: 0, textLength: 0, parts: signing ? [] : null,
-  };
-}
 
 /** Tag, role and class hints; only worth reading for blocks that hold something (many wrappers are empty). */
 function classify(b: BlockInfo, e: ElementNode): void {
@@ -151,7 +258,7 @@ function classify(b: BlockInfo, e: ElementNode): void {
 
 /** A neutral block for an element the walk did not record (an inline element named by an include rule). */
 export function blockFor(el: ElementNode): BlockInfo {
-  return newBlock(el, null, false);
+  return new BlockInfo(el, null, new Counts(1), false);
 }
 
 /** Closes the current line (at <br> or a block edge): a template line counts as furniture. */
@@ -322,7 +429,7 @@ function visitElement(s: State, el: ElementNode): void {
 
   endRun(s);
   const parent = s.current;
-  const b = newBlock(el, parent, s.signing);
+  const b = new BlockInfo(el, parent, s.counts, s.signing);
   if (tag === 'body' && s.body === null) s.body = b;
   if (tag === 'li') b.listItems = 1;
   if (HEADING.has(tag)) b.headings = 1;
@@ -508,8 +615,9 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
     runs: 0,
     dropped: new Set(),
     depth: 0,
+    counts: new Counts(256),
   };
-  const top = newBlock(root, null, false);
+  const top = new BlockInfo(root, null, s.counts, false);
   s.current = top;
   for (const c of root.children) {
     if (isElement(c)) {

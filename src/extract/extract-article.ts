@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import { analysePage, blockFor, type BlockInfo } from './analyse-page.ts';
+import { analysePage, blockFor, unmarked, type BlockInfo } from './analyse-page.ts';
 import { detectLang } from './detect-lang.ts';
 import { isElement, rootOf, type ChildNode, type ElementNode } from './dom.ts';
 import { readPageMeta } from './page-meta.ts';
@@ -89,7 +89,7 @@ export function extractArticle(doc: CheerioAPI, options: ExtractArticleOptions =
       if (excluded.has(el) || hasAncestorIn(el, chosen)) continue;
       const info = analysis.infoOf.get(el);
       // The source's own rule outranks the furniture and template marks on the chosen element itself.
-      const block = info ? { ...info, furniture: false, template: false } : blockFor(el);
+      const block = info ? unmarked(info) : blockFor(el);
       blocks.push(...renderArticle(analysis, block, renderOptions));
     }
   } else {
