@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { normaliseText, scanWords } from './normalise-text.ts';
 import { shingleHashes } from './shingles.ts';
 import { bandKeys, hamming, simhashFromShingles, TITLE_SALT } from './simhash.ts';
@@ -92,8 +92,9 @@ function titleKeyOf(normal: string): string {
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }
 
+/** One-shot `hash` (strings are hashed as UTF-8): no Hash object per article. */
 function sha256Hex(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex');
+  return hash('sha256', s, 'hex');
 }
 
 /** Hex sha-256 of the normalised text: equal for copies that differ only in case, spacing, quotes, punctuation. */

@@ -133,7 +133,7 @@ function statements(db: Database.Database): Statements {
  * key's newest PER_KEY_CANDIDATES articles (flag 0), all with only their simhash. One statement instead of
  * two, and rows cost more to build than to judge: the rest of a candidate is read only when it can matter. A
  * join rather than `IN (...)`: SQLite then builds no temporary index of the ids; an article found under
- * several keys comes back once per key and keyedCandidates keeps the first.
+ * several keys comes back once per key and matchIn keeps the first.
  */
 function byLookup(db: Database.Database, s: Statements, count: number): Database.Statement {
   let statement = s.byLookup.get(count);
