@@ -194,6 +194,12 @@ export interface PageAnalysis {
   body: BlockInfo;
   /** Every block and line signature met, for template learning (filled only when asked). */
   signatures: Set<string> | null;
+  /**
+   * False when the template may have changed which lines were signed: a template line inside an inline
+   * element can change whether that element is dropped as a link cluster, and a line emptied by a drop is
+   * not signed. Then only an analysis without template gives the signatures learning needs.
+   */
+  signaturesExact: boolean;
   /** Inline elements judged furniture (link clusters inside a paragraph). */
   dropped: ReadonlySet<ElementNode>;
 }
@@ -244,6 +250,9 @@ interface State {
   dropped: Set<ElementNode>;
   depth: number;
   counts: Counts;
+  /** Template lines met so far, and whether one was met inside an inline element. */
+  templateLines: number;
+  signaturesExact: boolean;
 }
 
 
@@ -273,6 +282,7 @@ function endLine(s: State): void {
       s.signatures?.add(sig);
       if (s.template?.has(sig) && s.current) {
         // The line's characters move from the run to the block's furniture count.
+        s.templateLines++;
         s.runChars -= s.lineChars;
         s.runLinkChars -= s.lineLinkChars;
         s.current.selfBad += FURNITURE_WEIGHT * s.lineChars;
@@ -413,7 +423,9 @@ function visitElement(s: State, el: ElementNode): void {
     const chars = s.runChars;
     const linkChars = s.runLinkChars;
     const links = s.links;
+    const templateLines = s.templateLines;
     visitChildren(s, el);
+    if (s.templateLines !== templateLines) s.signaturesExact = false;
     const added = s.runChars - chars;
     // A cluster of links inside a sentence (hover cards, "related" pop-ups) is furniture, not prose.
     if (s.runs === runs && s.links - links >= 3 && added >= 60 && s.runLinkChars - linkChars >= 0.8 * added) {
@@ -616,6 +628,8 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
     dropped: new Set(),
     depth: 0,
     counts: new Counts(256),
+    templateLines: 0,
+    signaturesExact: true,
   };
   const top = new BlockInfo(root, null, s.counts, false);
   s.current = top;
@@ -630,5 +644,5 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
   s.blocks.push(top);
   s.infoOf.set(root, top);
   settle(s.blocks);
-  return { blocks: s.blocks, infoOf: s.infoOf, facts: s.facts, body: s.body ?? top, signatures: s.signatures, dropped: s.dropped };
+  return { blocks: s.blocks, infoOf: s.infoOf, facts: s.facts, body: s.body ?? top, signatures: s.signatures, signaturesExact: s.signaturesExact, dropped: s.dropped };
 }

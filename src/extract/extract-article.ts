@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import { analysePage, blockFor, unmarked, type BlockInfo } from './analyse-page.ts';
+import { analysePage, blockFor, unmarked, type BlockInfo, type PageAnalysis } from './analyse-page.ts';
 import { detectLang } from './detect-lang.ts';
 import { isElement, rootOf, type ChildNode, type ElementNode } from './dom.ts';
 import { readPageMeta } from './page-meta.ts';
@@ -7,7 +7,7 @@ import { wasTruncated, MAX_HTML_LENGTH } from './parse-html.ts';
 import { pickContainer } from './pick-container.ts';
 import { pickTitle } from './pick-title.ts';
 import { blocksToHtml, renderArticle, type OutputBlock } from './render-article.ts';
-import { templateSignatures, type SiteTemplate } from './site-template.ts';
+import { learnFromAnalysis, templateSignatures, type SiteTemplate } from './site-template.ts';
 import { parseTextDate } from './text-date.ts';
 import { trimBlocks } from './trim-blocks.ts';
 import type { Article } from './types.ts';
@@ -72,11 +72,43 @@ function baseUrlOf(url: string | undefined): URL | null {
  * learning may run on the same document before or after.
  */
 export function extractArticle(doc: CheerioAPI, options: ExtractArticleOptions = {}): ArticleBody {
+  const template = templateSignatures(options.template);
+  return extractWith(doc, analysePage(rootOf(doc), { template }), template, options);
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/**
+ * learnTemplate then extractArticle with the template it returns, on one document, with the same results
+ * as those two calls. The page is analysed once when learning it leaves the template's recurring set as
+ * it was (the usual case), else once more with the new set.
+ */
+export function extractAndLearn(
+  doc: CheerioAPI,
+  previous: SiteTemplate | null,
+  options: Omit<ExtractArticleOptions, 'template'> = {},
+): { body: ArticleBody; template: SiteTemplate } {
+  const root = rootOf(doc);
+  const before = templateSignatures(previous);
+  let analysis = analysePage(root, { template: before, collectSignatures: true });
+  const learnedFrom = analysis.signaturesExact ? analysis : analysePage(root, { collectSignatures: true });
+  const template = learnFromAnalysis(previous, learnedFrom);
+  const after = templateSignatures(template);
+  if (!sameSet(before, after)) {
+    // The analysis made for learning has no template when the first one could not give exact signatures.
+    analysis = after.size === 0 && learnedFrom !== analysis ? learnedFrom : analysePage(root, { template: after });
+  }
+  return { body: extractWith(doc, analysis, after, options), template };
+}
+
+function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: ReadonlySet<string>, options: ExtractArticleOptions): ArticleBody {
   const warnings: string[] = [];
   if (wasTruncated(doc)) warnings.push(`page over ${MAX_HTML_LENGTH / 1024 / 1024} MB: cut at a tag boundary`);
   const base = baseUrlOf(options.url);
-  const template = templateSignatures(options.template);
-  const analysis = analysePage(rootOf(doc), { template });
   const excluded = new Set(selectAll(doc, options.exclude ?? [], warnings));
   const renderOptions = { template: template.size > 0 ? template : null, excluded, baseUrl: base };
 

@@ -1,7 +1,7 @@
-import { extractArticle } from './extract-article.ts';
+import { extractAndLearn, extractArticle } from './extract-article.ts';
 import { extractLatest } from './extract-latest.ts';
 import { parseHtml } from './parse-html.ts';
-import { learnTemplate, type SiteTemplate } from './site-template.ts';
+import type { SiteTemplate } from './site-template.ts';
 import type { Article } from './types.ts';
 
 export interface ReadPageOptions {
@@ -25,7 +25,11 @@ export interface ReadPageOptions {
 export function readPage(html: string, options: ReadPageOptions): { article: Article; template: SiteTemplate | null } {
   const doc = parseHtml(html);
   const latest = extractLatest(doc, { url: options.url, heading: options.latest?.heading, selector: options.latest?.selector });
-  const template = options.learn === false ? (options.template ?? null) : learnTemplate(options.template ?? null, doc);
-  const body = extractArticle(doc, { url: options.url, template, include: options.include, exclude: options.exclude });
+  const overrides = { url: options.url, include: options.include, exclude: options.exclude };
+  if (options.learn === false) {
+    const template = options.template ?? null;
+    return { article: { ...extractArticle(doc, { ...overrides, template }), latest }, template };
+  }
+  const { body, template } = extractAndLearn(doc, options.template ?? null, overrides);
   return { article: { ...body, latest }, template };
 }

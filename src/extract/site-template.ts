@@ -1,5 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
-import { analysePage } from './analyse-page.ts';
+import { analysePage, type PageAnalysis } from './analyse-page.ts';
 import { blockSignature } from './block-signature.ts';
 import { rootOf } from './dom.ts';
 
@@ -41,11 +41,15 @@ function round(n: number): number {
 /**
  * Adds one page to the template and returns the new template (the previous one is not modified).
  * It analyses the document itself and never mutates it, so it may run before or after extractArticle
- * or extractLatest on the same document.
+ * or extractLatest on the same document (extractAndLearn does both on one analysis).
  */
 export function learnTemplate(previous: SiteTemplate | null, doc: CheerioAPI): SiteTemplate {
+  return learnFromAnalysis(previous, analysePage(rootOf(doc), { collectSignatures: true }));
+}
+
+/** learnTemplate on an analysis that collected signatures exactly (see PageAnalysis.signaturesExact). */
+export function learnFromAnalysis(previous: SiteTemplate | null, analysis: PageAnalysis): SiteTemplate {
   const base = previous && previous.version === 1 ? previous : emptyTemplate();
-  const analysis = analysePage(rootOf(doc), { collectSignatures: true });
   const facts = analysis.facts;
   const fingerprint =
     blockSignature(`page ${facts.documentTitle ?? ''} ${facts.h1s[0]?.text ?? ''} ${facts.canonical ?? ''}`) ?? '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pageCounts, pageScore } from '../../bench/metric.ts';
-import { extractArticle } from '../../src/extract/extract-article.ts';
+import { extractAndLearn, extractArticle } from '../../src/extract/extract-article.ts';
 import { parseHtml } from '../../src/extract/parse-html.ts';
 import { learnTemplate, MAX_BLOCKS, templateSignatures, type SiteTemplate } from '../../src/extract/site-template.ts';
 import { fixturePages } from '../fixtures/pages/fixture-pages.ts';
@@ -29,6 +29,21 @@ function crawl(pages: typeof legacy): { generic: string; learned: string; templa
 }
 
 describe('site template learning', () => {
+  it('extractAndLearn gives what learnTemplate then extractArticle give, page after page', () => {
+    let separate: SiteTemplate | null = null;
+    let together: SiteTemplate | null = null;
+    // Twice through the site, so the recurring set both grows and stays as it was from one page to the next.
+    for (const page of [...legacy, ...legacy]) {
+      separate = learnTemplate(separate, parseHtml(page.html));
+      const expected = extractArticle(parseHtml(page.html), { url: page.truth.url, template: separate });
+      const got = extractAndLearn(parseHtml(page.html), together, { url: page.truth.url });
+      together = got.template;
+      expect(got.template).toEqual(separate);
+      expect(got.body).toEqual(expected);
+    }
+    expect(templateSignatures(together).size).toBeGreaterThan(0);
+  });
+
   it('has four pages of one windows-1252 site to learn from', () => {
     expect(legacy).toHaveLength(4);
   });
