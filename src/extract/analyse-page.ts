@@ -473,9 +473,15 @@ function visitElement(s: State, el: ElementNode): void {
   }
   if (tag === 'h1') s.facts.h1s.push({ text: textOfChildrenDeep(el), el });
   if (b.chars > 0 && b.chars < 120 && (s.facts.bylineText === null || s.facts.dateText === null) && (a.class !== undefined || a.id !== undefined)) {
-    const names = `${a.class ?? ''} ${a.id ?? ''}`;
-    if (s.facts.bylineText === null && BYLINE_CLASS.test(names)) s.facts.bylineText = textOfChildrenDeep(el);
-    if (s.facts.dateText === null && DATE_CLASS.test(names)) s.facts.dateText = textOfChildrenDeep(el);
+    // The patterns hold no space, so testing class and id apart is testing "class id" without building it.
+    const cls = a.class;
+    const id = a.id;
+    if (s.facts.bylineText === null && ((cls !== undefined && BYLINE_CLASS.test(cls)) || (id !== undefined && BYLINE_CLASS.test(id)))) {
+      s.facts.bylineText = textOfChildrenDeep(el);
+    }
+    if (s.facts.dateText === null && ((cls !== undefined && DATE_CLASS.test(cls)) || (id !== undefined && DATE_CLASS.test(id)))) {
+      s.facts.dateText = textOfChildrenDeep(el);
+    }
   }
   // A list whose items mostly recur is template as a whole: its new items are the ones that scrolled in.
   if (!b.template && b.templateChars > 0 && b.templateChars >= TEMPLATE_SHARE * b.chars && b.chars - b.templateChars < 300 && tag !== 'body') {

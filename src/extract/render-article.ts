@@ -58,6 +58,23 @@ export function escapeHtml(text: string): string {
 }
 
 const WS = /[\s\u00a0]+/g;
+
+/**
+ * `text.replace(WS, ' ')` without the copy when it would change nothing (most text nodes: words and single
+ * spaces). The scan accepts only ASCII non-space characters and lone spaces; anything else takes the regex.
+ */
+function collapseSpaces(text: string): string {
+  let prevSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32) {
+      if (prevSpace) return text.replace(WS, ' ');
+      prevSpace = true;
+    } else if (code > 32 && code < 127) prevSpace = false;
+    else return text.replace(WS, ' ');
+  }
+  return text;
+}
 const CONTAINERS = new Set(['div', 'section', 'ul', 'ol', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'dl', 'form', 'center', 'header', 'main', 'article', 'fieldset', 'details', 'figure', 'td', 'th']);
 
 function absolute(url: string | undefined, base: URL | null): string | null {
@@ -89,7 +106,7 @@ function endLine(c: Ctx): void {
     if (keep) c.lines.push({ text, html: (c.html + closing).trim(), linkShare });
   }
   c.text = '';
-  c.html = c.inline.map((x) => x.open).join('');
+  c.html = c.inline.length === 0 ? '' : c.inline.map((x) => x.open).join('');
   c.lineLinks = 0;
   c.lineLinkChars = 0;
 }
@@ -166,7 +183,7 @@ function renderKids(c: Ctx, node: ElementNode | DocumentNode): void {
       if (skipping) continue;
       const data = (ch as TextNode).data;
       c.text += data;
-      c.html += escapeHtml(c.pre > 0 ? data : data.replace(WS, ' '));
+      c.html += escapeHtml(c.pre > 0 ? data : collapseSpaces(data));
       continue;
     }
     if (!isElementKind(kind)) continue;
