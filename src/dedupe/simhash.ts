@@ -75,8 +75,10 @@ function bitsOf(slots: Float64Array, base: number): number {
 }
 
 /** Simhash from already tokenised title and body shingles; `simhash64` is the string entry point. */
+const slots = new Float64Array(256);
+
 export function simhashFromShingles(title: ShingleHashes, body: ShingleHashes): bigint {
-  const slots = new Float64Array(256);
+  slots.fill(0);
   accumulate(slots, body, WEIGHTS, 0);
   accumulate(slots, title, undefined, TITLE_WEIGHT * UNIT);
   return (BigInt(bitsOf(slots, 128)) << 32n) | BigInt(bitsOf(slots, 0));
