@@ -1,7 +1,7 @@
 import { blockSignature, MAX_SIGNED_LENGTH } from './block-signature.ts';
 import { isElement, isElementKind, isText, kindOf, MAX_DEPTH, type ChildNode, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
 import { classHint } from './hints.ts';
-import { BLOCK, FURNITURE, HEADING, SKIPPED, isFurnitureRole, isHidden } from './tags.ts';
+import { BLOCK_TAG, FURNITURE_TAG, HEADING_TAG, SKIPPED, SKIPPED_TAG, isFurnitureRole, isHidden, tagFlags } from './tags.ts';
 
 /*
  * The fractional counts of every block of a page live in one Float64Array: as object fields they would be
@@ -257,9 +257,9 @@ interface State {
 
 
 /** Tag, role and class hints; only worth reading for blocks that hold something (many wrappers are empty). */
-function classify(b: BlockInfo, e: ElementNode): void {
+function classify(b: BlockInfo, e: ElementNode, flags: number): void {
   const a = e.attribs;
-  b.furniture = FURNITURE.has(e.name) || isFurnitureRole(a.role);
+  b.furniture = (flags & FURNITURE_TAG) !== 0 || isFurnitureRole(a.role);
   // Body and html classes describe the whole page (`single-post no-sidebar`), not a block.
   b.hint = e.name === 'body' || e.name === 'html' ? 0 : classHint(a.class, a.id);
   if (b.hint < 0) b.furniture = true;
@@ -389,7 +389,8 @@ function textOfChildren(el: ElementNode): string {
 
 function visitElement(s: State, el: ElementNode): void {
   const tag = el.name;
-  if (SKIPPED.has(tag)) {
+  const flags = tagFlags(tag);
+  if ((flags & SKIPPED_TAG) !== 0) {
     if (tag === 'head') {
       for (const c of el.children) if (isElement(c)) visitHeadChild(s, c as ElementNode);
       return;
@@ -410,7 +411,7 @@ function visitElement(s: State, el: ElementNode): void {
   }
   if (tag === 'time' && a.datetime) s.facts.times.push({ datetime: a.datetime, el });
 
-  if (!BLOCK.has(tag)) {
+  if ((flags & BLOCK_TAG) === 0) {
     const isLink = tag === 'a';
     if (isLink) {
       s.links++;
@@ -444,12 +445,12 @@ function visitElement(s: State, el: ElementNode): void {
   const b = new BlockInfo(el, parent, s.counts, s.signing);
   if (tag === 'body' && s.body === null) s.body = b;
   if (tag === 'li') b.listItems = 1;
-  if (HEADING.has(tag)) b.headings = 1;
+  if ((flags & HEADING_TAG) !== 0) b.headings = 1;
   s.current = b;
   visitChildren(s, el);
   endRun(s);
   s.current = parent;
-  if (b.chars > 0 || b.images > 0) classify(b, el);
+  if (b.chars > 0 || b.images > 0) classify(b, el, flags);
 
   if (b.parts !== null) {
     if (b.textLength <= MAX_SIGNED_LENGTH * 2) {

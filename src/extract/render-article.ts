@@ -3,7 +3,7 @@ import { blockSignature } from './block-signature.ts';
 import { isElement, isElementKind, isText, kindOf, MAX_DEPTH, rawText, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
 import { isFurnitureHeading } from './hints.ts';
 import { isJunkLine } from './junk-line.ts';
-import { BLOCK, HEADING, SKIPPED, isHidden } from './tags.ts';
+import { BLOCK, BLOCK_TAG, HEADING, SKIPPED_TAG, isHidden, tagFlags } from './tags.ts';
 
 /** One paragraph of output: its plain text and its safe inline HTML. */
 export interface OutputBlock {
@@ -189,8 +189,9 @@ function renderKids(c: Ctx, node: ElementNode | DocumentNode): void {
     if (!isElementKind(kind)) continue;
     const el = ch as ElementNode;
     const tag = el.name;
-    if (SKIPPED.has(tag) || isHidden(el.attribs)) continue;
-    if (BLOCK.has(tag)) {
+    const flags = tagFlags(tag);
+    if ((flags & SKIPPED_TAG) !== 0 || isHidden(el.attribs)) continue;
+    if ((flags & BLOCK_TAG) !== 0) {
       const b = c.analysis.infoOf.get(el);
       if (dropBlock(c, el, b)) continue;
       if (isFurnitureTitle(el, b)) {

@@ -34,3 +34,18 @@ export function isHidden(attribs: Record<string, string>): boolean {
   const style = attribs.style;
   return style !== undefined && HIDDEN_STYLE.test(style);
 }
+
+/** Bits of tagFlags: one map lookup per element instead of one set lookup per question. */
+export const SKIPPED_TAG = 1;
+export const BLOCK_TAG = 2;
+export const HEADING_TAG = 4;
+export const FURNITURE_TAG = 8;
+
+const FLAGS = new Map<string, number>();
+for (const [set, bit] of [[SKIPPED, SKIPPED_TAG], [BLOCK, BLOCK_TAG], [HEADING, HEADING_TAG], [FURNITURE, FURNITURE_TAG]] as const) {
+  for (const tag of set) FLAGS.set(tag, (FLAGS.get(tag) ?? 0) | bit);
+}
+
+export function tagFlags(tag: string): number {
+  return FLAGS.get(tag) ?? 0;
+}
