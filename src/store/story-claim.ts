@@ -138,10 +138,10 @@ function statements(db: Database.Database): Statements {
 function byLookup(db: Database.Database, s: Statements, count: number): Database.Statement {
   let statement = s.byLookup.get(count);
   if (statement === undefined) {
-    const exact = `SELECT * FROM (SELECT article_id, simhash, 1 FROM article_fingerprints WHERE exact_hash = ? ORDER BY article_id LIMIT ${MAX_EXACT})`;
+    const exact = `SELECT * FROM (SELECT article_id, simhash, 1 FROM article_fingerprints WHERE exact_hash = ? ORDER BY article_id LIMIT ${MAX_EXACT}) AS e`;
     const perKey = Array.from(
       { length: count },
-      () => `SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? ORDER BY article_id DESC LIMIT ${PER_KEY_CANDIDATES})`,
+      () => `SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? ORDER BY article_id DESC LIMIT ${PER_KEY_CANDIDATES}) AS b`,
     ).join(' UNION ALL ');
     const keyed = `SELECT f.article_id, f.simhash, 0 FROM (${perKey}) AS k JOIN article_fingerprints f ON f.article_id = k.article_id`;
     statement = db.prepare(count === 0 ? exact : `${exact} UNION ALL ${keyed}`).raw();
