@@ -39,32 +39,44 @@ function segmentsOf(value: string): string[] {
  */
 export function classHint(className: string | undefined, id: string | undefined): -2 | -1 | 0 | 1 {
   if (!className && !id) return 0;
-  const raw = id ? `${className ?? ''} ${id}` : className!;
-  const cached = hintCache.get(raw);
+  // No pattern spans a space, so the hint of "class id" follows from the words of each, read apart:
+  // no string is built, and a class shared by many elements that also carry an id is read once.
+  const words = (className ? wordsOf(className) : 0) | (id ? wordsOf(id) : 0);
+  if ((words & STRONG) !== 0) return -2;
+  const weak = (words & WEAK) !== 0;
+  if ((words & POSITIVE) !== 0) return weak ? 0 : 1;
+  return weak ? -1 : 0;
+}
+
+const STRONG = 1;
+const WEAK = 2;
+const POSITIVE = 4;
+
+function wordsOf(value: string): number {
+  const cached = wordsCache.get(value);
   if (cached !== undefined) return cached;
-  const hint = computeHint(raw);
+  const words = computeWords(value);
   // Class strings repeat across a page and across a site's pages; the cache only has to stay bounded.
-  if (hintCache.size >= HINT_CACHE_SIZE) hintCache.clear();
-  hintCache.set(raw, hint);
-  return hint;
+  if (wordsCache.size >= HINT_CACHE_SIZE) wordsCache.clear();
+  wordsCache.set(value, words);
+  return words;
 }
 
 const HINT_CACHE_SIZE = 20_000;
-const hintCache = new Map<string, -2 | -1 | 0 | 1>();
+const wordsCache = new Map<string, number>();
 
-function computeHint(raw: string): -2 | -1 | 0 | 1 {
+function computeWords(raw: string): number {
   const lower = raw.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
-  if (STRONG_NEGATIVE.test(lower)) return -2;
+  if (STRONG_NEGATIVE.test(lower)) return STRONG;
   const segments = segmentsOf(raw);
   let weak = WEAK_NEGATIVE.test(lower);
   for (const s of segments) {
-    if (STRONG_SEGMENTS.has(s)) return -2;
+    if (STRONG_SEGMENTS.has(s)) return STRONG;
     if (WEAK_SEGMENTS.has(s)) weak = true;
   }
   let positive = POSITIVE_ANYWHERE.test(lower);
   if (!positive) for (const s of segments) if (POSITIVE_SEGMENTS.has(s)) positive = true;
-  if (positive) return weak ? 0 : 1;
-  return weak ? -1 : 0;
+  return (weak ? WEAK : 0) | (positive ? POSITIVE : 0);
 }
 
 /** Headings that introduce furniture rather than article sections. */
