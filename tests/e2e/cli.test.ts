@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/demo/webhook-receiver.ts';
 import { QUEUE_NAMES } from '../../src/jobs/index.ts';
 import { initialStories, storiesIn, toPublish } from '../fixtures/stories.ts';
 import { REDIS_URL } from '../helpers/harness.ts';
+import { obliterateQueues, until } from '../helpers/wait.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vigie.js');
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -53,26 +53,10 @@ async function receiver(secret: string): Promise<WebhookReceiver> {
 
 function yamlConfig(dir: string, body: string): string {
   const prefix = `vigie-cli-${randomBytes(5).toString('hex')}`;
-  cleanups.push(async () => {
-    for (const name of Object.values(QUEUE_NAMES)) {
-      const q = new Queue(name, { connection: { url: REDIS_URL }, prefix });
-      await q.obliterate({ force: true }).catch(() => undefined);
-      await q.close();
-    }
-  });
+  cleanups.push(() => obliterateQueues(REDIS_URL, prefix));
   const file = join(dir, 'vigie.config.yaml');
   writeFileSync(file, `redis: ${REDIS_URL}\nstorage: ./storage\nqueuePrefix: ${prefix}\nserver: { host: 127.0.0.1, port: 0 }\ncrawl: { hostInterval: 10ms, timeout: 5s }\n${body}`);
   return file;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
 }
 
 describe('the vigie command', () => {

@@ -5,13 +5,12 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/alerts/sign-webhook.ts';
 import { startNewsSite } from '../../src/demo/news-site.ts';
-import { QUEUE_NAMES } from '../../src/jobs/index.ts';
 import { initialStories, toPublish } from '../fixtures/stories.ts';
 import { REDIS_URL } from '../helpers/harness.ts';
+import { obliterateQueues, until as waitUntil } from '../helpers/wait.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vigie.js');
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -47,13 +46,7 @@ describe('a worker killed in the middle of a delivery', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigie-crash-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const prefix = `vigie-crash-${randomBytes(5).toString('hex')}`;
-    cleanups.push(async () => {
-      for (const name of Object.values(QUEUE_NAMES)) {
-        const q = new Queue(name, { connection: { url: REDIS_URL }, prefix });
-        await q.obliterate({ force: true }).catch(() => undefined);
-        await q.close();
-      }
-    });
+    cleanups.push(() => obliterateQueues(REDIS_URL, prefix));
     const file = join(dir, 'vigie.config.yaml');
     writeFileSync(
       file,
@@ -77,13 +70,7 @@ describe('a worker killed in the middle of a delivery', () => {
       cleanups.push(() => child.kill('SIGKILL'));
       return child;
     };
-    const until = async (what: string, ok: () => boolean, ms = 30_000) => {
-      const end = Date.now() + ms;
-      while (!ok()) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const until = (what: string, ok: () => boolean, ms = 30_000) => waitUntil(what, () => (ok() ? true : undefined), ms);
 
     const first = start();
     await until('the baseline crawl', () => site.requests.filter((r) => r.path === '/' && r.status === 200).length >= 1);

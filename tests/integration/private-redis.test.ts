@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { redisAnswers, startPrivateRedis } from '../../src/jobs/index.ts';
+import { until } from '../helpers/wait.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vigie.js');
 const dirs: string[] = [];
@@ -36,16 +37,6 @@ function start(file: string, env: Record<string, string>) {
   child.stdout!.resume();
   const done = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return { child, done, stderr: () => stderr };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('vigie start when no Redis answers', () => {
