@@ -14,8 +14,12 @@ export interface ReadPageOptions {
   /** Per-source CSS overrides of the body. Default none. */
   include?: string[];
   exclude?: string[];
-  /** Per-source latest-list heading or selector. Default: the known headings, then the densest link list. */
-  latest?: { heading?: string; selector?: string };
+  /**
+   * Per-source latest-list heading or selector, or false to skip the list: article jobs do not use it, and on an
+   * article page it costs several times the extraction itself. Default: the known headings, then the densest
+   * link list.
+   */
+  latest?: { heading?: string; selector?: string } | false;
 }
 
 /**
@@ -24,7 +28,8 @@ export interface ReadPageOptions {
  */
 export function readPage(html: string, options: ReadPageOptions): { article: Article; template: SiteTemplate | null } {
   const doc = parseHtml(html);
-  const latest = extractLatest(doc, { url: options.url, heading: options.latest?.heading, selector: options.latest?.selector });
+  const wanted = options.latest;
+  const latest = wanted === false ? [] : extractLatest(doc, { url: options.url, heading: wanted?.heading, selector: wanted?.selector });
   const overrides = { url: options.url, include: options.include, exclude: options.exclude };
   if (options.learn === false) {
     const template = options.template ?? null;

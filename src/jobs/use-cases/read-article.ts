@@ -43,7 +43,7 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
       template: store.loadTemplate(entry.sourceId) as never,
       include: source?.extract?.include,
       exclude: source?.extract?.exclude,
-      latest: source?.latest,
+      latest: false,
     });
     store.saveTemplate(entry.sourceId, read.template, at);
     article = {
