@@ -65,7 +65,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
-  const log = createLogger(io.env.LOG_LEVEL ?? 'info');
+  // The demo's own lines are the show; its JSON logs would drown them unless asked for.
+  const log = createLogger(io.env.LOG_LEVEL ?? (command === 'demo' ? 'warn' : 'info'));
   try {
     switch (command) {
       case 'start':
