@@ -29,6 +29,7 @@ export class VigieQueues {
     return [this.crawl, this.article, this.delivery];
   }
 
+  /** Crawl and article jobs: `crawl.attempts` tries with exponential backoff from 5 s. */
   crawlJobOptions(): JobsOptions {
     return { attempts: this.config.crawl.attempts, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP };
   }
@@ -45,7 +46,7 @@ export class VigieQueues {
         data: { entryId: e.id },
         // Row ids alone would repeat after a reset database while Redis keeps finished jobs for days, and BullMQ
         // silently drops an add whose id it already has: the entry's first-seen time makes the id unique.
-        opts: { jobId: `article-${e.id}-${Date.parse(e.firstSeenAt)}`, attempts: this.config.crawl.attempts, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP },
+        opts: { ...this.crawlJobOptions(), jobId: `article-${e.id}-${Date.parse(e.firstSeenAt)}` },
       })),
     );
   }
