@@ -5,17 +5,19 @@ import { parseDuration } from './duration.ts';
 export const EVENT_TYPES = ['article.new', 'article.duplicate', 'source.degraded', 'source.recovered'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-const duration = (example = '30s, 5m or 1h') =>
+const duration = (example = '30s, 5m or 1h', allowZero = false) =>
   z
     .string({ error: `expected a duration like ${example}` })
     .transform((text, ctx) => {
-      const ms = parseDuration(text);
+      const ms = parseDuration(text, allowZero);
       if (ms === null) {
         ctx.addIssue({ code: 'custom', message: `expected a duration like ${example}, got "${text}"` });
         return z.NEVER;
       }
       return ms;
     });
+
+const HOST_KEY = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
@@ -84,9 +86,12 @@ export const configSchema = z
       .object({
         userAgent: z.string().min(1).default('Vigie/0.1 (+https://github.com/vigie-monitor/vigie; news monitor)'),
         timeout: duration('10s or 30s').default(30_000),
-        hostInterval: duration('1s or 500ms').default(1_000),
+        /** Least time between two requests to one host, across every worker. `0s` turns spacing off. */
+        hostInterval: duration('1s, 500ms or 0s', true).default(1_000),
         respectRobotsTxt: z.boolean().default(true),
         attempts: z.number().int().min(1).max(20).default(3),
+        /** An article still unread this long after its entry was seen alerts without its text (`article: null`). */
+        articleDeadline: duration('1h or 30m').default(3_600_000),
       })
       .strict()
       .prefault({}),
@@ -107,6 +112,16 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Per-host overrides, keyed by host name (with `:port` when not the default): `{ interval: 250ms }`. */
+    hosts: z
+      .record(
+        z
+          .string()
+          .transform((h) => h.toLowerCase())
+          .pipe(z.string().regex(HOST_KEY, 'expected a host name like "www.example.org" or "127.0.0.1:8080", without scheme or path')),
+        z.object({ interval: duration('1s, 250ms or 0s', true) }, { error: 'expected { interval: <duration> }' }).strict(),
+      )
+      .default({}),
     sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
     webhooks: z.array(webhookSchema, { error: 'expected a list of webhooks' }).default([]),
   })

@@ -82,6 +82,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     .join('');
   const where = path === '' ? '(top level)' : ENV_NAMES.has(path) ? `${path} (or ${ENV_NAMES.get(path)})` : path;
   if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  // A bad key of a mapping (`hosts`): zod nests the key's own message.
+  if (issue.code === 'invalid_key') return `${where}: ${issue.issues[0]?.message ?? issue.message}`;
   return `${where}: ${issue.message}`;
 }
 

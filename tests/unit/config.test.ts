@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, type Config } from '../../src/config/index.ts';
+import { ConfigError, hostIntervalFor, loadConfig, type Config } from '../../src/config/index.ts';
 
 const SECRET = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
 const source = (id: string, extra: Record<string, unknown> = {}) => ({ id, url: `https://${id}.example.org/news`, ...extra });
@@ -255,5 +255,33 @@ describe('the loaded config', () => {
     expect(two.webhooks[2]!.id).toBe(a!.id);
     expect(two.webhooks[1]!.id).toBe(b!.id);
     expect(a!.events).toEqual(['article.new']);
+  });
+});
+
+describe('host spacing settings', () => {
+  it('accepts hostInterval 0s, and per-host overrides keyed by host (case folded, port kept)', () => {
+    const config = loadConfig({
+      object: { crawl: { hostInterval: '0s' }, hosts: { 'WWW.Example.org': { interval: '250ms' }, '127.0.0.1:8080': { interval: '0ms' } }, sources: [source('a')] },
+      env: {},
+      cwd: dir,
+    });
+    expect(config.crawl.hostInterval).toBe(0);
+    expect(hostIntervalFor(config, 'https://www.example.org/x')).toBe(250);
+    expect(hostIntervalFor(config, 'http://127.0.0.1:8080/x')).toBe(0);
+    expect(hostIntervalFor(config, 'http://127.0.0.1:8081/x')).toBe(0);
+    expect(hostIntervalFor(config, 'https://other.example.org/')).toBe(0);
+    expect(config.crawl.articleDeadline).toBe(3_600_000);
+  });
+
+  it('defaults to 1 s per host and names the field of a bad override', () => {
+    expect(loadConfig({ object: {}, env: {}, cwd: dir }).crawl.hostInterval).toBe(1_000);
+    expect(objectProblems({ hosts: { 'https://example.org/': { interval: '1s' } } })).toEqual([
+      'hosts.https://example.org/: expected a host name like "www.example.org" or "127.0.0.1:8080", without scheme or path',
+    ]);
+    expect(objectProblems({ hosts: { 'example.org': { interval: 'soon' } } })).toEqual([
+      'hosts.example.org.interval: expected a duration like 1s, 250ms or 0s, got "soon"',
+    ]);
+    expect(objectProblems({ sources: [source('a', { every: '0s' })] })).toEqual(['sources[0].every: expected a duration like 30s, 5m or 1h, got "0s"']);
+    expect(objectProblems({ crawl: { articleDeadline: '0s' } })).toEqual(['crawl.articleDeadline: expected a duration like 1h or 30m, got "0s"']);
   });
 });

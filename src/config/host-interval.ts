@@ -1,0 +1,11 @@
+import type { Config } from './config-schema.ts';
+
+/** The host a URL's requests count against: host name and non-default port, lower-cased (`example.org:8080`). */
+export function hostOf(url: string): string {
+  return new URL(url).host.toLowerCase();
+}
+
+/** The configured least time between two requests to `url`'s host: `hosts.<host>.interval`, else `crawl.hostInterval`. */
+export function hostIntervalFor(config: Pick<Config, 'crawl' | 'hosts'>, url: string): number {
+  return config.hosts[hostOf(url)]?.interval ?? config.crawl.hostInterval;
+}
