@@ -90,7 +90,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     closers.push(() => queues.close());
 
     if (roles.workers) {
-      const gate = new HostGate(connection, config.queuePrefix, config.crawl.hostInterval);
+      const gate = new HostGate(connection, { prefix: config.queuePrefix });
       const workerConnection = createRedisConnection(config.redis, { name: 'vigie-worker' });
       workerConnection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       closers.push(() => void workerConnection.disconnect());

@@ -8,3 +8,4 @@ export { parseRetryAfter } from './retry-after.ts';
 export { RobotsDisallowedError } from './robots-disallowed-error.ts';
 export { RobotsPolicy, type RobotsPolicyOptions } from './robots-policy.ts';
 export { NotHtmlError } from './not-html-error.ts';
+export { hostSpacing, MAX_CRAWL_DELAY_MS, type HostSpacing } from './host-spacing.ts';

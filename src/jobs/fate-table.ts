@@ -4,22 +4,32 @@ import type { HostGate } from './host-gate.ts';
 
 /** Fallback wait when a host says "slow down" without a Retry-After. */
 const DEFAULT_BACKOFF_MS = 60_000;
+/** The longest Retry-After obeyed, as for deliveries: a larger one (a typo, a year) would silence the host. */
+export const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
 
 /**
  * The one table from an error's fate to BullMQ's behaviour:
  * - `give-up`   -> UnrecoverableError: failed now, no retry.
  * - `retry`     -> rethrown: BullMQ retries with the job's backoff while attempts remain.
- * - `retry-later` -> the host is closed for Retry-After on every worker, and the job is moved to delayed
- *                  without spending an attempt.
+ * - `retry-later` -> the host is closed for Retry-After (at most 6 h) on every worker, and the job is moved to
+ *                  delayed without spending an attempt, never past `notAfter` (an article's deadline).
  */
-export async function applyFate(err: unknown, job: Job, token: string | undefined, gate: HostGate | null, url: string | null): Promise<never> {
+export async function applyFate(
+  err: unknown,
+  job: Job,
+  token: string | undefined,
+  gate: HostGate | null,
+  url: string | null,
+  notAfter?: number,
+): Promise<never> {
   const fate = fateOf(err);
   const message = err instanceof Error ? err.message : String(err);
   if (fate === 'give-up') throw new UnrecoverableError(message);
   if (fate === 'retry-later' && token) {
-    const asked = (err as { retryAfterMs?: number }).retryAfterMs ?? DEFAULT_BACKOFF_MS;
+    const asked = Math.min((err as { retryAfterMs?: number }).retryAfterMs ?? DEFAULT_BACKOFF_MS, MAX_RETRY_AFTER_MS);
     const wait = gate && url ? await gate.backoff(url, asked) : asked;
-    await job.moveToDelayed(Date.now() + wait, token);
+    const wakeAt = Math.min(Date.now() + wait, notAfter ?? Infinity);
+    await job.moveToDelayed(Math.max(wakeAt, Date.now() + 1), token);
     throw new DelayedError(message);
   }
   throw err;

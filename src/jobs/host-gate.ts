@@ -1,17 +1,98 @@
 import type { Redis } from 'ioredis';
+import { hostOf } from '../config/index.ts';
 
-// Reserves the next slot for a host atomically: returns how long the caller must wait before its request.
-const RESERVE = `
+/** Which line a job stands in: article jobs (a user waits for their alert) go before routine re-crawls. */
+export type Lane = 'article' | 'crawl';
+
+export interface HostTicket {
+  /** A URL on the host the job will request. */
+  url: string;
+  /** The place in line. One per job, except crawls: `crawl:<source>`, so a source has at most one crawl waiting. */
+  ticket: string;
+  /** Who holds the place: the job id. Another owner asking with the same ticket is told `merged`. */
+  owner: string;
+  lane: Lane;
+  /** When the job first asked (epoch ms). Kept by the caller across waits, so a job never loses its place. */
+  askedAt: number;
+  /** Least time between two requests to this host, in ms; 0 turns spacing off. */
+  intervalMs: number;
+}
+
+/** `go`: the slot is yours now. `wait`: ask again in `waitMs` (`position` jobs are ahead). `merged`: another job holds the ticket. */
+export type Admission = { kind: 'go' } | { kind: 'wait'; waitMs: number; position: number } | { kind: 'merged'; holder: string };
+
+export interface HostLine {
+  host: string;
+  /** Jobs standing in this host's line. */
+  waiting: number;
+  /** When the longest-waiting of them first asked (epoch ms); null when none waits. */
+  oldestAskedAt: number | null;
+  /** When the host is next free (epoch ms); null when it is free now. */
+  nextFreeAt: number | null;
+}
+
+export interface HostGateOptions {
+  /** Key prefix, the queues' prefix. Required. */
+  prefix: string;
+  /**
+   * How much later than an article job a crawl counts as having asked, so that article jobs go first on a busy host
+   * while a crawl that waited longer than this still goes before newer articles (nothing starves). Default 10 min.
+   */
+  crawlHandicapMs?: number;
+  /**
+   * How long past its expected return a place in line is kept for a job that has not come back (a crashed worker,
+   * a job that was removed), before the jobs behind it move up. A job that comes back later asks again with its
+   * first `askedAt` and so regains its place. Default 10 s.
+   */
+  graceMs?: number;
+}
+
+// KEYS: next, line, until, owner, asked, hosts. ARGV: ticket, owner, score, askedAt, interval, grace, host.
+// A place is consumed only when its job really goes: a job told to wait keeps its place (its score never changes),
+// so the host serves one request per interval in the order asked, however many jobs sleep in the meantime.
+const ADMIT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function drop(x)
+  redis.call('ZREM', KEYS[2], x)
+  redis.call('ZREM', KEYS[3], x)
+  redis.call('HDEL', KEYS[4], x)
+  redis.call('HDEL', KEYS[5], x)
+end
+for _, x in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)) do drop(x) end
+local ticket = ARGV[1]
+local holder = redis.call('HGET', KEYS[4], ticket)
+if holder and holder ~= ARGV[2] then return {'merged', 0, 0, holder} end
+if not holder then
+  redis.call('ZADD', KEYS[2], ARGV[3], ticket)
+  redis.call('HSET', KEYS[4], ticket, ARGV[2])
+  redis.call('HSET', KEYS[5], ticket, ARGV[4])
+  redis.call('SADD', KEYS[6], ARGV[7])
+end
+local interval = tonumber(ARGV[5])
 local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
-local start = math.max(now, nextAt)
-local interval = tonumber(ARGV[1])
-redis.call('SET', KEYS[1], start + interval, 'PX', start + interval - now + 60000)
-return start - now
+local rank = redis.call('ZRANK', KEYS[2], ticket)
+if nextAt <= now and (rank == 0 or interval == 0) then
+  drop(ticket)
+  if interval > 0 then redis.call('SET', KEYS[1], now + interval, 'PX', interval + 60000) end
+  return {'go', 0, 0, ''}
+end
+local wait = math.max(nextAt - now, 0) + rank * interval
+redis.call('ZADD', KEYS[3], now + wait + tonumber(ARGV[6]), ticket)
+return {'wait', wait, rank, ''}
 `;
 
-// Pushes a host's next slot to at least now + ms (after HTTP 429 / Retry-After).
+// KEYS: line, until, owner, asked. ARGV: ticket, owner. Gives up a place (only the holder can).
+const LEAVE = `
+if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+return 1
+`;
+
+// KEYS: next. ARGV: ms. Pushes the host's next free time to at least now + ms (HTTP 429 / Retry-After).
 const BACKOFF = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -22,29 +103,93 @@ return math.max(wanted, nextAt) - now
 `;
 
 /**
- * A per-host rate limit shared by every worker on one Redis: requests to one host are spaced by `intervalMs`,
- * and a host that answered 429 is left alone until its Retry-After has passed.
+ * Per-host politeness shared by every worker on one Redis. Each host has a waiting line (a sorted set scored by
+ * when each job first asked, article jobs ahead of crawls) and a "next free" time. A job asks; the head of the line
+ * goes when the host is free, and that is the only moment a slot is consumed. Everyone else is told how long to
+ * wait (its position times the interval), sleeps or is delayed, and asks again holding the same place.
  */
 export class HostGate {
+  private readonly prefix: string;
+  private readonly crawlHandicapMs: number;
+  private readonly graceMs: number;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-    private readonly intervalMs: number,
+    options: HostGateOptions,
   ) {
-    if (!(intervalMs >= 0)) throw new TypeError(`HostGate: intervalMs must be >= 0, got ${intervalMs}`);
+    if (!options?.prefix) throw new TypeError('HostGate: options.prefix is required');
+    this.prefix = options.prefix;
+    this.crawlHandicapMs = options.crawlHandicapMs ?? 10 * 60_000;
+    this.graceMs = options.graceMs ?? 10_000;
+    for (const [field, value] of [['crawlHandicapMs', this.crawlHandicapMs], ['graceMs', this.graceMs]] as const) {
+      if (!(Number.isFinite(value) && value >= 0)) throw new TypeError(`HostGate: options.${field} must be a number >= 0, got ${value}`);
+    }
   }
 
-  /** Milliseconds to wait before this request to `url`'s host may go. */
-  async reserve(url: string): Promise<number> {
-    return Number(await this.redis.eval(RESERVE, 1, this.key(url), this.intervalMs));
+  /** Asks for the host's next slot. */
+  async admit(t: HostTicket): Promise<Admission> {
+    if (!(Number.isFinite(t.intervalMs) && t.intervalMs >= 0)) throw new TypeError(`HostGate.admit: intervalMs must be >= 0, got ${t.intervalMs}`);
+    const host = hostOf(t.url);
+    const k = this.keys(host);
+    const score = t.askedAt + (t.lane === 'crawl' ? this.crawlHandicapMs : 0);
+    const [kind, wait, rank, holder] = (await this.redis.eval(
+      ADMIT,
+      6,
+      k.next,
+      k.line,
+      k.until,
+      k.owner,
+      k.asked,
+      `${this.prefix}:hosts`,
+      t.ticket,
+      t.owner,
+      score,
+      t.askedAt,
+      Math.round(t.intervalMs),
+      this.graceMs,
+      host,
+    )) as [string, number, number, string];
+    if (kind === 'go') return { kind: 'go' };
+    if (kind === 'merged') return { kind: 'merged', holder };
+    return { kind: 'wait', waitMs: Number(wait), position: Number(rank) };
+  }
+
+  /** Gives up a place in line (a job that will not come back for it). */
+  async leave(url: string, ticket: string, owner: string): Promise<void> {
+    const k = this.keys(hostOf(url));
+    await this.redis.eval(LEAVE, 4, k.line, k.until, k.owner, k.asked, ticket, owner);
   }
 
   /** Keeps every worker off `url`'s host for `ms`; returns how long the host is now closed. */
   async backoff(url: string, ms: number): Promise<number> {
-    return Number(await this.redis.eval(BACKOFF, 1, this.key(url), Math.max(1, Math.round(ms))));
+    return Number(await this.redis.eval(BACKOFF, 1, this.keys(hostOf(url)).next, Math.max(1, Math.round(ms))));
   }
 
-  private key(url: string): string {
-    return `${this.prefix}:host:${new URL(url).host.toLowerCase()}`;
+  /** Every host a job has waited for, with its line now (for /metrics, /api and the dashboard). */
+  async lines(): Promise<HostLine[]> {
+    const hosts = (await this.redis.smembers(`${this.prefix}:hosts`)).sort();
+    if (hosts.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const host of hosts) {
+      const k = this.keys(host);
+      pipeline.zcard(k.line).hvals(k.asked).get(k.next);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const now = Date.now();
+    return hosts.map((host, i) => {
+      const [waiting, asked, next] = replies.slice(i * 3, i * 3 + 3).map((r) => r[1]) as [number, string[], string | null];
+      const nextAt = next === null ? 0 : Number(next);
+      return {
+        host,
+        waiting: Number(waiting),
+        oldestAskedAt: asked.length > 0 ? Math.min(...asked.map(Number)) : null,
+        nextFreeAt: nextAt > now ? nextAt : null,
+      };
+    });
+  }
+
+  private keys(host: string) {
+    const base = `${this.prefix}:host:${host}`;
+    return { next: `${base}:next`, line: `${base}:line`, until: `${base}:until`, owner: `${base}:owner`, asked: `${base}:asked` };
   }
 }

@@ -8,3 +8,4 @@ export type { Logger, UseCaseDeps } from './use-cases/deps.ts';
 export { VigieQueues } from './vigie-queues.ts';
 export { VigieWorkers, type VigieWorkersOptions } from './vigie-workers.ts';
 export { redisHelp, redisServerOnPath, startPrivateRedis, type PrivateRedis } from './private-redis.ts';
+export { type Admission, type HostLine, type HostTicket, type Lane } from './host-gate.ts';

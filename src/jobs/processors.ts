@@ -1,8 +1,12 @@
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
+import { hostOf } from '../config/index.ts';
+import { hostSpacing } from '../crawlers/index.ts';
 import type { SourceTransition } from '../store/index.ts';
 import { applyFate } from './fate-table.ts';
+import { HostBusyError } from './host-busy-error.ts';
 import type { HostGate } from './host-gate.ts';
+import { takeHostTurn } from './take-host-turn.ts';
 import { checkSource } from './use-cases/check-source.ts';
 import { deliverWebhook } from './use-cases/deliver-webhook.ts';
 import type { UseCaseDeps } from './use-cases/deps.ts';
@@ -10,16 +14,15 @@ import { readArticle } from './use-cases/read-article.ts';
 import { reportSourceHealth } from './use-cases/report-source-health.ts';
 import type { VigieQueues } from './vigie-queues.ts';
 
-/** Waits shorter than this are slept in place; longer ones give the worker slot back by delaying the job. */
-const SLEEP_LIMIT_MS = 3_000;
-
 export interface ProcessorDeps extends UseCaseDeps {
   queues: VigieQueues;
   gate: HostGate | null;
 }
 
-const crawlData = z.object({ sourceId: z.string().min(1) });
-const articleData = z.object({ entryId: z.number().int().positive() });
+// askedAt / dueAt are written by takeHostTurn while a job waits for its host.
+const turnData = { askedAt: z.number().optional(), dueAt: z.number().optional() };
+const crawlData = z.object({ sourceId: z.string().min(1), ...turnData });
+const articleData = z.object({ entryId: z.number().int().positive(), ...turnData });
 const deliveryData = z.object({ deliveryId: z.number().int().positive() });
 
 function parse<T>(schema: z.ZodType<T>, job: Job): T {
@@ -28,26 +31,38 @@ function parse<T>(schema: z.ZodType<T>, job: Job): T {
   return result.data;
 }
 
-async function waitForHost(deps: ProcessorDeps, job: Job, token: string | undefined, url: string): Promise<void> {
-  if (!deps.gate) return;
-  const wait = await deps.gate.reserve(url);
-  if (wait <= 0) return;
-  if (wait <= SLEEP_LIMIT_MS || !token) {
-    await new Promise((r) => setTimeout(r, wait));
-    return;
-  }
-  await job.moveToDelayed(Date.now() + wait, token);
-  throw new DelayedError(`waiting ${wait} ms for ${new URL(url).host}`);
+/** The spacing of `url`'s host, with one warning per host and process when robots.txt asks for more than the config. */
+function spacingFor(deps: ProcessorDeps, warned: Set<string>) {
+  return async (url: string): Promise<number> => {
+    const spacing = await hostSpacing(deps.config, deps.robots, url);
+    const host = hostOf(url);
+    if (spacing.crawlDelayMs !== null && !warned.has(host)) {
+      warned.add(host);
+      deps.log.warn(
+        { host, crawlDelayMs: spacing.crawlDelayMs, configuredMs: spacing.configuredMs },
+        `robots.txt of ${host} asks for a Crawl-delay of ${spacing.crawlDelayMs / 1000} s: its requests are spaced by that instead of ${spacing.configuredMs / 1000} s`,
+      );
+    }
+    return spacing.intervalMs;
+  };
 }
 
 export function crawlProcessor(deps: ProcessorDeps) {
+  const spacing = spacingFor(deps, new Set());
   return async (job: Job, token?: string) => {
     const { sourceId } = parse(crawlData, job);
     const source = deps.config.sources.find((s) => s.id === sourceId);
     if (!source) throw new UnrecoverableError(`source "${sourceId}" is not in the config (${deps.config.origin})`);
-    await waitForHost(deps, job, token, source.url);
+    const turn = await takeHostTurn(deps.gate, job, token, { url: source.url, ticket: `crawl:${sourceId}`, lane: 'crawl', intervalMs: await spacing(source.url) });
+    if (turn.kind === 'merged') {
+      // At most one crawl of a source waits: an overloaded source is crawled less often, not queued up.
+      deps.log.debug({ source: sourceId, job: job.id, waiting: turn.holder }, 'a crawl of this source is already waiting; this tick joins it');
+      return { outcome: 'merged' as const };
+    }
+    // Lag is the schedule's: a retry's backoff is the retry's, not the host's.
+    const lagMs = job.attemptsMade === 0 && turn.kind === 'go' ? Math.max(0, Date.now() - turn.dueAt) : null;
     try {
-      const result = await checkSource(deps, source);
+      const result = await checkSource(deps, source, { lagMs });
       await deps.queues.enqueueArticles([...result.orphans, ...result.added]);
       await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, result.transition, null));
       return { outcome: result.outcome, found: result.found, added: result.added.length };
@@ -60,17 +75,25 @@ export function crawlProcessor(deps: ProcessorDeps) {
 }
 
 export function articleProcessor(deps: ProcessorDeps) {
+  const spacing = spacingFor(deps, new Set());
   return async (job: Job, token?: string) => {
     const { entryId } = parse(articleData, job);
     const entry = deps.store.getEntry(entryId);
-    if (entry) await waitForHost(deps, job, token, entry.url);
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // Past this, the alert goes out without the text rather than wait on a host that keeps saying "later".
+    const deadlineAt = entry ? Date.parse(entry.firstSeenAt) + deps.config.crawl.articleDeadline : Infinity;
+    let unreadable: Error | undefined;
+    if (entry) {
+      const ticket = `article:${job.id}`;
+      const turn = await takeHostTurn(deps.gate, job, token, { url: entry.url, ticket, lane: 'article', intervalMs: await spacing(entry.url), deadlineAt });
+      if (turn.kind === 'deadline') unreadable = new HostBusyError(entry.url, turn.waitMs);
+    }
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1) || Date.now() >= deadlineAt;
     try {
-      const result = await readArticle(deps, entryId, lastAttempt);
+      const result = await readArticle(deps, entryId, lastAttempt, unreadable);
       if (result) await deps.queues.enqueueDeliveries(result.deliveries);
       return result && { storyId: result.storyId, isNewStory: result.isNewStory, deliveries: result.deliveries.length };
     } catch (err) {
-      return applyFate(err, job, token, deps.gate, entry?.url ?? null);
+      return applyFate(err, job, token, deps.gate, entry?.url ?? null, deadlineAt);
     }
   };
 }
@@ -78,6 +101,6 @@ export function articleProcessor(deps: ProcessorDeps) {
 export function deliveryProcessor(deps: ProcessorDeps) {
   return async (job: Job) => {
     const { deliveryId } = parse(deliveryData, job);
-    return { outcome: await deliverWebhook(deps, deliveryId) };
+    return { outcome: await deliverWebhook(deps, deliveryId, job.attemptsMade + 1) };
   };
 }

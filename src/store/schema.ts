@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS crawls (
   source_id TEXT NOT NULL,
   at TEXT NOT NULL,
   duration_ms INTEGER NOT NULL,
+  lag_ms INTEGER,
   status INTEGER,
   outcome TEXT NOT NULL,
   entries_found INTEGER NOT NULL DEFAULT 0,

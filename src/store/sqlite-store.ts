@@ -68,6 +68,7 @@ const crawlFrom = (r: Row): CrawlRecord => ({
   sourceId: r.source_id as string,
   at: r.at as string,
   durationMs: r.duration_ms as number,
+  lagMs: (r.lag_ms as number | null) ?? null,
   status: r.status as number | null,
   outcome: r.outcome as CrawlRecord['outcome'],
   entriesFound: r.entries_found as number,
@@ -100,6 +101,9 @@ export class SqliteStore implements Store {
     if (cacheColumns.length > 0 && !cacheColumns.some((c) => c.name === 'source_id')) this.db.exec('DROP TABLE http_cache');
     this.db.exec(MONITOR_SCHEMA);
     this.db.exec(STORY_SCHEMA);
+    // crawls.lag_ms came after the first databases: added in place (NULL for the older rows).
+    const crawlColumns = this.db.prepare("SELECT name FROM pragma_table_info('crawls')").all() as Row[];
+    if (!crawlColumns.some((c) => c.name === 'lag_ms')) this.db.exec('ALTER TABLE crawls ADD COLUMN lag_ms INTEGER');
   }
 
   syncSources(sources: Array<{ id: string; url: string }>, now: string): void {
@@ -166,10 +170,10 @@ export class SqliteStore implements Store {
     const run = this.db.transaction((): SourceTransition => {
       this.db
         .prepare(
-          `INSERT INTO crawls (source_id, at, duration_ms, status, outcome, entries_found, entries_new, error)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO crawls (source_id, at, duration_ms, lag_ms, status, outcome, entries_found, entries_new, error)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(crawl.sourceId, crawl.at, crawl.durationMs, crawl.status, crawl.outcome, crawl.entriesFound, crawl.entriesNew, crawl.error);
+        .run(crawl.sourceId, crawl.at, crawl.durationMs, crawl.lagMs ?? null, crawl.status, crawl.outcome, crawl.entriesFound, crawl.entriesNew, crawl.error);
       const before = this.db.prepare('SELECT consecutive_failures, degraded FROM sources WHERE id = ?').get(crawl.sourceId) as Row | undefined;
       if (!before) return null;
       if (crawl.outcome === 'failed') {

@@ -31,6 +31,8 @@ export interface CrawlRecord {
   sourceId: string;
   at: string;
   durationMs: number;
+  /** Schedule lag: from when the crawl was due to when it got its host slot. Null when unknown (`--once`, retries). */
+  lagMs?: number | null;
   status: number | null;
   outcome: CrawlOutcome;
   entriesFound: number;

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
 import { cronProblem } from '../../src/config/cron-problem.ts';
-import { createRedisConnection, HostGate, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
+import { createRedisConnection, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -115,45 +115,5 @@ describe('syncSchedules', () => {
     }
     expect(verdicts.filter(([, bullmq, ours]) => bullmq !== ours)).toEqual([]);
     expect(verdicts.filter(([, bullmq]) => bullmq).length).toBeGreaterThan(8);
-  });
-});
-
-describe('HostGate', () => {
-  it('spaces requests to one host by the interval, across two Redis connections', async () => {
-    const one = new HostGate(connect(), prefix, 300);
-    const two = new HostGate(connect(), prefix, 300);
-    const waits = [];
-    for (const gate of [one, two, one, two]) waits.push(await gate.reserve('https://News.Example.org/a'));
-    expect(waits[0]).toBe(0);
-    // Each reservation is one interval after the previous, less the few ms spent between calls.
-    for (let i = 1; i < 4; i++) {
-      expect(waits[i]!).toBeGreaterThan(i * 300 - 100);
-      expect(waits[i]!).toBeLessThanOrEqual(i * 300);
-    }
-    // The host is the key: another path or scheme case on the same host waits too.
-    expect(await two.reserve('https://news.example.org/other?x=1')).toBeGreaterThan(3 * 300);
-  });
-
-  it('different hosts do not wait for each other', async () => {
-    const gate = new HostGate(connect(), prefix, 5_000);
-    expect(await gate.reserve('https://a.example.org/')).toBe(0);
-    expect(await gate.reserve('https://b.example.org/')).toBe(0);
-    expect(await gate.reserve('https://a.example.org:8443/')).toBe(0);
-    expect(await gate.reserve('https://a.example.org/')).toBeGreaterThan(4_500);
-  });
-
-  it('backoff closes a host for every worker; a shorter backoff does not reopen it', async () => {
-    const one = new HostGate(connect(), prefix, 100);
-    const two = new HostGate(connect(), prefix, 100);
-    expect(await one.backoff('https://slow.example.org/x', 7_000)).toBe(7_000);
-    const wait = await two.reserve('https://slow.example.org/y');
-    expect(wait).toBeGreaterThan(6_800);
-    expect(wait).toBeLessThanOrEqual(7_000);
-    expect(await two.backoff('https://slow.example.org/', 1_000)).toBeGreaterThan(6_800);
-    expect(await one.reserve('https://other.example.org/')).toBe(0);
-  });
-
-  it('refuses a negative interval', () => {
-    expect(() => new HostGate(connect(), prefix, -1)).toThrow(/intervalMs/);
   });
 });

@@ -21,11 +21,31 @@ export interface CheckSourceResult {
 /** Consecutive failed crawls after which a source is reported as degraded. */
 export const DEGRADE_AFTER = 3;
 
+export interface CheckContext {
+  /** Schedule lag of this crawl: from when it was due to when it got its host slot. Null when unknown. */
+  lagMs?: number | null;
+}
+
 /**
  * Checks a source's latest list once: fetch (conditionally), read the list, and let the store say which entries
- * are new. Throws the fetch error after recording it, so the job's fate follows the error.
+ * are new. Throws the fetch error after recording it, so the job's fate follows the error. Logs one line per crawl.
  */
-export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Promise<CheckSourceResult> {
+export async function checkSource(deps: UseCaseDeps, source: SourceConfig, context: CheckContext = {}): Promise<CheckSourceResult> {
+  try {
+    const result = await crawlOnce(deps, source, context.lagMs ?? null);
+    deps.log.info(
+      { source: source.id, outcome: result.outcome, found: result.found, new: result.added.length, ms: result.durationMs, lagMs: context.lagMs ?? undefined },
+      `crawl ${source.id}: ${result.outcome}, ${result.found} listed, ${result.added.length} new, ${result.durationMs} ms`,
+    );
+    return result;
+  } catch (err) {
+    const e = err as Error & { status?: number };
+    deps.log.warn({ source: source.id, outcome: 'failed', status: e.status, err: e.message }, `crawl ${source.id}: failed: ${e.message}`);
+    throw err;
+  }
+}
+
+async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, lagMs: number | null): Promise<CheckSourceResult & { durationMs: number }> {
   const { store, config } = deps;
   const started = deps.now();
   const at = started.toISOString();
@@ -43,7 +63,7 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
     const error = result!.error;
     const status = (error as { status?: number }).status ?? null;
     const transition = store.recordCrawl(
-      { sourceId: source.id, at, durationMs, status, outcome: 'failed', entriesFound: 0, entriesNew: 0, error: `${error.name}: ${error.message}` },
+      { sourceId: source.id, at, durationMs, lagMs, status, outcome: 'failed', entriesFound: 0, entriesNew: 0, error: `${error.name}: ${error.message}` },
       DEGRADE_AFTER,
     );
     (error as Error & { transition?: SourceTransition }).transition = transition;
@@ -53,11 +73,11 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
   const orphans = store.entriesWithoutArticle(source.id);
   if (page.notModified) {
     const transition = store.recordCrawl(
-      { sourceId: source.id, at, durationMs, status: page.status, outcome: 'not-modified', entriesFound: 0, entriesNew: 0, error: null },
+      { sourceId: source.id, at, durationMs, lagMs, status: page.status, outcome: 'not-modified', entriesFound: 0, entriesNew: 0, error: null },
       DEGRADE_AFTER,
     );
     store.saveHttpCache(source.id, source.url, page, at);
-    return { outcome: 'not-modified', found: 0, added: [], orphans, transition };
+    return { outcome: 'not-modified', found: 0, added: [], orphans, transition, durationMs };
   }
 
   const doc = parseHtml(page.html!);
@@ -77,6 +97,7 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
       sourceId: source.id,
       at,
       durationMs,
+      lagMs,
       status: page.status,
       outcome,
       entriesFound: entries.length,
@@ -99,7 +120,7 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig): Prom
       'the latest list is now found another way; its entries were recorded as a new baseline, without alerts',
     );
   }
-  return { outcome, found: entries.length, added, orphans, transition };
+  return { outcome, found: entries.length, added, orphans, transition, durationMs };
 }
 
 function toNewEntries(listed: Array<{ title: string; url: string }>): NewEntry[] {

@@ -5,11 +5,11 @@ import type { UseCaseDeps } from './deps.ts';
 export type DeliverOutcome = 'delivered' | 'already-done' | 'gave-up';
 
 /**
- * One attempt at one delivery. Every attempt is logged in the store. Throws a DeliveryError with fate `retry` or
- * `retry-later` when a later attempt may succeed; gives up (and logs why) past the retry window or when the
- * receiver says the request can never succeed.
+ * One attempt at one delivery. Every attempt is logged in the store and in one log line. Throws a DeliveryError
+ * with fate `retry` or `retry-later` when a later attempt may succeed; gives up (and logs why) past the retry window
+ * or when the receiver says the request can never succeed. `attempt` numbers the log line (1 for the first).
  */
-export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number): Promise<DeliverOutcome> {
+export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, attempt = 1): Promise<DeliverOutcome> {
   const { store, config } = deps;
   const work = store.getDeliveryWork(deliveryId);
   if (!work) return 'gave-up';
@@ -33,21 +33,31 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number): Pro
       now,
     });
     store.recordAttempt({ deliveryId, at, status, outcome: 'delivered', error: null, durationMs });
+    logAttempt(deps, work, attempt, { status, outcome: 'delivered', ms: durationMs });
     return 'delivered';
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'retry', null);
     const expired = now.getTime() - Date.parse(work.createdAt) >= config.delivery.retryFor;
     const giveUp = e.fate === 'give-up' || expired;
     const error = expired && e.fate !== 'give-up' ? `${e.message}; retry window of ${config.delivery.retryFor / 3_600_000} h is over` : e.message;
-    store.recordAttempt({
-      deliveryId,
-      at,
-      status: e.status,
-      outcome: giveUp ? 'gave-up' : 'retry',
-      error,
-      durationMs: Math.round(performance.now() - started),
-    });
+    const durationMs = Math.round(performance.now() - started);
+    const outcome = giveUp ? 'gave-up' : 'retry';
+    store.recordAttempt({ deliveryId, at, status: e.status, outcome, error, durationMs });
+    logAttempt(deps, work, attempt, { status: e.status, outcome, ms: durationMs, error });
     if (giveUp) return 'gave-up';
     throw e;
   }
+}
+
+function logAttempt(
+  deps: UseCaseDeps,
+  work: { id: number; eventType: string; url: string },
+  attempt: number,
+  r: { status: number | null; outcome: 'delivered' | 'retry' | 'gave-up'; ms: number; error?: string },
+): void {
+  const endpoint = new URL(work.url).host;
+  const line = `delivery ${work.eventType} to ${endpoint}: ${r.outcome}, status ${r.status ?? 'none'}, attempt ${attempt}, ${r.ms} ms${r.error ? ` (${r.error})` : ''}`;
+  const fields = { delivery: work.id, event: work.eventType, endpoint, status: r.status, attempt, outcome: r.outcome, ms: r.ms };
+  if (r.outcome === 'delivered') deps.log.info(fields, line);
+  else deps.log.warn(fields, line);
 }

@@ -15,9 +15,9 @@ export interface ReadArticleResult {
 /**
  * Fetches and extracts the article behind a new entry, files it into a story, and creates the one event that
  * story deserves. When the page cannot be read and no retry is left (`lastAttempt`), the alert still goes out,
- * with `article: null`.
+ * with `article: null`; so it does at once when the caller already knows the page is out of reach (`unreadable`).
  */
-export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttempt: boolean): Promise<ReadArticleResult | null> {
+export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttempt: boolean, unreadable?: Error): Promise<ReadArticleResult | null> {
   const { store, config } = deps;
   const entry = store.getEntry(entryId);
   if (!entry) {
@@ -27,13 +27,15 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
   const source = config.sources.find((s) => s.id === entry.sourceId);
   const at = deps.now().toISOString();
 
-  const [result] = await deps.fetchPages([{ url: entry.url }], {
-    render: 'http',
-    userAgent: config.crawl.userAgent,
-    timeoutMs: config.crawl.timeout,
-    robots: deps.robots,
-    log: deps.log,
-  });
+  const [result] = unreadable
+    ? [{ ok: false as const, url: entry.url, error: unreadable }]
+    : await deps.fetchPages([{ url: entry.url }], {
+        render: 'http',
+        userAgent: config.crawl.userAgent,
+        timeoutMs: config.crawl.timeout,
+        robots: deps.robots,
+        log: deps.log,
+      });
   let article = null;
   let error: string | null = null;
   if (result!.ok && result!.page.html !== null) {
@@ -58,7 +60,7 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
     };
   } else {
     const err = result!.ok ? new Error(`${entry.url}: empty response`) : result!.error;
-    if (!lastAttempt && fateOf(err) !== 'give-up') throw err;
+    if (!lastAttempt && !unreadable && fateOf(err) !== 'give-up') throw err;
     error = `${err.name}: ${err.message}`;
     deps.log.warn({ entryId, url: entry.url, err: error }, 'article could not be read; alerting without it');
   }
@@ -85,5 +87,9 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
     const created = store.createEvent({ type, dedupeKey, sourceId: entry.sourceId, storyId: claim.storyId, payload, webhooks }, at);
     deliveries = created ? created.deliveries : store.pendingDeliveriesForKey(dedupeKey);
   }
+  deps.log.info(
+    { source: entry.sourceId, entryId, story: claim.storyId, isNew: claim.isNew, read: article !== null },
+    `article ${entry.sourceId}: "${row.title || entry.title}" ${claim.isNew ? `is new story ${claim.storyId}` : `joins story ${claim.storyId}`}${article ? '' : ' (text unreadable)'}`,
+  );
   return { articleId: row.id, storyId: claim.storyId, isNewStory: claim.isNew, deliveries };
 }
