@@ -5,6 +5,8 @@ import { BrowserFetcher, fetchPages, RobotsPolicy } from './crawlers/index.ts';
 import {
   createRedisConnection,
   HostGate,
+  hostLoad,
+  LagHistogram,
   redisAnswers,
   redisHelp,
   redisServerOnPath,
@@ -88,14 +90,17 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
 
     const queues = new VigieQueues(connection, config);
     closers.push(() => queues.close());
+    const gate = new HostGate(connection, { prefix: config.queuePrefix });
+    const lag = new LagHistogram(connection, config.queuePrefix);
+    // Said once at start, with the figures: a host that cannot serve what its sources ask is the usual cause of lag.
+    for (const h of hostLoad(config)) if (h.overCapacity) log.warn({ ...h, sources: h.sources.length }, `host over capacity: ${h.summary}`);
 
     if (roles.workers) {
-      const gate = new HostGate(connection, { prefix: config.queuePrefix });
       const workerConnection = createRedisConnection(config.redis, { name: 'vigie-worker' });
       workerConnection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       closers.push(() => void workerConnection.disconnect());
       const { lockDuration, ...concurrency } = config.workers;
-      const workers = new VigieWorkers(workerConnection, { ...deps, queues, gate, log: log.child({ component: 'worker' }) }, { ...concurrency, lockDurationMs: lockDuration });
+      const workers = new VigieWorkers(workerConnection, { ...deps, queues, gate, lag, log: log.child({ component: 'worker' }) }, { ...concurrency, lockDurationMs: lockDuration });
       closers.push(() => workers.close());
       // Deliveries left pending by a crash or an earlier --once run are put back on the queue (ids make it idempotent).
       await queues.enqueueDeliveries(store.pendingDeliveries());
@@ -106,7 +111,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     }
     let url: string | null = null;
     if (roles.server) {
-      const app = await createServer({ config, store, queues, redisOk: () => redisAnswers(config.redis) });
+      const app = await createServer({ config, store, queues, gate, lag, redisOk: () => redisAnswers(config.redis) });
       url = await app.listen({ host: config.server.host, port: config.server.port });
       closers.push(() => app.close());
       log.info({ url, dashboard: `${url}/`, queues: `${url}/queues` }, 'server listening');

@@ -9,3 +9,5 @@ export { VigieQueues } from './vigie-queues.ts';
 export { VigieWorkers, type VigieWorkersOptions } from './vigie-workers.ts';
 export { redisHelp, redisServerOnPath, startPrivateRedis, type PrivateRedis } from './private-redis.ts';
 export { type Admission, type HostLine, type HostTicket, type Lane } from './host-gate.ts';
+export { hostLoad, schedulePeriodMs, type HostLoad } from './host-load.ts';
+export { LAG_BUCKETS_S, LagHistogram, type LagCounts } from './lag-histogram.ts';

@@ -6,6 +6,7 @@ import type { SourceTransition } from '../store/index.ts';
 import { applyFate } from './fate-table.ts';
 import { HostBusyError } from './host-busy-error.ts';
 import type { HostGate } from './host-gate.ts';
+import type { LagHistogram } from './lag-histogram.ts';
 import { takeHostTurn } from './take-host-turn.ts';
 import { checkSource } from './use-cases/check-source.ts';
 import { deliverWebhook } from './use-cases/deliver-webhook.ts';
@@ -17,6 +18,8 @@ import type { VigieQueues } from './vigie-queues.ts';
 export interface ProcessorDeps extends UseCaseDeps {
   queues: VigieQueues;
   gate: HostGate | null;
+  /** Where schedule lag is counted for /metrics; null to count nowhere. */
+  lag?: LagHistogram | null;
 }
 
 // askedAt / dueAt are written by takeHostTurn while a job waits for its host.
@@ -61,6 +64,7 @@ export function crawlProcessor(deps: ProcessorDeps) {
     }
     // Lag is the schedule's: a retry's backoff is the retry's, not the host's.
     const lagMs = job.attemptsMade === 0 && turn.kind === 'go' ? Math.max(0, Date.now() - turn.dueAt) : null;
+    if (lagMs !== null) await deps.lag?.observe(sourceId, lagMs);
     try {
       const result = await checkSource(deps, source, { lagMs });
       await deps.queues.enqueueArticles([...result.orphans, ...result.added]);

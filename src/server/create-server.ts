@@ -4,9 +4,10 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
-import type { VigieQueues } from '../jobs/index.ts';
+import type { HostGate, LagHistogram, VigieQueues } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
+import { hostReports, lagSummary } from './load-report.ts';
 import { metricsText } from './metrics-text.ts';
 
 export interface ServerDeps {
@@ -15,6 +16,10 @@ export interface ServerDeps {
   queues: VigieQueues;
   /** True when Redis answers; reported by /health. */
   redisOk: () => Promise<boolean>;
+  /** The per-host lines, for load figures. Default: none (hosts show their configured load only). */
+  gate?: HostGate | null;
+  /** Schedule lag counted by the workers, for /metrics. Default: none. */
+  lag?: LagHistogram | null;
 }
 
 const OPEN_ROUTES = new Set(['/health']);
@@ -61,12 +66,18 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const queueCounts = async () => Object.fromEntries(await Promise.all(queues.all.map(async (q) => [q.name, await q.getJobCounts()] as const)));
   app.get('/api/queues', queueCounts);
-  app.get('/metrics', async (_req, reply) =>
-    reply
+  const hosts = () => hostReports(config, deps.gate ?? null);
+  // Lag figures per source from its most recent crawls (the histogram in /metrics counts every crawl).
+  const withLag = <T extends { id: string }>(s: T) => ({ ...s, lag: lagSummary(store.recentCrawls({ sourceId: s.id, limit: 50 })) });
+  app.get('/metrics', async (_req, reply) => {
+    const sources = store.health();
+    const [queuesNow, lag, hostsNow] = await Promise.all([queueCounts(), deps.lag?.read(sources.map((s) => s.id)) ?? [], hosts()]);
+    return reply
       .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(metricsText({ queues: await queueCounts(), sources: store.health(), deliveries: store.deliveryCounts() })),
-  );
-  app.get('/api/sources', async () => store.health());
+      .send(metricsText({ queues: queuesNow, sources, deliveries: store.deliveryCounts(), lag, hosts: hostsNow }));
+  });
+  app.get('/api/sources', async () => store.health().map(withLag));
+  app.get('/api/hosts', hosts);
   app.get<{ Querystring: { source?: string; limit?: string } }>('/api/entries', async (req) =>
     store.recentEntries({ sourceId: req.query.source, limit: clampLimit(req.query.limit) }),
   );
@@ -82,10 +93,16 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     store.deliveries({ limit: clampLimit(req.query.limit) }).map((d) => ({ ...d, attemptLog: store.attempts(d.id) })),
   );
   app.get('/', async (_req, reply) => {
-    const counts = await queueCounts();
-    return reply
-      .type('text/html; charset=utf-8')
-      .send(dashboardPage({ sources: store.health(), articles: store.recentArticles({ limit: 30 }), deliveries: store.deliveries({ limit: 30 }), counts }));
+    const [counts, hostsNow] = await Promise.all([queueCounts(), hosts()]);
+    return reply.type('text/html; charset=utf-8').send(
+      dashboardPage({
+        sources: store.health().map(withLag),
+        hosts: hostsNow,
+        articles: store.recentArticles({ limit: 30 }),
+        deliveries: store.deliveries({ limit: 30 }),
+        counts,
+      }),
+    );
   });
   return app;
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { createRedisConnection, QUEUE_NAMES, redisAnswers, VigieQueues } from '../../src/jobs/index.ts';
+import { createRedisConnection, HostGate, LagHistogram, QUEUE_NAMES, redisAnswers, VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 
@@ -20,6 +20,8 @@ interface Running {
   app: FastifyInstance;
   store: SqliteStore;
   config: Config;
+  gate: HostGate;
+  lag: LagHistogram;
 }
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -36,7 +38,7 @@ async function closedPort(): Promise<number> {
 }
 
 /** createServer with a real store and real queues, listening where the config says (port 0). */
-async function serve(options: { token?: string; redisOk?: () => Promise<boolean> } = {}): Promise<Running> {
+async function serve(options: { token?: string; redisOk?: () => Promise<boolean>; config?: Record<string, unknown> } = {}): Promise<Running> {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-server-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const config = loadConfig({
@@ -51,6 +53,7 @@ async function serve(options: { token?: string; redisOk?: () => Promise<boolean>
         { id: 'beta', url: 'https://beta.example.org/news' },
       ],
       webhooks: [{ url: 'https://hooks.example.org/vigie', secret: SECRET }],
+      ...options.config,
     },
   });
   const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
@@ -62,10 +65,16 @@ async function serve(options: { token?: string; redisOk?: () => Promise<boolean>
     for (const q of queues.all) await q.obliterate({ force: true });
     await queues.close();
   });
-  const app = await createServer({ config, store, queues, redisOk: options.redisOk ?? (() => redisAnswers(config.redis)) });
+  const gate = new HostGate(connection, { prefix: config.queuePrefix });
+  const lag = new LagHistogram(connection, config.queuePrefix);
+  cleanups.push(async () => {
+    const keys = await connection.keys(`${config.queuePrefix}:*`);
+    if (keys.length > 0) await connection.del(...keys);
+  });
+  const app = await createServer({ config, store, queues, gate, lag, redisOk: options.redisOk ?? (() => redisAnswers(config.redis)) });
   const base = await app.listen({ host: config.server.host, port: config.server.port });
   cleanups.push(() => app.close());
-  return { base, app, store, config };
+  return { base, app, store, config, gate, lag };
 }
 
 /** A source with a crawl, a new entry with its article, and one delivery with two attempts. */
@@ -179,5 +188,47 @@ describe('the HTTP server', () => {
     expect((await fetch(`${base}/api/articles`, { headers: { cookie: `other=1; ${jar}` } })).status).toBe(200);
     expect((await fetch(`${base}/queues/api/queues`, { headers: { cookie: 'vigie_token=wrong' } })).status).toBe(401);
     expect((await fetch(`${base}/?token=wrong`)).headers.get('set-cookie')).toBeNull();
+  });
+
+  it('shows load: schedule lag per source, jobs waiting per host and a host over capacity, in /api, /metrics and on /', async () => {
+    const sources = Array.from({ length: 12 }, (_, i) => ({ id: `sec-${i}`, url: `https://busy.example.org/section/${i}`, every: '5s' }));
+    const { base, store, config, gate, lag } = await serve({ config: { sources: [...sources, { id: 'calm', url: 'https://calm.example.org/', every: '15m' }] } });
+    store.syncSources(config.sources, NOW);
+    for (const ms of [40, 900, 2_000, 6_500]) {
+      store.recordCrawl({ sourceId: 'sec-0', at: NOW, durationMs: 5, lagMs: ms, status: 200, outcome: 'unchanged', entriesFound: 3, entriesNew: 0, error: null }, 3);
+      await lag.observe('sec-0', ms);
+    }
+    const asked = Date.now() - 3_000;
+    expect((await gate.admit({ url: 'https://busy.example.org/a', ticket: 't0', owner: 'j0', lane: 'article', askedAt: asked, intervalMs: 60_000 })).kind).toBe('go');
+    await gate.admit({ url: 'https://busy.example.org/b', ticket: 't1', owner: 'j1', lane: 'article', askedAt: asked, intervalMs: 60_000 });
+    await gate.admit({ url: 'https://busy.example.org/c', ticket: 't2', owner: 'j2', lane: 'crawl', askedAt: asked + 1, intervalMs: 60_000 });
+
+    const hosts = (await (await fetch(`${base}/api/hosts`)).json()) as Array<Record<string, unknown>>;
+    const busy = hosts.find((h) => h.host === 'busy.example.org')!;
+    expect(busy).toMatchObject({ overCapacity: true, waiting: 2, allowedPerSecond: 1, crawledEveryMs: 12_000 });
+    expect(busy.demandPerSecond).toBeCloseTo(2.4, 5);
+    expect(busy.summary).toBe('12 sources every 5s need 2.4 req/s; busy.example.org allows 1 req/s: each is crawled about every 12 s');
+    expect(busy.oldestWaitMs as number).toBeGreaterThanOrEqual(3_000);
+    expect(hosts.find((h) => h.host === 'calm.example.org')).toMatchObject({ overCapacity: false, waiting: 0, oldestWaitMs: null });
+
+    const api = (await (await fetch(`${base}/api/sources`)).json()) as Array<{ id: string; lag: Record<string, unknown> }>;
+    expect(api.find((s) => s.id === 'sec-0')!.lag).toEqual({ crawls: 4, p50Ms: 900, p95Ms: 6_500, maxMs: 6_500 });
+    expect(api.find((s) => s.id === 'calm')!.lag).toEqual({ crawls: 0, p50Ms: null, p95Ms: null, maxMs: null });
+
+    const metrics = (await (await fetch(`${base}/metrics`)).text()).split('\n');
+    expect(metrics).toContain('# TYPE vigie_schedule_lag_seconds histogram');
+    expect(metrics).toContain('vigie_schedule_lag_seconds_bucket{source="sec-0",le="0.1"} 1');
+    expect(metrics).toContain('vigie_schedule_lag_seconds_bucket{source="sec-0",le="1"} 2');
+    expect(metrics).toContain('vigie_schedule_lag_seconds_bucket{source="sec-0",le="5"} 3');
+    expect(metrics).toContain('vigie_schedule_lag_seconds_bucket{source="sec-0",le="+Inf"} 4');
+    expect(metrics).toContain('vigie_schedule_lag_seconds_count{source="sec-0"} 4');
+    expect(metrics.find((l) => l.startsWith('vigie_schedule_lag_seconds_sum{source="sec-0"}'))).toMatch(/ 9\.44$/);
+    expect(metrics).toContain('vigie_host_waiting_jobs{host="busy.example.org"} 2');
+    expect(metrics).toContain('vigie_host_over_capacity{host="busy.example.org"} 1');
+    expect(metrics).toContain('vigie_host_over_capacity{host="calm.example.org"} 0');
+
+    const page = await (await fetch(`${base}/`)).text();
+    expect(page).toContain('over capacity: 12 sources every 5s need 2.4 req/s; busy.example.org allows 1 req/s: each is crawled about every 12 s');
+    expect(page).toMatch(/<td>sec-0<\/td>.*?<td>0\.9 s \/ 6\.5 s<\/td>/);
   });
 });
