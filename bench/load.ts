@@ -1,0 +1,621 @@
+/**
+ * `npm run bench:load`: a whole monitor under a realistic load (issue 7). 1,000 sources on 50 hosts (20 per host,
+ * on 127.0.0.2 ... 127.0.0.51, so they really are different hosts), served by a child process; each cycle the
+ * child publishes a new entry on ~5% of the section pages, so article jobs compete with crawls for the same hosts.
+ *
+ * Scenario A runs below host capacity (`every: 20s`, `hostInterval: 200ms`: 5 req/s per host against 1 req/s of
+ * crawls), scenario B at twice the host capacity (`hostInterval: 2s`: 0.5 req/s against 1 req/s). Each scenario
+ * gets its own monitor (startMonitor, real Redis, own queue prefix, temp storage, default workers), waits for the
+ * baselines, then measures `cycles` cycles of `every`, and cleans up.
+ *
+ * Usage: `npm run bench:load [-- --cycles 10 --every 20s --scenario A|B --hosts 50 --per-host 20]`.
+ * Defaults are what issue 7 asks. The figures are printed as a table and as one JSON line per scenario.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { QueueEvents, type Queue } from 'bullmq';
+import { loadConfig, parseDuration } from '../src/config/index.ts';
+import { createLogger } from '../src/create-logger.ts';
+import { canonicalUrl } from '../src/dedupe/canonical-url.ts';
+import { startWebhookReceiver } from '../src/demo/webhook-receiver.ts';
+import { createRedisConnection, QUEUE_NAMES } from '../src/jobs/index.ts';
+import { startMonitor, type Monitor } from '../src/monitor.ts';
+import type { ChildMessage, ParentMessage, SectionInfo } from './load-sites.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PUBLISH_FRACTION = 0.05;
+const MB = 1024 * 1024;
+const TARGET_P95_LAG_MS = 5_000;
+const TARGET_RSS_MB = 300;
+
+interface Options {
+  cycles: number;
+  everyMs: number;
+  hosts: number;
+  perHost: number;
+  scenarios: ScenarioSpec[];
+}
+
+interface ScenarioSpec {
+  name: 'A' | 'B';
+  label: string;
+  /** Host capacity over crawl demand: 5 in A, 0.5 in B. */
+  capacityRatio: number;
+}
+
+function parseEvery(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === null || !(ms > 0)) throw new Error(`--every: expected a duration like 20s, got ${text}`);
+  return ms;
+}
+
+function parseArgs(argv: string[]): Options {
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(name);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined) throw new Error(`${name} needs a value`);
+    return v;
+  };
+  const int = (name: string, fallback: number, min: number) => {
+    const v = value(name);
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isInteger(n) || n < min) throw new Error(`${name}: expected an integer >= ${min}, got ${v}`);
+    return n;
+  };
+  const all: ScenarioSpec[] = [
+    { name: 'A', label: 'below capacity', capacityRatio: 5 },
+    { name: 'B', label: '2x overload', capacityRatio: 0.5 },
+  ];
+  const only = value('--scenario');
+  const hosts = int('--hosts', 50, 1);
+  if (hosts > 250) throw new Error('--hosts: at most 250 (127.0.0.2 ... 127.0.0.251)');
+  return {
+    cycles: int('--cycles', 10, 1),
+    everyMs: parseEvery(value('--every') ?? '20s'),
+    hosts,
+    perHost: int('--per-host', 20, 1),
+    scenarios: only ? all.filter((s) => s.name === only.toUpperCase()) : all,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Small statistics helpers
+
+function quantile(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+const max = (values: number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => Math.max(a, b), -Infinity));
+const mean = (values: number[]): number | null => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+const secs = (ms: number | null): string => (ms === null ? 'n/a' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+const mb = (bytes: number | null): string => (bytes === null ? 'n/a' : `${(bytes / MB).toFixed(1)} MB`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+// ---------------------------------------------------------------------------------------------------------------
+// The fixture sites (child process)
+
+interface Sites {
+  child: ChildProcess;
+  sections: SectionInfo[];
+  /** Publications reported by the child: canonical URL -> time published. */
+  published: Map<string, number>;
+  send(message: ParentMessage): void;
+  close(): Promise<void>;
+}
+
+async function startSites(hosts: number, perHost: number): Promise<Sites> {
+  const child = fork(fileURLToPath(new URL('./load-sites.ts', import.meta.url)), ['--hosts', String(hosts), '--sections', String(perHost)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: ['--import', 'tsx'],
+  });
+  const published = new Map<string, number>();
+  const sections = await new Promise<SectionInfo[]>((resolve, reject) => {
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'ready') resolve(m.sections);
+      else if (m.type === 'published') published.set(canonicalUrl(m.url), m.at);
+    });
+    child.once('exit', (code) => reject(new Error(`fixture sites exited with ${code}`)));
+  });
+  return {
+    child,
+    sections,
+    published,
+    send: (m) => void child.send(m),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.disconnect();
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Redis
+
+function redisUsedMemory(info: string): number {
+  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN);
+}
+
+/** Bytes held by this run's keys (MEMORY USAGE over `prefix:*`) and their count. */
+async function prefixMemory(redis: ReturnType<typeof createRedisConnection>, prefix: string): Promise<{ keys: number; bytes: number }> {
+  let cursor = '0';
+  let keys = 0;
+  let bytes = 0;
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
+    cursor = next;
+    if (batch.length === 0) continue;
+    const pipe = redis.pipeline();
+    for (const k of batch) pipe.memory('USAGE', k);
+    for (const [, v] of (await pipe.exec()) ?? []) bytes += Number(v ?? 0);
+    keys += batch.length;
+  } while (cursor !== '0');
+  return { keys, bytes };
+}
+
+async function deletePrefix(redis: ReturnType<typeof createRedisConnection>, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
+    cursor = next;
+    if (batch.length > 0) await redis.unlink(...batch);
+  } while (cursor !== '0');
+}
+
+interface QueueCounts {
+  delayed: number;
+  /** waiting + prioritized: ready to run. */
+  waiting: number;
+  active: number;
+  failed: number;
+}
+
+async function queueCounts(queue: Queue): Promise<QueueCounts> {
+  const c = await queue.getJobCounts('delayed', 'waiting', 'prioritized', 'active', 'failed');
+  return { delayed: c.delayed ?? 0, waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, failed: c.failed ?? 0 };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One scenario
+
+interface CycleSample {
+  cycle: number;
+  at: number;
+  rssMb: number;
+  crawls: number;
+  lagP95Ms: number | null;
+  delivered: number;
+  crawlQueue: QueueCounts;
+  articleQueue: QueueCounts;
+  load1: number;
+}
+
+interface TickFate {
+  /** Completed with a crawl outcome, or merged into a waiting crawl, or failed for good. */
+  outcome: string;
+  /** Stream time of the completion event. */
+  at: number;
+}
+
+async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
+  const { everyMs, cycles, perHost } = options;
+  // Crawl demand per host is perHost / every; the interval gives the host capacity asked for.
+  const hostIntervalMs = Math.round(everyMs / perHost / spec.capacityRatio);
+  const prefix = `vigie-bench-${randomBytes(5).toString('hex')}`;
+  const storage = mkdtempSync(join(tmpdir(), 'vigie-load-'));
+  const redis = createRedisConnection(REDIS_URL, { name: 'vigie-bench' });
+  const closers: Array<() => Promise<unknown> | unknown> = [];
+  const closeAll = async () => {
+    for (const c of closers.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        console.error(`cleanup: ${(err as Error).message}`);
+      }
+    }
+  };
+  closers.push(() => redis.quit());
+  closers.push(() => rmSync(storage, { recursive: true, force: true }));
+  closers.push(() => deletePrefix(redis, prefix));
+
+  try {
+    // Deliveries: only what the figures need is kept, so the receiver itself does not grow with the run.
+    const deliveries: Array<{ at: number; firstSeenAt: number; url: string }> = [];
+    const secret = `whsec_${randomBytes(24).toString('base64')}`;
+    let receiverRef: { received: unknown[] } | null = null;
+    const receiver = await startWebhookReceiver({
+      secret,
+      onWebhook: (r) => {
+        const entry = r.payload?.data?.entry;
+        if (r.signatureValid && r.payload?.type === 'article.new' && entry) deliveries.push({ at: r.at, firstSeenAt: Date.parse(entry.firstSeenAt), url: entry.url });
+        if (receiverRef) receiverRef.received.length = 0;
+      },
+    });
+    receiverRef = receiver;
+    closers.push(() => receiver.close());
+
+    const sources = sites.sections.map((s) => ({
+      id: `h${String(s.host).padStart(2, '0')}-s${String(s.section).padStart(2, '0')}`,
+      url: s.url,
+      every: `${everyMs}ms`,
+    }));
+    const config = loadConfig({
+      env: {},
+      object: {
+        redis: REDIS_URL,
+        storage,
+        queuePrefix: prefix,
+        server: { host: '127.0.0.1', port: 0 },
+        crawl: { hostInterval: `${hostIntervalMs}ms`, respectRobotsTxt: true, userAgent: 'Vigie-bench/0.1 (load benchmark on loopback)' },
+        sources,
+        webhooks: [{ url: receiver.url, secret, events: ['article.new'] }],
+      },
+    });
+
+    // Crawl job outcomes, by job id, from the queue's event stream (completed jobs are trimmed from Redis).
+    const fates = new Map<string, TickFate>();
+    const streamTime = (id: string) => Number(id.split('-')[0]);
+    // BullMQ leaves a connection it was given open on close(): it is quit here.
+    const eventsConnection = createRedisConnection(REDIS_URL, { name: 'vigie-bench-events' });
+    closers.push(() => eventsConnection.disconnect());
+    const events = new QueueEvents(QUEUE_NAMES.crawl, { connection: eventsConnection, prefix });
+    closers.push(() => events.close());
+    events.on('completed', ({ jobId, returnvalue }, id) => {
+      const outcome = (returnvalue as { outcome?: string } | null)?.outcome ?? 'unknown';
+      fates.set(jobId, { outcome, at: streamTime(id) });
+    });
+    events.on('failed', ({ jobId }, id) => fates.set(jobId, { outcome: 'failed', at: streamTime(id) }));
+    await events.waitUntilReady();
+
+    const rssBeforeMonitor = process.memoryUsage().rss;
+    const startedAt = Date.now();
+    const monitor: Monitor = await startMonitor({ config, roles: { scheduler: true, workers: true, server: false }, log: createLogger('silent') });
+    closers.push(() => monitor.close());
+    closers.push(async () => {
+      for (const q of monitor.queues.all) await q.obliterate({ force: true }).catch(() => undefined);
+    });
+    const schedulesInAt = Date.now();
+
+    // A second, read-only connection: the figures come from the store's own rows.
+    const db = new Database(join(storage, 'vigie.db'), { readonly: true, fileMustExist: true });
+    closers.push(() => db.close());
+    const hasLag = (db.prepare("SELECT name FROM pragma_table_info('crawls')").all() as Array<{ name: string }>).some((c) => c.name === 'lag_ms');
+    const baselined = db.prepare("SELECT COUNT(DISTINCT source_id) AS n FROM crawls WHERE outcome = 'baseline'");
+    const rowsSince = db.prepare(`SELECT id, source_id AS sourceId, at, outcome, ${hasLag ? 'lag_ms' : 'NULL'} AS lagMs FROM crawls WHERE id > ? ORDER BY id`);
+    type Row = { sourceId: string; at: string; outcome: string; lagMs: number | null };
+
+    // Baselines: every source's first crawl, before anything is published.
+    const baselineTimeoutMs = Math.max(3 * everyMs, 2 * perHost * hostIntervalMs + everyMs);
+    const baselineDeadline = Date.now() + baselineTimeoutMs;
+    let baselines = 0;
+    while (Date.now() < baselineDeadline) {
+      baselines = (baselined.get() as { n: number }).n;
+      if (baselines >= sources.length) break;
+      await sleep(500);
+    }
+    const baselineMs = Date.now() - startedAt;
+    console.log(`  [${spec.name}] baselines: ${baselines}/${sources.length} in ${secs(baselineMs)}${baselines < sources.length ? ' (timed out)' : ''}`);
+
+    // The measured window.
+    const lastIdBefore = (db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM crawls').get() as { id: number }).id;
+    const redisStart = redisUsedMemory(await redis.info('memory'));
+    const prefixStart = await prefixMemory(redis, prefix);
+    const rssStart = process.memoryUsage().rss;
+    const schedulers = await monitor.queues.crawl.getJobSchedulers(0, -1);
+    const cpuStart = process.cpuUsage();
+    const t0 = Date.now();
+    const t1 = t0 + cycles * everyMs;
+    const samples: CycleSample[] = [];
+    let seenRows = lastIdBefore;
+    const windowRows: Row[] = [];
+    const pullExact = () => {
+      const rows = rowsSince.all(seenRows) as Array<Row & { id: number }>;
+      for (const r of rows) windowRows.push(r);
+      if (rows.length > 0) seenRows = rows[rows.length - 1]!.id;
+    };
+    for (let c = 1; c <= cycles; c++) {
+      sites.send({ type: 'publish', fraction: PUBLISH_FRACTION, overMs: everyMs });
+      const cycleStart = t0 + (c - 1) * everyMs;
+      await sleep(cycleStart + everyMs - Date.now());
+      const before = windowRows.length;
+      pullExact();
+      const cycleRows = windowRows.slice(before);
+      const cycleLags = cycleRows.map((r) => r.lagMs).filter((v): v is number => v !== null);
+      const sample: CycleSample = {
+        cycle: c,
+        at: Date.now() - t0,
+        rssMb: process.memoryUsage().rss / MB,
+        crawls: cycleRows.length,
+        lagP95Ms: quantile(cycleLags, 0.95),
+        delivered: deliveries.filter((d) => d.at >= cycleStart && d.at < cycleStart + everyMs).length,
+        crawlQueue: await queueCounts(monitor.queues.crawl),
+        articleQueue: await queueCounts(monitor.queues.article),
+        load1: loadavg()[0]!,
+      };
+      samples.push(sample);
+      console.log(
+        `  [${spec.name}] cycle ${String(c).padStart(2)}: ${String(sample.crawls).padStart(4)} crawls, lag p95 ${secs(sample.lagP95Ms).padStart(8)}, ` +
+          `crawl delayed ${sample.crawlQueue.delayed} waiting ${sample.crawlQueue.waiting} active ${sample.crawlQueue.active}, ` +
+          `article delayed ${sample.articleQueue.delayed} waiting ${sample.articleQueue.waiting}, ` +
+          `delivered ${sample.delivered}, RSS ${sample.rssMb.toFixed(0)} MB, load ${sample.load1.toFixed(2)}`,
+      );
+    }
+    sites.send({ type: 'stop-publishing' });
+    const cpu = process.cpuUsage(cpuStart);
+    const tEnd = Date.now();
+    pullExact();
+    const rows = windowRows.filter((r) => Date.parse(r.at) < tEnd);
+
+    // Due ticks: every scheduler's slots (offset + k * every) that fell inside the window.
+    const tickIds: Array<{ id: string; source: string; due: number }> = [];
+    for (const s of schedulers) {
+      const key = s.key ?? (s as { id?: string }).id ?? '';
+      const every = Number(s.every ?? everyMs);
+      const next = Number(s.next);
+      if (!key.startsWith('source-') || !Number.isFinite(next)) continue;
+      const offset = ((next % every) + every) % every;
+      for (let due = Math.ceil((t0 - offset) / every) * every + offset; due < t1; due += every) {
+        tickIds.push({ id: `repeat:${key}:${due}`, source: key.slice('source-'.length), due });
+      }
+    }
+    const tickCounts = { due: tickIds.length, crawled: 0, merged: 0, failed: 0, inFlight: 0, neverRan: 0 };
+    const eventLags: number[] = [];
+    const missing: typeof tickIds = [];
+    for (const tick of tickIds) {
+      const fate = fates.get(tick.id);
+      if (!fate) {
+        missing.push(tick);
+        continue;
+      }
+      if (fate.outcome === 'merged') tickCounts.merged++;
+      else if (fate.outcome === 'failed') tickCounts.failed++;
+      else {
+        tickCounts.crawled++;
+        eventLags.push(fate.at - tick.due);
+      }
+    }
+    const inFlightAges: number[] = [];
+    for (let i = 0; i < missing.length; i += 200) {
+      const batch = missing.slice(i, i + 200);
+      const states = await Promise.all(batch.map((t) => monitor.queues.crawl.getJobState(t.id)));
+      for (let j = 0; j < batch.length; j++) {
+        const state = states[j]!;
+        if (state === 'completed') {
+          const job = await monitor.queues.crawl.getJob(batch[j]!.id);
+          if ((job?.returnvalue as { outcome?: string } | undefined)?.outcome === 'merged') tickCounts.merged++;
+          else tickCounts.crawled++;
+        } else if (state === 'failed') tickCounts.failed++;
+        else if (state === 'unknown') tickCounts.neverRan++;
+        else {
+          tickCounts.inFlight++;
+          inFlightAges.push(tEnd - batch[j]!.due);
+        }
+      }
+    }
+
+    // Per source: crawls in the window and the largest gap (the time since the last crawl counts at the end).
+    const allRows = db.prepare('SELECT source_id AS sourceId, at FROM crawls ORDER BY id').all() as Array<{ sourceId: string; at: string }>;
+    const bySource = new Map<string, number[]>();
+    for (const r of allRows) {
+      const list = bySource.get(r.sourceId) ?? [];
+      list.push(Date.parse(r.at));
+      bySource.set(r.sourceId, list);
+    }
+    let maxGapMs = 0;
+    let maxGapSource = '';
+    let neverCrawled = 0;
+    for (const s of sources) {
+      const times = (bySource.get(s.id) ?? []).filter((t) => t < tEnd).sort((a, b) => a - b);
+      if (!times.some((t) => t >= t0)) neverCrawled++;
+      const points = [...times, tEnd];
+      for (let i = 1; i < points.length; i++) {
+        if (points[i]! < t0) continue;
+        const gap = points[i]! - points[i - 1]!;
+        if (gap > maxGapMs) {
+          maxGapMs = gap;
+          maxGapSource = s.id;
+        }
+      }
+    }
+
+    const outcomes: Record<string, number> = {};
+    for (const r of rows) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+    const storeLags = rows.map((r) => r.lagMs).filter((v): v is number => v !== null);
+    const lags = hasLag && storeLags.length > 0 ? storeLags : eventLags;
+    const lagSource = hasLag && storeLags.length > 0 ? 'store lagMs' : 'due -> job completed (bench, no lagMs in the store)';
+    const windowS = (tEnd - t0) / 1000;
+
+    // Freshness: entries first seen in the window; the monitor keeps running a little so late ones can arrive.
+    const firstSeenInWindow = (db.prepare('SELECT COUNT(*) AS n FROM entries WHERE baseline = 0 AND first_seen_at >= ? AND first_seen_at < ?').get(
+      new Date(t0).toISOString(),
+      new Date(tEnd).toISOString(),
+    ) as { n: number }).n;
+    const inWindow = () => deliveries.filter((d) => d.firstSeenAt >= t0 && d.firstSeenAt < tEnd);
+    const graceEnd = Date.now() + 2 * everyMs;
+    while (inWindow().length < firstSeenInWindow && Date.now() < graceEnd) await sleep(500);
+    const fresh = inWindow();
+    const seenToDelivered = fresh.map((d) => d.at - d.firstSeenAt);
+    const publishedToDelivered = fresh.map((d) => {
+      const p = sites.published.get(canonicalUrl(d.url));
+      return p === undefined ? null : d.at - p;
+    }).filter((v): v is number => v !== null);
+    const publishedInWindow = [...sites.published.values()].filter((at) => at >= t0 && at < tEnd).length;
+
+    const rssEnd = process.memoryUsage().rss;
+    const redisEnd = redisUsedMemory(await redis.info('memory'));
+    const prefixEnd = await prefixMemory(redis, prefix);
+    const rssSamples = samples.map((s) => s.rssMb);
+
+    // Verdicts.
+    const third = Math.max(1, Math.floor(samples.length / 3));
+    const head = samples.slice(0, third);
+    const tail = samples.slice(-third);
+    const delayedOf = (s: CycleSample) => s.crawlQueue.delayed + s.articleQueue.delayed;
+    const delayedHead = mean(head.map(delayedOf))!;
+    const delayedTail = mean(tail.map(delayedOf))!;
+    // "Does not grow": the last third of the cycles holds no more than the first third, give or take 10% of the sources.
+    const delayedFlat = delayedTail <= delayedHead + 0.1 * sources.length;
+    const lagHead = mean(head.map((s) => s.lagP95Ms).filter((v): v is number => v !== null));
+    const lagTail = mean(tail.map((s) => s.lagP95Ms).filter((v): v is number => v !== null));
+    const lagBounded = lagHead !== null && lagTail !== null && lagTail <= lagHead * 1.25 + 2_000;
+    const rssFlat = rssSamples.length > 0 && rssSamples.at(-1)! - rssSamples[0]! <= Math.max(30, 0.1 * rssSamples[0]!);
+    const lagP95 = quantile(lags, 0.95);
+    const verdicts: Record<string, boolean> = {
+      'due crawls never ran = 0': tickCounts.neverRan === 0,
+      'every source crawled in the window': neverCrawled === 0,
+      [`RSS < ${TARGET_RSS_MB} MB`]: Math.max(rssStart, rssEnd, ...rssSamples.map((v) => v * MB)) < TARGET_RSS_MB * MB,
+      'RSS flat (last cycle - first cycle <= max(30 MB, 10%))': rssFlat,
+      'delayed set does not grow (last third <= first third + 10% of sources)': delayedFlat,
+    };
+    if (spec.capacityRatio >= 1) verdicts[`p95 lag < ${TARGET_P95_LAG_MS / 1000} s`] = lagP95 !== null && lagP95 < TARGET_P95_LAG_MS;
+    else verdicts['lag bounded (per-cycle p95, last third <= 1.25 x first third + 2 s)'] = lagBounded;
+
+    const result = {
+      scenario: spec.name,
+      label: spec.label,
+      sources: sources.length,
+      hosts: options.hosts,
+      every_ms: everyMs,
+      host_interval_ms: hostIntervalMs,
+      demand_vs_capacity: 1 / spec.capacityRatio,
+      cycles,
+      window_s: Number(windowS.toFixed(1)),
+      baselines: { done: baselines, of: sources.length, ms: baselineMs, schedules_ms: schedulesInAt - startedAt },
+      lag: { source: lagSource, n: lags.length, p50_ms: quantile(lags, 0.5), p95_ms: lagP95, max_ms: max(lags) },
+      crawls: rows.length,
+      crawls_per_s: Number((rows.length / windowS).toFixed(2)),
+      cpu_ms_per_crawl: rows.length ? Number(((cpu.user + cpu.system) / 1000 / rows.length).toFixed(2)) : null,
+      cpu_ms_total: Math.round((cpu.user + cpu.system) / 1000),
+      outcomes,
+      ticks: tickCounts,
+      in_flight_oldest_ms: max(inFlightAges),
+      never_crawled_sources: neverCrawled,
+      max_gap_ms: maxGapMs,
+      max_gap_source: maxGapSource,
+      freshness: {
+        published_in_window: publishedInWindow,
+        first_seen_in_window: firstSeenInWindow,
+        delivered: fresh.length,
+        seen_to_delivered_p50_ms: quantile(seenToDelivered, 0.5),
+        seen_to_delivered_p95_ms: quantile(seenToDelivered, 0.95),
+        published_to_delivered_p50_ms: quantile(publishedToDelivered, 0.5),
+        published_to_delivered_p95_ms: quantile(publishedToDelivered, 0.95),
+      },
+      rss_mb: { before_monitor: rssBeforeMonitor / MB, start: rssStart / MB, end: rssEnd / MB, cycle_min: Math.min(...rssSamples), cycle_max: Math.max(...rssSamples) },
+      redis: { used_memory_start: redisStart, used_memory_end: redisEnd, prefix_keys_start: prefixStart.keys, prefix_bytes_start: prefixStart.bytes, prefix_keys_end: prefixEnd.keys, prefix_bytes_end: prefixEnd.bytes },
+      per_cycle: samples.map((s) => ({
+        cycle: s.cycle,
+        crawls: s.crawls,
+        lag_p95_ms: s.lagP95Ms,
+        crawl_delayed: s.crawlQueue.delayed,
+        crawl_waiting: s.crawlQueue.waiting,
+        crawl_active: s.crawlQueue.active,
+        article_delayed: s.articleQueue.delayed,
+        article_waiting: s.articleQueue.waiting,
+        delivered: s.delivered,
+        rss_mb: Number(s.rssMb.toFixed(1)),
+        load1: Number(s.load1.toFixed(2)),
+      })),
+      load_avg_end: loadavg().map((v) => Number(v.toFixed(2))),
+      verdicts,
+    };
+    return result;
+  } finally {
+    await closeAll();
+  }
+}
+
+type Result = Awaited<ReturnType<typeof runScenario>>;
+
+function printResult(r: Result): void {
+  const f = r.freshness;
+  const line = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
+  console.log(`\nScenario ${r.scenario} (${r.label}): ${r.sources} sources on ${r.hosts} hosts, every ${secs(r.every_ms)}, hostInterval ${r.host_interval_ms} ms (crawl demand ${r.demand_vs_capacity}x host capacity), ${r.cycles} cycles`);
+  line('baselines', `${r.baselines.done}/${r.baselines.of} in ${secs(r.baselines.ms)} (schedules in place after ${secs(r.baselines.schedules_ms)})`);
+  line(`schedule lag p50 / p95 / max`, `${secs(r.lag.p50_ms)} / ${secs(r.lag.p95_ms)} / ${secs(r.lag.max_ms)}  (${r.lag.n} crawls; ${r.lag.source})`);
+  line('crawls, crawls/s', `${r.crawls} in ${r.window_s} s, ${r.crawls_per_s}/s (${Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  line('CPU per crawl (bench process, all work)', `${r.cpu_ms_per_crawl ?? 'n/a'} ms (${r.cpu_ms_total} ms in the window)`);
+  line('first seen -> delivered p50 / p95', `${secs(f.seen_to_delivered_p50_ms)} / ${secs(f.seen_to_delivered_p95_ms)}  (${f.delivered} delivered of ${f.first_seen_in_window} entries first seen, ${f.published_in_window} published)`);
+  line('published -> delivered p50 / p95', `${secs(f.published_to_delivered_p50_ms)} / ${secs(f.published_to_delivered_p95_ms)}`);
+  line('RSS before monitor / start / end', `${r.rss_mb.before_monitor.toFixed(0)} / ${r.rss_mb.start.toFixed(0)} / ${r.rss_mb.end.toFixed(0)} MB (per cycle ${r.rss_mb.cycle_min.toFixed(0)}-${r.rss_mb.cycle_max.toFixed(0)} MB)`);
+  line('Redis used_memory start / end (whole server)', `${mb(r.redis.used_memory_start)} / ${mb(r.redis.used_memory_end)}`);
+  line('Redis, this run\'s keys start / end', `${r.redis.prefix_keys_start} keys ${mb(r.redis.prefix_bytes_start)} / ${r.redis.prefix_keys_end} keys ${mb(r.redis.prefix_bytes_end)}`);
+  const t = r.ticks;
+  line('due ticks in window', `${t.due}: crawled ${t.crawled}, merged ${t.merged}, failed ${t.failed}, in flight ${t.inFlight}${r.in_flight_oldest_ms !== null ? ` (oldest due ${secs(r.in_flight_oldest_ms)} ago)` : ''}, never ran ${t.neverRan}`);
+  line('sources never crawled in window', String(r.never_crawled_sources));
+  line('largest gap between crawls of a source', `${secs(r.max_gap_ms)} (${r.max_gap_source})`);
+  console.log('  per cycle:  crawls  lag p95   crawl delayed/waiting/active  article delayed/waiting  delivered  RSS MB  load');
+  for (const c of r.per_cycle) {
+    console.log(
+      `  ${String(c.cycle).padStart(9)}  ${String(c.crawls).padStart(6)}  ${secs(c.lag_p95_ms).padStart(8)}   ${`${c.crawl_delayed}/${c.crawl_waiting}/${c.crawl_active}`.padStart(26)}  ${`${c.article_delayed}/${c.article_waiting}`.padStart(23)}  ${String(c.delivered).padStart(9)}  ${c.rss_mb.toFixed(0).padStart(6)}  ${c.load1.toFixed(2)}`,
+    );
+  }
+  console.log('  targets:');
+  for (const [k, ok] of Object.entries(r.verdicts)) console.log(`    ${ok ? 'PASS' : 'FAIL'}  ${k}`);
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const commit = await gitCommit();
+  console.log(`bench:load  commit ${commit}  ${options.hosts} hosts x ${options.perHost} sources, every ${options.everyMs} ms, ${options.cycles} cycles, load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  const sites = await startSites(options.hosts, options.perHost);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    console.error('interrupted: cleaning up (Ctrl-C again to quit at once)');
+    void sites.close().then(() => process.exit(130));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const results: Result[] = [];
+  try {
+    for (const spec of options.scenarios) {
+      const r = await runScenario(spec, options, sites);
+      results.push(r);
+      printResult(r);
+      console.log(`BENCH_LOAD_JSON ${JSON.stringify({ commit, ...r })}`);
+    }
+  } finally {
+    await sites.close();
+  }
+  if (results.length === 2) {
+    const [a, b] = results as [Result, Result];
+    console.log(`\nB against A (same run): crawls/s ${(b.crawls_per_s / a.crawls_per_s).toFixed(2)}x, CPU/crawl ${b.cpu_ms_per_crawl && a.cpu_ms_per_crawl ? (b.cpu_ms_per_crawl / a.cpu_ms_per_crawl).toFixed(2) : 'n/a'}x`);
+  }
+}
+
+async function gitCommit(): Promise<string> {
+  // A copy made with `git archive` has no .git: BENCH_COMMIT names what it was made from.
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
+  const { execFileSync } = await import('node:child_process');
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head}+uncommitted-src` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+await main();
+// Everything was closed; anything still holding the event loop is named, then the bench exits anyway.
+setTimeout(() => {
+  const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'Timeout');
+  if (left.length > 0) {
+    const sockets = (process as unknown as { _getActiveHandles(): Array<{ remoteAddress?: string; remotePort?: number }> })._getActiveHandles()
+      .filter((h) => h.remoteAddress)
+      .map((h) => `${h.remoteAddress}:${h.remotePort}`);
+    console.error(`still open after cleanup: ${left.join(', ')}${sockets.length ? ` (sockets to ${sockets.join(', ')})` : ''}`);
+  }
+  process.exit(process.exitCode ?? 0);
+}, 3_000).unref();
