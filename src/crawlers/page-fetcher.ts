@@ -11,7 +11,6 @@ import { IdlePool } from './idle-pool.ts';
 import { RawHtmlCrawler } from './raw-html-crawler.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { RobotsDisallowedError } from './robots-disallowed-error.ts';
-import { fetchWithBrowser } from './browser-fetch.ts';
 import type { BrowserFetcher } from './browser-fetcher.ts';
 import type { RobotsPolicy } from './robots-policy.ts';
 import { QuietEventManager } from './quiet-event-manager.ts';
@@ -61,6 +60,9 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
   const allowed = await checkRobots(requests, options.robots, results);
   if (allowed.length === 0) return collect(requests, results);
   if (options.render === 'browser') {
+    // Loaded on first use: Playwright and @crawlee/playwright take about a second to import, which a process
+    // crawling over HTTP only (`vigie start --once`, `vigie check`) should not pay.
+    const { fetchWithBrowser } = await import('./browser-fetch.ts');
     const rendered = await fetchWithBrowser(allowed.map((i) => requests[i]!), options);
     rendered.forEach((r, j) => results.set(String(allowed[j]), r));
     return collect(requests, results);
@@ -121,6 +123,10 @@ async function fetchOverHttp(call: Call, options: PageFetcherOptions): Promise<v
 function newCrawler(concurrency: number, timeoutMs: number, log: PageFetcherOptions['log']): Lent {
   const config = new Configuration({ persistStorage: false, purgeOnStart: false, memoryMbytes: MEMORY_MBYTES });
   config.useEventManager(new QuietEventManager(config));
+  // At the end of every run, Crawlee arms a 1 s timer (to log "waiting for the storage") around the storage's
+  // teardown() and never clears it, so a finished `vigie start --once` stayed alive a second more. With persistence
+  // off there is nothing for teardown() to wait for, and without one Crawlee arms no timer.
+  (config.getStorageClient() as { teardown?: unknown }).teardown = undefined;
   const lent: Lent = { crawler: null as unknown as RawHtmlCrawler, call: null };
   lent.crawler = new RawHtmlCrawler(
     {

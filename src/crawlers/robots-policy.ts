@@ -1,5 +1,6 @@
 import robotsParserModule from 'robots-parser';
-import { request } from 'undici';
+import { interceptors, request } from 'undici';
+import { sharedAgent } from './undici-http-client.ts';
 
 export interface RobotsPolicyOptions {
   /** Sent when fetching robots.txt, and matched against its `User-agent` groups. Required. */
@@ -17,6 +18,10 @@ export interface RobotsPolicyOptions {
 type Rules = { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined };
 // robots-parser is CommonJS whose typings declare an ES default export; at runtime the module itself is the function.
 const robotsParser = robotsParserModule as unknown as (url: string, text: string) => Rules;
+// undici 7 refuses `maxRedirections` unless the dispatcher composes the redirect interceptor. Without this one,
+// robots.txt worked only when something had called the global fetch() first (Node's own undici then served as the
+// global dispatcher); in a process that had not, every fetch threw, and every URL was allowed.
+const robotsDispatcher = sharedAgent.compose(interceptors.redirect({ maxRedirections: 3 }));
 
 /**
  * robots.txt, fetched with our own User-Agent and cached per origin. Crawlee's own check fetches robots.txt
@@ -27,6 +32,8 @@ const robotsParser = robotsParserModule as unknown as (url: string, text: string
  */
 export class RobotsPolicy {
   private readonly cache = new Map<string, { rules: Rules | null; until: number }>();
+  /** Fetches in flight, per origin: checks that start together share one request instead of one each. */
+  private readonly fetching = new Map<string, Promise<Rules | null>>();
   private readonly options: Required<RobotsPolicyOptions>;
   /** The product token robots.txt groups are matched against: `Vigie` for `Vigie/0.1 (...)`. */
   readonly agentToken: string;
@@ -49,19 +56,28 @@ export class RobotsPolicy {
   }
 
   private async rulesFor(origin: string): Promise<Rules | null> {
-    const now = this.options.now();
     const cached = this.cache.get(origin);
-    if (cached && cached.until > now) return cached.rules;
+    if (cached && cached.until > this.options.now()) return cached.rules;
+    let pending = this.fetching.get(origin);
+    if (!pending) {
+      pending = this.fetchRules(origin).finally(() => this.fetching.delete(origin));
+      this.fetching.set(origin, pending);
+    }
+    return pending;
+  }
+
+  private async fetchRules(origin: string): Promise<Rules | null> {
+    const now = this.options.now();
     const robotsUrl = `${origin}/robots.txt`;
     let rules: Rules | null = null;
     let ttl = this.options.ttlMs;
     try {
       const res = await request(robotsUrl, {
+        dispatcher: robotsDispatcher,
         headers: { 'user-agent': this.options.userAgent, accept: 'text/plain' },
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
-        maxRedirections: 3,
-      } as Parameters<typeof request>[1]);
+      });
       const text = await res.body.text();
       if (res.statusCode >= 200 && res.statusCode < 300) rules = robotsParser(robotsUrl, text);
       else if (res.statusCode >= 500) ttl = this.options.errorTtlMs;
