@@ -40,7 +40,7 @@ export interface BrowserFetcherOptions {
  * once, not per job, and each `fetch` is a request on the crawler's in-memory queue. Close it on shutdown.
  */
 export class BrowserFetcher {
-  private readonly pending = new Map<string, { request: PageRequest; resolve: (r: Result) => void }>();
+  private readonly pending = new Map<string, { request: PageRequest; resolve: (r: Result) => void; beforeRequest?: (url: string) => Promise<void> | void }>();
   private readonly options: BrowserFetcherOptions;
   private started: Promise<{ crawler: PlaywrightCrawler; queue: RequestQueue; done: Promise<unknown> }> | null = null;
 
@@ -52,10 +52,11 @@ export class BrowserFetcher {
     this.options = options;
   }
 
-  async fetch(request: PageRequest): Promise<Result> {
+  /** Renders one page; `beforeRequest` is awaited just before the browser navigates to it. */
+  async fetch(request: PageRequest, beforeRequest?: (url: string) => Promise<void> | void): Promise<Result> {
     const { queue } = await this.start();
     const uniqueKey = randomUUID();
-    const result = new Promise<Result>((resolve) => this.pending.set(uniqueKey, { request, resolve }));
+    const result = new Promise<Result>((resolve) => this.pending.set(uniqueKey, { request, resolve, beforeRequest }));
     await queue.addRequest({ url: request.url, uniqueKey });
     return result;
   }
@@ -93,6 +94,7 @@ export class BrowserFetcher {
           browserPoolOptions: { useFingerprints: false },
           statisticsOptions: { logIntervalSecs: 3600, saveErrorSnapshots: false },
           log: crawleeLog(this.options.log),
+          preNavigationHooks: [async ({ request }) => await this.pending.get(request.uniqueKey)?.beforeRequest?.(request.url)],
           requestHandler: (ctx) => this.handle(ctx),
           failedRequestHandler: async ({ request }, error) => {
             this.settle(request.uniqueKey, { ok: false, url: request.url, error: new FetchFailedError(request.url, error.message.split('\n')[0]!) });

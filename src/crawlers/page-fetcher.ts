@@ -36,13 +36,23 @@ export interface PageFetcherOptions {
   browser?: BrowserFetcher | null;
   /** Pino-compatible logger; Crawlee's own messages go to it at warn level and above. */
   log?: { warn(obj: object, msg?: string): void; debug(obj: object, msg?: string): void };
+  /**
+   * Awaited just before each request leaves (after robots.txt, once the crawler is ready), so a per-host spacing
+   * can count from the moment the site really sees the request. Default: none.
+   */
+  beforeRequest?: (url: string) => Promise<void> | void;
 }
 
 const HTML_LIKE = /html|xml|text\/plain|octet-stream/i;
 const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
 // Given, so the autoscaled pool does not spawn `ps` to learn it on every call.
 const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
-const HTTP_CLIENT = new UndiciHttpClient();
+/**
+ * The `beforeRequest` hooks of the calls in flight, by request URL. Awaited by the HTTP client itself: on a cold
+ * crawler, half a second can pass between Crawlee's pre-navigation hooks and the request really leaving.
+ */
+const beforeSend = new Map<string, NonNullable<PageFetcherOptions['beforeRequest']>>();
+const HTTP_CLIENT = new UndiciHttpClient(undefined, (url) => beforeSend.get(url)?.(url));
 let nextStatisticsId = 0;
 let nextCallId = 0;
 // Enough for the parallel jobs of one worker; more idle crawlers would only hold memory.
@@ -69,7 +79,7 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
   }
 
   const byKey = new Map(allowed.map((i) => [String(i), requests[i]!]));
-  await fetchOverHttp({ prefix: `${nextCallId++}:`, byKey, results }, options);
+  await fetchOverHttp({ prefix: `${nextCallId++}:`, byKey, results, beforeRequest: options.beforeRequest }, options);
   return collect(requests, results);
 }
 
@@ -83,6 +93,7 @@ interface Call {
   /** The requests, by their index in the caller's array (as a string). */
   byKey: Map<string, PageRequest>;
   results: Map<string, PageResult>;
+  beforeRequest?: PageFetcherOptions['beforeRequest'];
 }
 
 interface Lent {
@@ -112,10 +123,14 @@ async function fetchOverHttp(call: Call, options: PageFetcherOptions): Promise<v
   });
   lent.crawler.useRequestList(list);
   lent.call = call;
+  const hook = call.beforeRequest;
+  // Two calls on one URL at once register the same kind of hook (re-arming that URL's host): either may serve.
+  if (hook) for (const r of call.byKey.values()) beforeSend.set(r.url, hook);
   try {
     await lent.crawler.run();
   } finally {
     lent.call = null;
+    if (hook) for (const r of call.byKey.values()) if (beforeSend.get(r.url) === hook) beforeSend.delete(r.url);
   }
   idle.give(key, lent);
 }

@@ -33,10 +33,18 @@ export const sharedAgent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTim
  * and decompresses gzip, deflate and brotli.
  */
 export class UndiciHttpClient implements BaseHttpClient {
-  constructor(private readonly dispatcher: Dispatcher = sharedAgent) {}
+  /**
+   * @param dispatcher undici dispatcher. Default: the shared keep-alive agent.
+   * @param beforeSend awaited with the request's URL just before it is sent (not before redirect hops). Default: none.
+   */
+  constructor(
+    private readonly dispatcher: Dispatcher = sharedAgent,
+    private readonly beforeSend?: (url: string) => Promise<void> | void,
+  ) {}
 
   async stream(request: HttpRequest, onRedirect?: RedirectHandler): Promise<StreamingHttpResponse> {
     if (request.proxyUrl) throw new Error('UndiciHttpClient does not support proxies');
+    await this.beforeSend?.(String(request.url));
     const deadline = new Deadline(timeoutOf(request), request.signal);
     try {
       const response = await this.follow(request, deadline, onRedirect);

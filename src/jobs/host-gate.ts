@@ -160,6 +160,14 @@ export class HostGate {
     await this.redis.eval(LEAVE, 4, k.line, k.until, k.owner, k.asked, ticket, owner);
   }
 
+  /**
+   * Marks a request to `url`'s host as sent now: the host is next free `intervalMs` from now, not from when the slot
+   * was granted. A request that left late (a cold crawler, a busy event loop) still gets a full interval after it.
+   */
+  async sent(url: string, intervalMs: number): Promise<void> {
+    if (intervalMs > 0) await this.backoff(url, intervalMs);
+  }
+
   /** Keeps every worker off `url`'s host for `ms`; returns how long the host is now closed. */
   async backoff(url: string, ms: number): Promise<number> {
     return Number(await this.redis.eval(BACKOFF, 1, this.keys(hostOf(url)).next, Math.max(1, Math.round(ms))));

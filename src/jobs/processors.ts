@@ -50,13 +50,19 @@ function spacingFor(deps: ProcessorDeps, warned: Set<string>) {
   };
 }
 
+/** The hook that re-arms a host's spacing when the request really leaves (a cold crawler can take half a second). */
+function sent(deps: ProcessorDeps, intervalMs: number) {
+  return deps.gate && intervalMs > 0 ? (url: string) => deps.gate!.sent(url, intervalMs) : undefined;
+}
+
 export function crawlProcessor(deps: ProcessorDeps) {
   const spacing = spacingFor(deps, new Set());
   return async (job: Job, token?: string) => {
     const { sourceId } = parse(crawlData, job);
     const source = deps.config.sources.find((s) => s.id === sourceId);
     if (!source) throw new UnrecoverableError(`source "${sourceId}" is not in the config (${deps.config.origin})`);
-    const turn = await takeHostTurn(deps.gate, job, token, { url: source.url, ticket: `crawl:${sourceId}`, lane: 'crawl', intervalMs: await spacing(source.url) });
+    const intervalMs = await spacing(source.url);
+    const turn = await takeHostTurn(deps.gate, job, token, { url: source.url, ticket: `crawl:${sourceId}`, lane: 'crawl', intervalMs });
     if (turn.kind === 'merged') {
       // At most one crawl of a source waits: an overloaded source is crawled less often, not queued up.
       deps.log.debug({ source: sourceId, job: job.id, waiting: turn.holder }, 'a crawl of this source is already waiting; this tick joins it');
@@ -66,7 +72,7 @@ export function crawlProcessor(deps: ProcessorDeps) {
     const lagMs = job.attemptsMade === 0 && turn.kind === 'go' ? Math.max(0, Date.now() - turn.dueAt) : null;
     if (lagMs !== null) await deps.lag?.observe(sourceId, lagMs);
     try {
-      const result = await checkSource(deps, source, { lagMs });
+      const result = await checkSource(deps, source, { lagMs, beforeRequest: sent(deps, intervalMs) });
       await deps.queues.enqueueArticles([...result.orphans, ...result.added]);
       await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, result.transition, null));
       return { outcome: result.outcome, found: result.found, added: result.added.length };
@@ -86,14 +92,15 @@ export function articleProcessor(deps: ProcessorDeps) {
     // Past this, the alert goes out without the text rather than wait on a host that keeps saying "later".
     const deadlineAt = entry ? Date.parse(entry.firstSeenAt) + deps.config.crawl.articleDeadline : Infinity;
     let unreadable: Error | undefined;
+    let intervalMs = 0;
     if (entry) {
-      const ticket = `article:${job.id}`;
-      const turn = await takeHostTurn(deps.gate, job, token, { url: entry.url, ticket, lane: 'article', intervalMs: await spacing(entry.url), deadlineAt });
+      intervalMs = await spacing(entry.url);
+      const turn = await takeHostTurn(deps.gate, job, token, { url: entry.url, ticket: `article:${job.id}`, lane: 'article', intervalMs, deadlineAt });
       if (turn.kind === 'deadline') unreadable = new HostBusyError(entry.url, turn.waitMs);
     }
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1) || Date.now() >= deadlineAt;
     try {
-      const result = await readArticle(deps, entryId, lastAttempt, unreadable);
+      const result = await readArticle(deps, entryId, lastAttempt, { unreadable, beforeRequest: sent(deps, intervalMs) });
       if (result) await deps.queues.enqueueDeliveries(result.deliveries);
       return result && { storyId: result.storyId, isNewStory: result.isNewStory, deliveries: result.deliveries.length };
     } catch (err) {

@@ -16,6 +16,8 @@ export interface HarnessOptions {
   events?: string[];
   respond?: WebhookReceiverOptions['respond'];
   crawl?: Record<string, unknown>;
+  /** Per-host overrides (`hosts:` in the config). */
+  hosts?: Record<string, unknown>;
   server?: boolean;
 }
 
@@ -44,6 +46,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`,
       server: { host: '127.0.0.1', port: 0 },
       crawl: { hostInterval: '10ms', timeout: '5s', ...options.crawl },
+      hosts: options.hosts,
       sources: options.sources,
       webhooks: [{ url: receiver.url, secret, events: options.events ?? ['article.new'] }],
     },

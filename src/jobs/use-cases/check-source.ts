@@ -24,6 +24,8 @@ export const DEGRADE_AFTER = 3;
 export interface CheckContext {
   /** Schedule lag of this crawl: from when it was due to when it got its host slot. Null when unknown. */
   lagMs?: number | null;
+  /** Awaited just before the request leaves (per-host spacing). Default: none. */
+  beforeRequest?: (url: string) => Promise<void> | void;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface CheckContext {
  */
 export async function checkSource(deps: UseCaseDeps, source: SourceConfig, context: CheckContext = {}): Promise<CheckSourceResult> {
   try {
-    const result = await crawlOnce(deps, source, context.lagMs ?? null);
+    const result = await crawlOnce(deps, source, context);
     deps.log.info(
       { source: source.id, outcome: result.outcome, found: result.found, new: result.added.length, ms: result.durationMs, lagMs: context.lagMs ?? undefined },
       `crawl ${source.id}: ${result.outcome}, ${result.found} listed, ${result.added.length} new, ${result.durationMs} ms`,
@@ -45,7 +47,8 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig, conte
   }
 }
 
-async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, lagMs: number | null): Promise<CheckSourceResult & { durationMs: number }> {
+async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: CheckContext): Promise<CheckSourceResult & { durationMs: number }> {
+  const lagMs = context.lagMs ?? null;
   const { store, config } = deps;
   const started = deps.now();
   const at = started.toISOString();
@@ -57,6 +60,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, lagMs: number 
     robots: deps.robots,
     browser: deps.browser,
     log: deps.log,
+    beforeRequest: context.beforeRequest,
   });
   const durationMs = deps.now().getTime() - started.getTime();
   if (!result!.ok) {

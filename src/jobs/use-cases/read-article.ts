@@ -17,7 +17,15 @@ export interface ReadArticleResult {
  * story deserves. When the page cannot be read and no retry is left (`lastAttempt`), the alert still goes out,
  * with `article: null`; so it does at once when the caller already knows the page is out of reach (`unreadable`).
  */
-export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttempt: boolean, unreadable?: Error): Promise<ReadArticleResult | null> {
+export interface ReadArticleOptions {
+  /** Why the page is out of reach without trying (its host stayed busy past the deadline). Default: none. */
+  unreadable?: Error;
+  /** Awaited just before the request leaves (per-host spacing). Default: none. */
+  beforeRequest?: (url: string) => Promise<void> | void;
+}
+
+export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttempt: boolean, options: ReadArticleOptions = {}): Promise<ReadArticleResult | null> {
+  const { unreadable } = options;
   const { store, config } = deps;
   const entry = store.getEntry(entryId);
   if (!entry) {
@@ -35,6 +43,7 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
         timeoutMs: config.crawl.timeout,
         robots: deps.robots,
         log: deps.log,
+        beforeRequest: options.beforeRequest,
       });
   let article = null;
   let error: string | null = null;
