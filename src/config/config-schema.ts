@@ -104,8 +104,9 @@ export const configSchema = z
       .prefault({}),
     workers: z
       .object({
-        crawlConcurrency: z.number().int().min(1).max(64).default(4),
-        articleConcurrency: z.number().int().min(1).max(64).default(4),
+        // Crawl and article jobs mostly wait on the network (their host waits happen off the worker, in the delayed set).
+        crawlConcurrency: z.number().int().min(1).max(64).default(8),
+        articleConcurrency: z.number().int().min(1).max(64).default(8),
         deliveryConcurrency: z.number().int().min(1).max(256).default(8),
         /** A worker that dies mid-job has its job re-run by another after about twice this. */
         lockDuration: duration('30s').default(30_000),

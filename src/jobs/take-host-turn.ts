@@ -2,10 +2,11 @@ import { DelayedError, type Job } from 'bullmq';
 import type { HostGate, Lane } from './host-gate.ts';
 
 /**
- * Waits up to this long in place; a longer wait gives the worker slot back (the job is delayed, keeping its place),
- * so a busy host cannot hold every worker slot while other hosts' jobs wait.
+ * Waits up to this long in place; a longer wait gives the worker slot back (the job is delayed, keeping its place).
+ * Kept short: a job sleeping in place holds a worker slot, and with many busy hosts their heads alone would hold
+ * every slot while the jobs of free hosts wait.
  */
-export const SLEEP_LIMIT_MS = 1_000;
+export const SLEEP_LIMIT_MS = 50;
 
 export interface HostTurnRequest {
   url: string;

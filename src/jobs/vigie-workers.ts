@@ -5,9 +5,9 @@ import { articleProcessor, crawlProcessor, deliveryProcessor, type ProcessorDeps
 import { QUEUE_NAMES } from './queue-names.ts';
 
 export interface VigieWorkersOptions {
-  /** Crawl jobs run at once per process. Browser sources each start a Chromium, so keep this small. Default 4. */
+  /** Crawl jobs run at once per process. Browser pages are bounded apart, by the shared BrowserFetcher. Default 8. */
   crawlConcurrency?: number;
-  /** Article jobs at once per process. Default 4. */
+  /** Article jobs at once per process. Default 8. */
   articleConcurrency?: number;
   /** Webhook deliveries at once per process. Default 8. */
   deliveryConcurrency?: number;
@@ -29,8 +29,8 @@ export class VigieWorkers {
     const common = { connection, prefix: deps.config.queuePrefix, lockDuration, stalledInterval: lockDuration };
     const log = deps.log;
     this.workers = [
-      new Worker(QUEUE_NAMES.crawl, crawlProcessor(deps), { ...common, concurrency: options.crawlConcurrency ?? 4 }),
-      new Worker(QUEUE_NAMES.article, articleProcessor(deps), { ...common, concurrency: options.articleConcurrency ?? 4 }),
+      new Worker(QUEUE_NAMES.crawl, crawlProcessor(deps), { ...common, concurrency: options.crawlConcurrency ?? 8 }),
+      new Worker(QUEUE_NAMES.article, articleProcessor(deps), { ...common, concurrency: options.articleConcurrency ?? 8 }),
       new Worker(QUEUE_NAMES.delivery, deliveryProcessor(deps), {
         ...common,
         concurrency: options.deliveryConcurrency ?? 8,
