@@ -187,6 +187,17 @@ async function queueCounts(queue: Queue): Promise<QueueCounts> {
 // ---------------------------------------------------------------------------------------------------------------
 // One scenario
 
+/** Due time (from the scheduler's job id) to completion, for crawls (not merged, not failed) completed in [from, to). */
+function completedLags(fates: Map<string, TickFate>, from: number, to: number): number[] {
+  const lags: number[] = [];
+  for (const [jobId, fate] of fates) {
+    if (fate.at < from || fate.at >= to || fate.outcome === 'merged' || fate.outcome === 'failed') continue;
+    const due = Number(/^repeat:source-.+:(\d+)$/.exec(jobId)?.[1]);
+    if (Number.isFinite(due)) lags.push(fate.at - due);
+  }
+  return lags;
+}
+
 interface CycleSample {
   cycle: number;
   at: number;
@@ -329,7 +340,9 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       const before = windowRows.length;
       pullExact();
       const cycleRows = windowRows.slice(before);
-      const cycleLags = cycleRows.map((r) => r.lagMs).filter((v): v is number => v !== null);
+      const cycleLags = hasLag
+        ? cycleRows.map((r) => r.lagMs).filter((v): v is number => v !== null)
+        : completedLags(fates, cycleStart, cycleStart + everyMs);
       const sample: CycleSample = {
         cycle: c,
         at: Date.now() - t0,
@@ -367,8 +380,12 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         tickIds.push({ id: `repeat:${key}:${due}`, source: key.slice('source-'.length), due });
       }
     }
-    const tickCounts = { due: tickIds.length, crawled: 0, merged: 0, failed: 0, inFlight: 0, neverRan: 0 };
-    const eventLags: number[] = [];
+    // A tick still queued at the end counts as in flight only if it is younger than the longest fair wait (one
+    // period, or one turn of every source of its host); older, it is stuck, which is as bad as never run.
+    const fairWaitMs = Math.max(everyMs, perHost * hostIntervalMs);
+    const tickCounts = { due: tickIds.length, crawled: 0, merged: 0, failed: 0, inFlight: 0, stuck: 0, neverRan: 0 };
+    // Without lagMs in the store: due time (in the job id) to the completion event, for crawls completed in the window.
+    const eventLags = completedLags(fates, t0, tEnd);
     const missing: typeof tickIds = [];
     for (const tick of tickIds) {
       const fate = fates.get(tick.id);
@@ -378,10 +395,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       }
       if (fate.outcome === 'merged') tickCounts.merged++;
       else if (fate.outcome === 'failed') tickCounts.failed++;
-      else {
-        tickCounts.crawled++;
-        eventLags.push(fate.at - tick.due);
-      }
+      else tickCounts.crawled++;
     }
     const inFlightAges: number[] = [];
     for (let i = 0; i < missing.length; i += 200) {
@@ -396,8 +410,10 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         } else if (state === 'failed') tickCounts.failed++;
         else if (state === 'unknown') tickCounts.neverRan++;
         else {
-          tickCounts.inFlight++;
-          inFlightAges.push(tEnd - batch[j]!.due);
+          const age = tEnd - batch[j]!.due;
+          inFlightAges.push(age);
+          if (age > fairWaitMs) tickCounts.stuck++;
+          else tickCounts.inFlight++;
         }
       }
     }
@@ -459,7 +475,8 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     const third = Math.max(1, Math.floor(samples.length / 3));
     const head = samples.slice(0, third);
     const tail = samples.slice(-third);
-    const delayedOf = (s: CycleSample) => s.crawlQueue.delayed + s.articleQueue.delayed;
+    // The backlog is what waits: in the delayed set (waiting for a host or a retry) or ready to run.
+    const delayedOf = (s: CycleSample) => s.crawlQueue.delayed + s.articleQueue.delayed + s.crawlQueue.waiting + s.articleQueue.waiting;
     const delayedHead = mean(head.map(delayedOf))!;
     const delayedTail = mean(tail.map(delayedOf))!;
     // "Does not grow": the last third of the cycles holds no more than the first third, give or take 10% of the sources.
@@ -470,11 +487,11 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     const rssFlat = rssSamples.length > 0 && rssSamples.at(-1)! - rssSamples[0]! <= Math.max(30, 0.1 * rssSamples[0]!);
     const lagP95 = quantile(lags, 0.95);
     const verdicts: Record<string, boolean> = {
-      'due crawls never ran = 0': tickCounts.neverRan === 0,
+      'due crawls never ran (or stuck past the fair wait) = 0': tickCounts.neverRan + tickCounts.stuck === 0,
       'every source crawled in the window': neverCrawled === 0,
       [`RSS < ${TARGET_RSS_MB} MB`]: Math.max(rssStart, rssEnd, ...rssSamples.map((v) => v * MB)) < TARGET_RSS_MB * MB,
       'RSS flat (last cycle - first cycle <= max(30 MB, 10%))': rssFlat,
-      'delayed set does not grow (last third <= first third + 10% of sources)': delayedFlat,
+      'delayed + waiting jobs do not grow (mean of last third <= first third + 10% of sources)': delayedFlat,
     };
     if (spec.capacityRatio >= 1) verdicts[`p95 lag < ${TARGET_P95_LAG_MS / 1000} s`] = lagP95 !== null && lagP95 < TARGET_P95_LAG_MS;
     else verdicts['lag bounded (per-cycle p95, last third <= 1.25 x first third + 2 s)'] = lagBounded;
@@ -491,6 +508,8 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       window_s: Number(windowS.toFixed(1)),
       baselines: { done: baselines, of: sources.length, ms: baselineMs, schedules_ms: schedulesInAt - startedAt },
       lag: { source: lagSource, n: lags.length, p50_ms: quantile(lags, 0.5), p95_ms: lagP95, max_ms: max(lags) },
+      // A cross-check measured by the bench alone: due time to completion event (includes the fetch and the work after it).
+      due_to_completed: { n: eventLags.length, p50_ms: quantile(eventLags, 0.5), p95_ms: quantile(eventLags, 0.95), max_ms: max(eventLags) },
       crawls: rows.length,
       crawls_per_s: Number((rows.length / windowS).toFixed(2)),
       cpu_ms_per_crawl: rows.length ? Number(((cpu.user + cpu.system) / 1000 / rows.length).toFixed(2)) : null,
@@ -498,6 +517,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       outcomes,
       ticks: tickCounts,
       in_flight_oldest_ms: max(inFlightAges),
+      fair_wait_ms: fairWaitMs,
       never_crawled_sources: neverCrawled,
       max_gap_ms: maxGapMs,
       max_gap_source: maxGapSource,
@@ -542,6 +562,8 @@ function printResult(r: Result): void {
   console.log(`\nScenario ${r.scenario} (${r.label}): ${r.sources} sources on ${r.hosts} hosts, every ${secs(r.every_ms)}, hostInterval ${r.host_interval_ms} ms (crawl demand ${r.demand_vs_capacity}x host capacity), ${r.cycles} cycles`);
   line('baselines', `${r.baselines.done}/${r.baselines.of} in ${secs(r.baselines.ms)} (schedules in place after ${secs(r.baselines.schedules_ms)})`);
   line(`schedule lag p50 / p95 / max`, `${secs(r.lag.p50_ms)} / ${secs(r.lag.p95_ms)} / ${secs(r.lag.max_ms)}  (${r.lag.n} crawls; ${r.lag.source})`);
+  const d = r.due_to_completed;
+  line('due -> crawl job completed p50 / p95 / max', `${secs(d.p50_ms)} / ${secs(d.p95_ms)} / ${secs(d.max_ms)}  (bench's own cross-check)`);
   line('crawls, crawls/s', `${r.crawls} in ${r.window_s} s, ${r.crawls_per_s}/s (${Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   line('CPU per crawl (bench process, all work)', `${r.cpu_ms_per_crawl ?? 'n/a'} ms (${r.cpu_ms_total} ms in the window)`);
   line('first seen -> delivered p50 / p95', `${secs(f.seen_to_delivered_p50_ms)} / ${secs(f.seen_to_delivered_p95_ms)}  (${f.delivered} delivered of ${f.first_seen_in_window} entries first seen, ${f.published_in_window} published)`);
@@ -550,7 +572,7 @@ function printResult(r: Result): void {
   line('Redis used_memory start / end (whole server)', `${mb(r.redis.used_memory_start)} / ${mb(r.redis.used_memory_end)}`);
   line('Redis, this run\'s keys start / end', `${r.redis.prefix_keys_start} keys ${mb(r.redis.prefix_bytes_start)} / ${r.redis.prefix_keys_end} keys ${mb(r.redis.prefix_bytes_end)}`);
   const t = r.ticks;
-  line('due ticks in window', `${t.due}: crawled ${t.crawled}, merged ${t.merged}, failed ${t.failed}, in flight ${t.inFlight}${r.in_flight_oldest_ms !== null ? ` (oldest due ${secs(r.in_flight_oldest_ms)} ago)` : ''}, never ran ${t.neverRan}`);
+  line('due ticks in window', `${t.due}: crawled ${t.crawled}, merged ${t.merged}, failed ${t.failed}, in flight ${t.inFlight}, stuck (queued, due > ${secs(r.fair_wait_ms)} ago) ${t.stuck}${r.in_flight_oldest_ms !== null ? ` (oldest due ${secs(r.in_flight_oldest_ms)} ago)` : ''}, never ran ${t.neverRan}`);
   line('sources never crawled in window', String(r.never_crawled_sources));
   line('largest gap between crawls of a source', `${secs(r.max_gap_ms)} (${r.max_gap_source})`);
   console.log('  per cycle:  crawls  lag p95   crawl delayed/waiting/active  article delayed/waiting  delivered  RSS MB  load');
