@@ -35,9 +35,9 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
   const spacing = new HostSpacing(deps);
   const entries: EntryRow[] = [];
 
-  await spacing.each(deps.config.sources, ONCE_CONCURRENCY, async (source) => {
+  await spacing.each(deps.config.sources, ONCE_CONCURRENCY, async (source, beforeRequest) => {
     try {
-      const r = await checkSource(deps, source);
+      const r = await checkSource(deps, source, { beforeRequest });
       entries.push(...r.orphans, ...r.added);
       reportSourceHealth(deps, source, r.transition, null);
       report.sources.push({ id: source.id, outcome: r.outcome, found: r.found, added: r.added.length });
@@ -53,9 +53,8 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
 
   // One at a time, in the order the entries were found: which copy of a story is read first decides which one alerts.
   for (const [i, entry] of entries.entries()) {
-    await spacing.wait(entry.url);
     try {
-      const r = await readArticle(deps, entry.id, true);
+      const r = await readArticle(deps, entry.id, true, { beforeRequest: spacing.beforeRequest });
       if (r) report.articles += 1;
       say(`article ${i + 1}/${entries.length}: ${entry.title}${r && !r.isNewStory ? ' (copy of an earlier story)' : ''}`);
     } catch (err) {
@@ -78,16 +77,23 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Awaited by the crawler just before a request leaves. */
+type BeforeRequest = (url: string) => Promise<void>;
+
 /**
  * In-process per-host spacing for `--once`, the rule the Redis host gate applies across workers: two requests to
- * one host start at least its interval apart (`hostSpacing`: the configured interval, or a longer robots.txt
- * Crawl-delay, capped).
+ * one host leave at least its interval apart (`hostSpacing`: the configured interval, or a longer robots.txt
+ * Crawl-delay, capped). The slot is taken when the request really leaves: a cold crawler can take 150 ms between
+ * being asked and sending, and two sources asked 250 ms apart then reached the site 93 ms apart.
  */
 export class HostSpacing {
-  /** Earliest start of the next request, per host. */
+  /** Earliest departure of the next request, per host. */
   private readonly next = new Map<string, number>();
+  /** Lanes that chose a host and have not sent their request yet, per host. */
+  private readonly promised = new Map<string, number>();
   /** Interval per host, asked once (robots.txt is fetched at most once per origin anyway). */
   private readonly intervals = new Map<string, Promise<number>>();
+  private readonly known = new Map<string, number>();
 
   constructor(private readonly deps: Pick<UseCaseDeps, 'config' | 'robots'>) {}
 
@@ -95,53 +101,72 @@ export class HostSpacing {
     const host = hostOf(url);
     let interval = this.intervals.get(host);
     if (!interval) {
-      interval = hostSpacing(this.deps.config, this.deps.robots, url).then((s) => s.intervalMs);
+      interval = hostSpacing(this.deps.config, this.deps.robots, url).then((s) => {
+        this.known.set(host, s.intervalMs);
+        return s.intervalMs;
+      });
       this.intervals.set(host, interval);
     }
     return interval;
   }
 
-  /** Waits for, and takes, the next slot of `url`'s host. For callers that go one at a time. */
-  async wait(url: string): Promise<void> {
+  /** Waits for, and takes, the next departure slot of `url`'s host. */
+  readonly beforeRequest: BeforeRequest = async (url) => {
     const interval = await this.intervalFor(url);
     const host = hostOf(url);
     const now = Date.now();
     const start = Math.max(now, this.next.get(host) ?? 0);
     this.next.set(host, start + interval);
     if (start > now) await sleep(start - now);
+  };
+
+  /** When a request to `host` could leave, counting those already promised to it. */
+  private freeAt(host: string, now: number): number {
+    return Math.max(now, this.next.get(host) ?? 0) + (this.promised.get(host) ?? 0) * (this.known.get(host) ?? 0);
   }
 
   /**
-   * Runs `work` for every source, at most `concurrency` at a time, each when its host's slot comes. A free lane
-   * takes a source of the host that is free soonest, so sources of a slow host never hold lanes that sources of
-   * other hosts could use. Sources of one host go in config order.
+   * Runs `work` for every source, at most `concurrency` at a time. A free lane takes a source of the host that is
+   * free soonest, and waits rather than take one whose host is busy, so sources of a slow host never hold lanes
+   * that sources of other hosts could use. Sources of one host go in config order.
    */
-  async each(sources: readonly SourceConfig[], concurrency: number, work: (source: SourceConfig) => Promise<void>): Promise<void> {
+  async each(sources: readonly SourceConfig[], concurrency: number, work: (source: SourceConfig, beforeRequest: BeforeRequest) => Promise<void>): Promise<void> {
     const waiting = new Map<string, SourceConfig[]>();
     for (const s of sources) {
       const host = hostOf(s.url);
       (waiting.get(host) ?? waiting.set(host, []).get(host)!).push(s);
     }
-    const soonest = (): string | null => {
-      let best: string | null = null;
-      for (const host of waiting.keys()) if (best === null || (this.next.get(host) ?? 0) < (this.next.get(best) ?? 0)) best = host;
-      return best;
-    };
     const lane = async (): Promise<void> => {
-      for (let host = soonest(); host !== null; host = soonest()) {
-        const queue = waiting.get(host)!;
-        const interval = await this.intervalFor(queue[0]!.url);
-        const wait = (this.next.get(host) ?? 0) - Date.now();
-        // Another lane may have taken the slot, or the last source, while this one waited for the interval.
+      while (waiting.size > 0) {
+        const now = Date.now();
+        let host: string | null = null;
+        for (const h of waiting.keys()) if (host === null || this.freeAt(h, now) < this.freeAt(host, now)) host = h;
+        const queue = waiting.get(host!)!;
+        if (!this.known.has(host!)) {
+          await this.intervalFor(queue[0]!.url);
+          continue;
+        }
+        const wait = this.freeAt(host!, now) - now;
         if (wait > 0) {
           await sleep(wait);
           continue;
         }
-        if (!waiting.has(host)) continue;
         const source = queue.shift()!;
-        if (queue.length === 0) waiting.delete(host);
-        this.next.set(host, Date.now() + interval);
-        await work(source);
+        if (queue.length === 0) waiting.delete(host!);
+        this.promised.set(host!, (this.promised.get(host!) ?? 0) + 1);
+        let sent = false;
+        const keep = () => {
+          if (!sent) this.promised.set(host!, this.promised.get(host!)! - 1);
+          sent = true;
+        };
+        try {
+          await work(source, async (url) => {
+            keep();
+            await this.beforeRequest(url);
+          });
+        } finally {
+          keep();
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, sources.length)) }, lane));
