@@ -106,8 +106,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       await queues.enqueueDeliveries(store.pendingDeliveries());
     }
     if (roles.scheduler) {
-      const { upserted, removed } = await syncSchedules(queues, config);
-      log.info({ sources: upserted, removed }, 'schedules in place');
+      // A source without a baseline yet is crawled at once even if its scheduler exists (a new store, a lost crawl).
+      const crawlNow = new Set(store.health().filter((s) => s.baselineAt === null).map((s) => s.id));
+      const { upserted, removed, crawledNow } = await syncSchedules(queues, config, { crawlNow });
+      log.info({ sources: upserted, removed, crawledNow }, `schedules in place for ${upserted.length} sources; ${crawledNow.length} crawled now`);
     }
     let url: string | null = null;
     if (roles.server) {

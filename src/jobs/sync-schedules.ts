@@ -1,17 +1,36 @@
+import { createHash } from 'node:crypto';
 import type { Config } from '../config/index.ts';
 import type { VigieQueues } from './vigie-queues.ts';
 
 const PREFIX = 'source-';
 
+export interface SyncSchedulesOptions {
+  /** Sources to crawl at once even though their scheduler exists (e.g. no baseline yet). Default: none. */
+  crawlNow?: ReadonlySet<string>;
+}
+
 /**
  * One job scheduler per configured source, upserted in place; schedulers of sources that left the config are
- * removed. An `every` schedule runs at once; a cron source also gets one crawl now, so its baseline does not
- * wait for the first cron tick.
+ * removed. A source new to the schedule (or listed in `crawlNow`) is also crawled at once, so its baseline does not
+ * wait for the first tick.
+ *
+ * An `every` schedule gets a phase of its own, derived from the source id: BullMQ otherwise phases each scheduler
+ * from the moment it was created, so sources configured together all fall due at the same instant and a host's
+ * sources queue up behind one another every period. A stable phase also keeps two processes' upserts identical.
  */
-export async function syncSchedules(queues: VigieQueues, config: Config): Promise<{ upserted: string[]; removed: string[] }> {
+export async function syncSchedules(
+  queues: VigieQueues,
+  config: Config,
+  options: SyncSchedulesOptions = {},
+): Promise<{ upserted: string[]; removed: string[]; crawledNow: string[] }> {
   const wanted = new Set(config.sources.map((s) => PREFIX + s.id));
+  const existing = new Set((await queues.crawl.getJobSchedulers(0, -1)).map((s) => s.key ?? (s as { id?: string }).id));
+  const crawledNow: string[] = [];
   for (const source of config.sources) {
-    const repeat = 'cron' in source.schedule ? { pattern: source.schedule.cron, tz: 'UTC' } : { every: source.schedule.everyMs };
+    const repeat =
+      'cron' in source.schedule
+        ? { pattern: source.schedule.cron, tz: 'UTC' }
+        : { every: source.schedule.everyMs, offset: phaseOf(source.id, source.schedule.everyMs) };
     try {
       await queues.crawl.upsertJobScheduler(PREFIX + source.id, repeat, {
         name: 'crawl',
@@ -21,15 +40,23 @@ export async function syncSchedules(queues: VigieQueues, config: Config): Promis
     } catch (err) {
       throw new Error(`sources "${source.id}": cannot schedule it: ${(err as Error).message}`);
     }
-    if ('cron' in source.schedule) await queues.enqueueCrawl(source.id, `start-${Date.now()}`);
+    if (!existing.has(PREFIX + source.id) || options.crawlNow?.has(source.id)) {
+      await queues.enqueueCrawl(source.id, `start-${Date.now()}`);
+      crawledNow.push(source.id);
+    }
   }
   const removed: string[] = [];
-  for (const scheduler of await queues.crawl.getJobSchedulers(0, -1)) {
-    const id = scheduler.key ?? (scheduler as { id?: string }).id;
+  for (const id of existing) {
     if (id && id.startsWith(PREFIX) && !wanted.has(id)) {
       await queues.crawl.removeJobScheduler(id);
       removed.push(id.slice(PREFIX.length));
     }
   }
-  return { upserted: config.sources.map((s) => s.id), removed };
+  return { upserted: config.sources.map((s) => s.id), removed, crawledNow };
+}
+
+/** Where in its period a source falls due: spread evenly by a hash of its id, the same in every process. */
+export function phaseOf(sourceId: string, everyMs: number): number {
+  // BullMQ reads an offset of 0 as "none" (phase from creation time): 1 ms stands in for it.
+  return Math.max(1, createHash('sha256').update(sourceId).digest().readUInt32BE(0) % everyMs);
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
 import { cronProblem } from '../../src/config/cron-problem.ts';
 import { createRedisConnection, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
+import { phaseOf } from '../../src/jobs/sync-schedules.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -48,7 +49,7 @@ describe('syncSchedules', () => {
     const scheduledJobs = async (key: string) =>
       (await q.crawl.getJobs(['delayed', 'waiting', 'prioritized'])).filter((j) => j.repeatJobKey === key);
 
-    expect(await syncSchedules(q, first)).toEqual({ upserted: ['a', 'b'], removed: [] });
+    expect(await syncSchedules(q, first)).toEqual({ upserted: ['a', 'b'], removed: [], crawledNow: ['a', 'b'] });
     let list = await schedulers();
     expect(list.map((s) => [s.key, s.every ?? null, s.pattern ?? null])).toEqual([
       ['source-a', 60_000, null],
@@ -63,7 +64,7 @@ describe('syncSchedules', () => {
       { id: 'a', url: 'https://a.example.org/', every: '2m' },
       { id: 'b', url: 'https://b.example.org/', cron: '*/5 * * * *' },
     ]);
-    expect(await syncSchedules(q, second)).toEqual({ upserted: ['a', 'b'], removed: [] });
+    expect(await syncSchedules(q, second)).toEqual({ upserted: ['a', 'b'], removed: [], crawledNow: [] });
     list = await schedulers();
     expect(list.map((s) => [s.key, s.every ?? null, s.pattern ?? null])).toEqual([
       ['source-a', 120_000, null],
@@ -77,7 +78,7 @@ describe('syncSchedules', () => {
       { id: 'a', url: 'https://a.example.org/', every: '2m' },
       { id: 'c', url: 'https://c.example.org/', cron: '0 * * * *' },
     ]);
-    expect(await syncSchedules(q, third)).toEqual({ upserted: ['a', 'c'], removed: ['b'] });
+    expect(await syncSchedules(q, third)).toEqual({ upserted: ['a', 'c'], removed: ['b'], crawledNow: ['c'] });
     expect((await schedulers()).map((s) => s.key)).toEqual(['source-a', 'source-c']);
     expect(await scheduledJobs('source-b')).toHaveLength(0);
 
@@ -86,14 +87,39 @@ describe('syncSchedules', () => {
     expect(await schedulers()).toEqual([]);
   });
 
-  it('a cron source also gets one crawl now, so its baseline does not wait for the first tick', async () => {
-    const config = configOf([{ id: 'hourly', url: 'https://h.example.org/', cron: '0 0 * * *' }]);
+  it('a new source gets one crawl now, so its baseline does not wait for the first tick; a known one only when asked', async () => {
+    const config = configOf([
+      { id: 'hourly', url: 'https://h.example.org/', cron: '0 0 * * *' },
+      { id: 'daily', url: 'https://d.example.org/', every: '1d' },
+    ]);
     const q = new VigieQueues(connect(), config);
     queues.push(q);
     await syncSchedules(q, config);
-    const now = (await q.crawl.getJobs(['waiting'])).filter((j) => j.id?.startsWith('crawl-hourly-start-'));
-    expect(now).toHaveLength(1);
-    expect(now[0]!.data).toEqual({ sourceId: 'hourly' });
+    const startJobs = async (id: string) => (await q.crawl.getJobs(['waiting'])).filter((j) => j.id?.startsWith(`crawl-${id}-start-`));
+    expect(await startJobs('hourly')).toHaveLength(1);
+    expect((await startJobs('hourly'))[0]!.data).toEqual({ sourceId: 'hourly' });
+    expect(await startJobs('daily')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 5)); // start job ids carry the time in ms
+    expect((await syncSchedules(q, config)).crawledNow).toEqual([]);
+    expect((await syncSchedules(q, config, { crawlNow: new Set(['daily']) })).crawledNow).toEqual(['daily']);
+    expect(await startJobs('daily')).toHaveLength(2);
+    expect(await startJobs('hourly')).toHaveLength(1);
+  });
+
+  it('spreads sources of one period over the period, each at a phase of its own that every process agrees on', async () => {
+    const sources = Array.from({ length: 40 }, (_, i) => ({ id: `s${i}`, url: `https://one.example.org/${i}`, every: '20s' }));
+    const config = configOf(sources);
+    const q = new VigieQueues(connect(), config);
+    queues.push(q);
+    await syncSchedules(q, config);
+    const due = (await q.crawl.getJobs(['delayed'])).filter((j) => j.repeatJobKey).map((j) => (j.timestamp + (j.opts.delay ?? 0)) % 20_000);
+    expect(due).toHaveLength(40);
+    expect(new Set(due).size).toBe(40);
+    // Each phase is the hash of the source id, not the moment the scheduler was created.
+    expect(due.sort((a, b) => a - b)).toEqual(sources.map((s) => phaseOf(s.id, 20_000)).sort((a, b) => a - b));
+    // Spread over the period: every quarter of it has some.
+    const quarters = new Set(due.map((d) => Math.floor(d / 5_000)));
+    expect(quarters.size).toBe(4);
   });
 
   it('the config accepts exactly the cron patterns the scheduler accepts', async () => {
