@@ -187,6 +187,11 @@ async function queueCounts(queue: Queue): Promise<QueueCounts> {
 // ---------------------------------------------------------------------------------------------------------------
 // One scenario
 
+function memory(): { rssMb: number; heapMb: number; externalMb: number } {
+  const m = process.memoryUsage();
+  return { rssMb: m.rss / MB, heapMb: m.heapUsed / MB, externalMb: m.external / MB };
+}
+
 /** Due time (from the scheduler's job id) to completion, for crawls (not merged, not failed) completed in [from, to). */
 function completedLags(fates: Map<string, TickFate>, from: number, to: number): number[] {
   const lags: number[] = [];
@@ -202,6 +207,9 @@ interface CycleSample {
   cycle: number;
   at: number;
   rssMb: number;
+  /** V8 heap in use and memory outside it (Buffers, native addons): where RSS growth comes from. */
+  heapMb: number;
+  externalMb: number;
   crawls: number;
   lagP95Ms: number | null;
   delivered: number;
@@ -346,7 +354,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       const sample: CycleSample = {
         cycle: c,
         at: Date.now() - t0,
-        rssMb: process.memoryUsage().rss / MB,
+        ...memory(),
         crawls: cycleRows.length,
         lagP95Ms: quantile(cycleLags, 0.95),
         delivered: deliveries.filter((d) => d.at >= cycleStart && d.at < cycleStart + everyMs).length,
@@ -359,7 +367,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         `  [${spec.name}] cycle ${String(c).padStart(2)}: ${String(sample.crawls).padStart(4)} crawls, lag p95 ${secs(sample.lagP95Ms).padStart(8)}, ` +
           `crawl delayed ${sample.crawlQueue.delayed} waiting ${sample.crawlQueue.waiting} active ${sample.crawlQueue.active}, ` +
           `article delayed ${sample.articleQueue.delayed} waiting ${sample.articleQueue.waiting}, ` +
-          `delivered ${sample.delivered}, RSS ${sample.rssMb.toFixed(0)} MB, load ${sample.load1.toFixed(2)}`,
+          `delivered ${sample.delivered}, RSS ${sample.rssMb.toFixed(0)} MB (heap ${sample.heapMb.toFixed(0)}, external ${sample.externalMb.toFixed(0)}), load ${sample.load1.toFixed(2)}`,
       );
     }
     sites.send({ type: 'stop-publishing' });
@@ -380,9 +388,10 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         tickIds.push({ id: `repeat:${key}:${due}`, source: key.slice('source-'.length), due });
       }
     }
-    // A tick still queued at the end counts as in flight only if it is younger than the longest fair wait (one
-    // period, or one turn of every source of its host); older, it is stuck, which is as bad as never run.
-    const fairWaitMs = Math.max(everyMs, perHost * hostIntervalMs);
+    // A tick still queued at the end counts as in flight only if it is younger than twice the longest fair wait
+    // (one period, or one turn of every source of its host, articles going first); older, it is stuck, which is as
+    // bad as never run.
+    const fairWaitMs = 2 * Math.max(everyMs, perHost * hostIntervalMs);
     const tickCounts = { due: tickIds.length, crawled: 0, merged: 0, failed: 0, inFlight: 0, stuck: 0, neverRan: 0 };
     // Without lagMs in the store: due time (in the job id) to the completion event, for crawls completed in the window.
     const eventLags = completedLags(fates, t0, tEnd);
@@ -543,6 +552,8 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         article_waiting: s.articleQueue.waiting,
         delivered: s.delivered,
         rss_mb: Number(s.rssMb.toFixed(1)),
+        heap_mb: Number(s.heapMb.toFixed(1)),
+        external_mb: Number(s.externalMb.toFixed(1)),
         load1: Number(s.load1.toFixed(2)),
       })),
       load_avg_end: loadavg().map((v) => Number(v.toFixed(2))),
