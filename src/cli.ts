@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
 import { createLogger } from './create-logger.ts';
-import type { Logger, UseCaseDeps } from './jobs/use-cases/deps.ts';
+import type { Logger } from './jobs/use-cases/deps.ts';
 import type { Monitor } from './monitor.ts';
 
 // Each command loads only what it uses: Crawlee, Playwright, BullMQ and Fastify together take seconds to import,
@@ -115,23 +115,12 @@ async function untilStopped(monitor: Monitor, io: CliIo): Promise<number> {
 
 async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
   // One pass needs the store, the HTTP crawler and the use-cases only. monitor.ts would also load BullMQ, Fastify
-  // and Playwright: about 1.3 s of imports that `--once` never uses, on every cron run.
-  const [{ SqliteStore }, { fetchPages }, { RobotsPolicy }, { runOnce }] = await Promise.all([
-    import('./store/sqlite-store.ts'),
-    import('./crawlers/page-fetcher.ts'),
-    import('./crawlers/robots-policy.ts'),
-    import('./jobs/run-once.ts'),
-  ]);
-  // The same store and dependencies as monitor.ts's openStore() and useCaseDeps(); Chromium is loaded only when
-  // some source renders in a browser, and launched on its first page.
-  const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
+  // and bull-board: about a second of imports that `--once` never uses, on every cron run.
+  const [{ openStore, useCaseDeps }, { runOnce }] = await Promise.all([import('./use-case-deps.ts'), import('./jobs/run-once.ts')]);
+  const store = openStore(config);
   try {
     store.syncSources(config.sources, new Date().toISOString());
-    const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent }) : null;
-    const browser = config.sources.some((s) => s.render === 'browser')
-      ? new (await import('./crawlers/browser-fetcher.ts')).BrowserFetcher({ userAgent: config.crawl.userAgent, timeoutMs: config.crawl.timeout, log })
-      : null;
-    const deps: UseCaseDeps = { config, store, log, robots, browser, fetchPages, now: () => new Date() };
+    const deps = await useCaseDeps(config, store, log);
     try {
       const report = await runOnce(deps, (line) => io.err(line));
       io.out(JSON.stringify(report, null, 2));

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { createLogger } from './create-logger.ts';
 import type { Config } from './config/index.ts';
-import { BrowserFetcher, fetchPages, RobotsPolicy } from './crawlers/index.ts';
 import {
   createRedisConnection,
   HostGate,
@@ -19,7 +18,9 @@ import {
   type UseCaseDeps,
 } from './jobs/index.ts';
 import { createServer } from './server/create-server.ts';
-import { SqliteStore } from './store/index.ts';
+import { openStore, useCaseDeps } from './use-case-deps.ts';
+
+export { openStore, useCaseDeps } from './use-case-deps.ts';
 
 export interface MonitorOptions {
   config: Config;
@@ -36,21 +37,6 @@ export interface Monitor {
   deps: UseCaseDeps;
   queues: VigieQueues;
   close(): Promise<void>;
-}
-
-/** Opens the store: `<storage>/vigie.db`. */
-export function openStore(config: Config): SqliteStore {
-  return new SqliteStore({ path: join(config.storage, 'vigie.db') });
-}
-
-/** Builds the use-case dependencies shared by workers and `--once`. Close `deps.browser` when done. */
-export function useCaseDeps(config: Config, store: SqliteStore, log: Logger): UseCaseDeps {
-  const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent }) : null;
-  // Chromium is launched on the first browser job only, and only when some source renders in a browser.
-  const browser = config.sources.some((s) => s.render === 'browser')
-    ? new BrowserFetcher({ userAgent: config.crawl.userAgent, timeoutMs: config.crawl.timeout, log })
-    : null;
-  return { config, store, log, robots, browser, fetchPages, now: () => new Date() };
 }
 
 /**
@@ -85,7 +71,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     const store = openStore(config);
     closers.push(() => store.close());
     store.syncSources(config.sources, new Date().toISOString());
-    const deps = useCaseDeps(config, store, log);
+    const deps = await useCaseDeps(config, store, log);
     closers.push(() => deps.browser?.close());
 
     const queues = new VigieQueues(connection, config);
@@ -109,7 +95,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       // A source without a baseline yet is crawled at once even if its scheduler exists (a new store, a lost crawl).
       const crawlNow = new Set(store.health().filter((s) => s.baselineAt === null).map((s) => s.id));
       const { upserted, removed, crawledNow } = await syncSchedules(queues, config, { crawlNow });
-      log.info({ sources: upserted, removed, crawledNow }, `schedules in place for ${upserted.length} sources; ${crawledNow.length} crawled now`);
+      log.info({ sources: upserted, removed, crawledNow }, `schedules in place for ${upserted.length} source${upserted.length === 1 ? '' : 's'}; ${crawledNow.length} crawled now`);
     }
     let url: string | null = null;
     if (roles.server) {

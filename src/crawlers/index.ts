@@ -1,4 +1,5 @@
-export { BrowserFetcher, CHROMIUM_ARGS, type BrowserFetcherOptions } from './browser-fetcher.ts';
+// Types only: the class loads Playwright, which a process without browser sources should not pay for.
+export type { BrowserFetcher, BrowserFetcherOptions } from './browser-fetcher.ts';
 export { fateOf, type Fate, type FatedError } from './fate.ts';
 export { FetchFailedError } from './fetch-failed-error.ts';
 export { HttpStatusError } from './http-status-error.ts';

@@ -263,6 +263,12 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
+/**
+ * The first line that says what happened. Crawlee puts its own wrapper line first on network errors ("Detected a
+ * session error, rotating session..."), with the cause (`connect ECONNREFUSED 127.0.0.1:9`) on the next.
+ */
 function conciseReason(error: Error): string {
-  return error.message.split('\n')[0]!.replace(/^Error: /, '');
+  const lines = error.message.split('\n').map((l) => l.trim().replace(/^Error: /, '')).filter((l) => l !== '' && !l.startsWith('at '));
+  const cause = lines.find((l) => !/^Detected a session error/i.test(l));
+  return cause ?? lines[0] ?? error.message;
 }

@@ -39,7 +39,8 @@ export class VigieWorkers {
     ];
     for (const w of this.workers) {
       w.on('failed', (job, err) => {
-        if (err.name === 'DelayedError') return;
+        // Crawls and deliveries log each failed attempt themselves, with what the user needs; articles do not.
+        if (err.name === 'DelayedError' || w.name !== QUEUE_NAMES.article) return;
         log.warn({ queue: w.name, job: job?.id, attempt: job?.attemptsMade, err: err.message }, 'job failed');
       });
       w.on('error', (err) => log.error({ queue: w.name, err: err.message }, 'worker error'));

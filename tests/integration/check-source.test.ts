@@ -27,7 +27,7 @@ async function setup() {
   dir = mkdtempSync(join(tmpdir(), 'vigie-check-'));
   const config = loadConfig({ env: {}, object: { storage: dir, sources: [{ id: 'site', url }], crawl: { respectRobotsTxt: false } } });
   const store = openStore(config);
-  const deps = useCaseDeps(config, store, createLogger('silent'));
+  const deps = await useCaseDeps(config, store, createLogger('silent'));
   return { deps, source: config.sources[0]!, store };
 }
 

@@ -351,6 +351,8 @@ describe('fetchPages: failures carry their fate', () => {
       const error = failure(result);
       expect(error).toBeInstanceOf(FetchFailedError);
       expect(fateOf(error)).toBe('retry');
+      // The cause, not Crawlee's "Detected a session error, rotating session..." wrapper.
+      expect(error.message).toMatch(/failed: .*(ECONNRESET|socket hang up|other side closed)/i);
       expect(connections).toBe(1);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -363,6 +365,7 @@ describe('fetchPages: failures carry their fate', () => {
     const started = performance.now();
     const [result] = await fetchPages([{ url: `${site.origin}/` }], { userAgent: UA, timeoutMs: 3000 });
     expect(failure(result)).toBeInstanceOf(FetchFailedError);
+    expect(failure(result).message).toBe(`fetching ${site.origin}/ failed: connect ECONNREFUSED ${new URL(site.origin).host}`);
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });

@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import type { Config } from './config/index.ts';
+import { fetchPages } from './crawlers/page-fetcher.ts';
+import { RobotsPolicy } from './crawlers/robots-policy.ts';
+import type { Logger, UseCaseDeps } from './jobs/use-cases/deps.ts';
+import { SqliteStore } from './store/index.ts';
+
+// Imports are narrow on purpose: `vigie start --once` and `vigie check` use this module without BullMQ or Fastify,
+// and Playwright (about 60 MB and a second of imports) is loaded only for a config with a browser source.
+
+/** Opens the store: `<storage>/vigie.db`. */
+export function openStore(config: Config): SqliteStore {
+  return new SqliteStore({ path: join(config.storage, 'vigie.db') });
+}
+
+/** Builds the use-case dependencies shared by workers and `--once`. Close `deps.browser` when done. */
+export async function useCaseDeps(config: Config, store: SqliteStore, log: Logger): Promise<UseCaseDeps> {
+  const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent }) : null;
+  // Chromium is launched on the first browser job only, and only when some source renders in a browser.
+  const browser = config.sources.some((s) => s.render === 'browser')
+    ? new (await import('./crawlers/browser-fetcher.ts')).BrowserFetcher({ userAgent: config.crawl.userAgent, timeoutMs: config.crawl.timeout, log })
+    : null;
+  return { config, store, log, robots, browser, fetchPages, now: () => new Date() };
+}
