@@ -17,7 +17,7 @@
  * Usage: `npm run bench:cycle [-- --rounds N] [-- --keep]` (--keep leaves the temp folder and prints its path).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,24 +78,33 @@ async function startSite(): Promise<{ child: ChildProcess; info: SiteInfo; count
 
 interface Run {
   ms: number;
+  /** CPU seconds of the command (user + system, its children included), from /usr/bin/time. */
+  cpu: number;
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-/** Runs a command to its exit; the clock covers the whole process, start included. */
+let timeFile = '';
+
+/**
+ * Runs a command to its exit; the clock covers the whole process, start included. Through /usr/bin/time for its
+ * CPU time, which swings less than wall time when other work shares the two cores.
+ */
 function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%U %S', command, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.once('error', reject);
-    child.once('close', (code) =>
-      resolve({ ms: performance.now() - started, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    );
+    child.once('close', (code) => {
+      const ms = performance.now() - started;
+      const [user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+      resolve({ ms, cpu: user! + system!, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
   });
 }
 
@@ -130,7 +139,7 @@ function writeUrlwatchFiles(setup: Setup): { urls: string; config: string; hooks
 }
 
 /** One run of one tool in one scenario, checked: the right outcome for every source, and every page really fetched. */
-async function runTool(tool: Tool, scenario: Scenario, setup: Setup, state: string, count: () => Promise<Counts>): Promise<{ ms: number; counts: Counts }> {
+async function runTool(tool: Tool, scenario: Scenario, setup: Setup, state: string, count: () => Promise<Counts>): Promise<{ ms: number; cpu: number; counts: Counts }> {
   await count();
   let run: Run;
   if (tool === 'Vigie') {
@@ -164,7 +173,7 @@ async function runTool(tool: Tool, scenario: Scenario, setup: Setup, state: stri
     const expected = scenario === 'first sight' ? PAGES : 0;
     if (news !== expected || errors !== 0) fail(`expected ${expected} NEW and no ERROR in the report, got ${news} NEW and ${errors} ERROR`);
   }
-  return { ms: run.ms, counts };
+  return { ms: run.ms, cpu: run.cpu, counts };
 }
 
 const median = (xs: number[]): number => {
@@ -184,6 +193,7 @@ async function main(): Promise<void> {
   const keep = process.argv.includes('--keep');
   const { child, info, count } = await startSite();
   const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-cycle-'));
+  timeFile = join(dir, 'time.txt');
   try {
     const setup: Setup = { dir, urls: info.urls };
     const kb = info.bytes.map((b) => b / 1024);
@@ -195,6 +205,7 @@ async function main(): Promise<void> {
     console.log(`Vigie: node bin/vigie.js start --once (hostInterval 1ms, robots.txt on); ${version}; ${rounds} rounds after a warm-up, interleaved; medians\n`);
 
     const times = new Map<string, number[]>();
+    const cpus = new Map<string, number[]>();
     const loads = new Map<Scenario, number[]>([['first sight', []], ['nothing changed', []]]);
     const requests = new Map<string, Counts>();
     let stateId = 0;
@@ -204,10 +215,11 @@ async function main(): Promise<void> {
       const state = join(dir, `${tool === 'Vigie' ? 'storage' : 'cache'}-${stateId++}${tool === 'Vigie' ? '' : '.db'}`);
       for (const scenario of ['first sight', 'nothing changed'] as const) {
         const load = loadavg()[0]!;
-        const { ms, counts } = await runTool(tool, scenario, setup, state, count);
+        const { ms, cpu, counts } = await runTool(tool, scenario, setup, state, count);
         if (!record) continue;
         const key = `${tool}/${scenario}`;
         (times.get(key) ?? times.set(key, []).get(key)!).push(ms / 1000);
+        (cpus.get(key) ?? cpus.set(key, []).get(key)!).push(cpu);
         loads.get(scenario)!.push(load);
         requests.set(key, counts);
       }
@@ -222,7 +234,8 @@ async function main(): Promise<void> {
       process.stdout.write(`round ${round + 1}/${rounds} done (load ${loadavg()[0]!.toFixed(2)})\n`);
     }
 
-    console.log(`\n${'scenario'.padEnd(16)} ${'Vigie s (min-max)'.padEnd(20)} ${'urlwatch s (min-max)'.padEnd(21)} urlwatch/Vigie  load avg (1 min)`);
+    console.log('\nwall seconds per command, process start included (ratio > 1 means Vigie is faster):');
+    console.log(`${'scenario'.padEnd(16)} ${'Vigie s (min-max)'.padEnd(20)} ${'urlwatch s (min-max)'.padEnd(21)} urlwatch/Vigie  load avg (1 min)`);
     for (const scenario of ['first sight', 'nothing changed'] as const) {
       const v = times.get(`Vigie/${scenario}`)!;
       const u = times.get(`urlwatch/${scenario}`)!;
@@ -233,7 +246,13 @@ async function main(): Promise<void> {
           `${median(l).toFixed(2)} (${Math.min(...l).toFixed(2)}-${Math.max(...l).toFixed(2)})`,
       );
     }
-    console.log('\nrequests at the fixture site, last run of each (ratio > 1 means Vigie is faster):');
+    console.log(`\nCPU seconds per command (user + system), medians: ${'Vigie'.padEnd(14)} ${'urlwatch'.padEnd(14)} urlwatch/Vigie`);
+    for (const scenario of ['first sight', 'nothing changed'] as const) {
+      const v = median(cpus.get(`Vigie/${scenario}`)!);
+      const u = median(cpus.get(`urlwatch/${scenario}`)!);
+      console.log(`${scenario.padEnd(16)} ${''.padEnd(35)} ${v.toFixed(2).padEnd(14)} ${u.toFixed(2).padEnd(14)} ${(u / v).toFixed(2).padStart(6)}x`);
+    }
+    console.log('\nrequests at the fixture site, last run of each:');
     for (const [key, c] of requests) console.log(`  ${key.padEnd(26)} ${describe(c)}`);
   } finally {
     child.kill();
