@@ -11,7 +11,14 @@ export async function fetchWithBrowser(requests: PageRequest[], options: PageFet
     options.browser ??
     new BrowserFetcher({ userAgent: options.userAgent, timeoutMs: options.timeoutMs, executablePath: options.executablePath, log: options.log });
   try {
-    return await Promise.all(requests.map((r) => fetcher.fetch(r, options.beforeRequest)));
+    return await Promise.all(
+      requests.map((r) =>
+        fetcher.fetch(r, async (url) => {
+          await options.beforeRequest?.(url);
+          options.onRequestSent?.(url);
+        }),
+      ),
+    );
   } finally {
     if (!options.browser) await fetcher.close();
   }

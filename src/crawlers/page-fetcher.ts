@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
 import { totalmem } from 'node:os';
 import { Configuration, RequestList, type CheerioCrawlingContext } from '@crawlee/cheerio';
 import { crawleeLog } from './crawlee-log.ts';
@@ -41,6 +42,11 @@ export interface PageFetcherOptions {
    * can count from the moment the site really sees the request. Default: none.
    */
   beforeRequest?: (url: string) => Promise<void> | void;
+  /**
+   * Called once per request when it has left: over HTTP when its headers are written to the socket (undici's
+   * `undici:client:sendHeaders`), in the browser just before navigating. Default: none.
+   */
+  onRequestSent?: (url: string) => void;
 }
 
 const HTML_LIKE = /html|xml|text\/plain|octet-stream/i;
@@ -53,6 +59,21 @@ const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
  */
 const beforeSend = new Map<string, NonNullable<PageFetcherOptions['beforeRequest']>>();
 const HTTP_CLIENT = new UndiciHttpClient(undefined, (url) => beforeSend.get(url)?.(url));
+
+/** The `onRequestSent` hooks of the calls in flight, by origin + path as undici reports a request it has written. */
+const onSent = new Map<string, { url: string; hook: (url: string) => void }>();
+const sentKey = (url: string): string => {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}${u.search}`;
+};
+diagnostics.subscribe('undici:client:sendHeaders', (message) => {
+  const { request } = message as { request: { origin?: string; path?: string } };
+  const key = `${request.origin}${request.path}`;
+  const entry = onSent.get(key);
+  if (!entry) return;
+  onSent.delete(key);
+  entry.hook(entry.url);
+});
 let nextStatisticsId = 0;
 let nextCallId = 0;
 // Enough for the parallel jobs of one worker; more idle crawlers would only hold memory.
@@ -79,7 +100,7 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
   }
 
   const byKey = new Map(allowed.map((i) => [String(i), requests[i]!]));
-  await fetchOverHttp({ prefix: `${nextCallId++}:`, byKey, results, beforeRequest: options.beforeRequest }, options);
+  await fetchOverHttp({ prefix: `${nextCallId++}:`, byKey, results, beforeRequest: options.beforeRequest, onRequestSent: options.onRequestSent }, options);
   return collect(requests, results);
 }
 
@@ -94,6 +115,7 @@ interface Call {
   byKey: Map<string, PageRequest>;
   results: Map<string, PageResult>;
   beforeRequest?: PageFetcherOptions['beforeRequest'];
+  onRequestSent?: PageFetcherOptions['onRequestSent'];
 }
 
 interface Lent {
@@ -124,13 +146,16 @@ async function fetchOverHttp(call: Call, options: PageFetcherOptions): Promise<v
   lent.crawler.useRequestList(list);
   lent.call = call;
   const hook = call.beforeRequest;
-  // Two calls on one URL at once register the same kind of hook (re-arming that URL's host): either may serve.
+  const sent = call.onRequestSent;
+  // Two calls on one URL at once register the same kind of hook (spacing that URL's host): either may serve.
   if (hook) for (const r of call.byKey.values()) beforeSend.set(r.url, hook);
+  if (sent) for (const r of call.byKey.values()) onSent.set(sentKey(r.url), { url: r.url, hook: sent });
   try {
     await lent.crawler.run();
   } finally {
     lent.call = null;
     if (hook) for (const r of call.byKey.values()) if (beforeSend.get(r.url) === hook) beforeSend.delete(r.url);
+    if (sent) for (const r of call.byKey.values()) if (onSent.get(sentKey(r.url))?.hook === sent) onSent.delete(sentKey(r.url));
   }
   idle.give(key, lent);
 }

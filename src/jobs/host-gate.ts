@@ -45,11 +45,18 @@ export interface HostGateOptions {
    * first `askedAt` and so regains its place. Default 10 s.
    */
   graceMs?: number;
+  /**
+   * How long a granted slot holds the host at most before its request is reported sent (`sent`) or the job lets
+   * go (`release`): a worker killed between the two frees the host after this. Default 10 s.
+   */
+  holdMs?: number;
 }
 
-// KEYS: next, line, until, owner, asked, hosts. ARGV: ticket, owner, score, askedAt, interval, grace, host.
+// KEYS: next, line, until, owner, asked, hosts, held. ARGV: ticket, owner, score, askedAt, interval, grace, host, hold.
 // A place is consumed only when its job really goes: a job told to wait keeps its place (its score never changes),
-// so the host serves one request per interval in the order asked, however many jobs sleep in the meantime.
+// so the host serves one request per interval in the order asked, however many jobs sleep in the meantime. The job
+// that goes holds the host until its request has left (a cold process can take a second), so that the interval
+// counts from the request, and no later slot can be granted in between.
 const ADMIT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -72,14 +79,33 @@ end
 local interval = tonumber(ARGV[5])
 local nextAt = tonumber(redis.call('GET', KEYS[1]) or '0')
 local rank = redis.call('ZRANK', KEYS[2], ticket)
-if nextAt <= now and (rank == 0 or interval == 0) then
+local held = interval > 0 and redis.call('PTTL', KEYS[7]) or -2
+if nextAt <= now and held < 0 and (rank == 0 or interval == 0) then
   drop(ticket)
-  if interval > 0 then redis.call('SET', KEYS[1], now + interval, 'PX', interval + 60000) end
+  if interval > 0 then
+    redis.call('SET', KEYS[1], now + interval, 'PX', interval + 60000)
+    redis.call('SET', KEYS[7], ARGV[2], 'PX', tonumber(ARGV[8]))
+  end
   return {'go', 0, 0, ''}
 end
-local wait = math.max(nextAt - now, 0) + rank * interval
+-- A held host is free about one interval after its request leaves, which is soon: count that interval.
+local wait = math.max(nextAt - now, held > 0 and interval or 0, 0) + rank * interval
 redis.call('ZADD', KEYS[3], now + wait + tonumber(ARGV[6]), ticket)
 return {'wait', wait, rank, ''}
+`;
+
+// KEYS: held, next. ARGV: owner, interval, mark. Only the job that holds the host lets it go; with mark = 1 its
+// request has just left, and the host is next free one interval from now.
+const SENT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if ARGV[3] == '1' then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local wanted = now + tonumber(ARGV[2])
+  if wanted > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], wanted, 'PX', tonumber(ARGV[2]) + 60000) end
+end
+return 1
 `;
 
 // KEYS: line, until, owner, asked. ARGV: ticket, owner. Gives up a place (only the holder can).
@@ -112,6 +138,7 @@ export class HostGate {
   private readonly prefix: string;
   private readonly crawlHandicapMs: number;
   private readonly graceMs: number;
+  private readonly holdMs: number;
 
   constructor(
     private readonly redis: Redis,
@@ -121,9 +148,11 @@ export class HostGate {
     this.prefix = options.prefix;
     this.crawlHandicapMs = options.crawlHandicapMs ?? 10 * 60_000;
     this.graceMs = options.graceMs ?? 10_000;
-    for (const [field, value] of [['crawlHandicapMs', this.crawlHandicapMs], ['graceMs', this.graceMs]] as const) {
+    this.holdMs = options.holdMs ?? 10_000;
+    for (const [field, value] of [['crawlHandicapMs', this.crawlHandicapMs], ['graceMs', this.graceMs], ['holdMs', this.holdMs]] as const) {
       if (!(Number.isFinite(value) && value >= 0)) throw new TypeError(`HostGate: options.${field} must be a number >= 0, got ${value}`);
     }
+    if (this.holdMs < 1) throw new TypeError(`HostGate: options.holdMs must be at least 1, got ${this.holdMs}`);
   }
 
   /** Asks for the host's next slot. */
@@ -134,13 +163,14 @@ export class HostGate {
     const score = t.askedAt + (t.lane === 'crawl' ? this.crawlHandicapMs : 0);
     const [kind, wait, rank, holder] = (await this.redis.eval(
       ADMIT,
-      6,
+      7,
       k.next,
       k.line,
       k.until,
       k.owner,
       k.asked,
       `${this.prefix}:hosts`,
+      k.held,
       t.ticket,
       t.owner,
       score,
@@ -148,6 +178,7 @@ export class HostGate {
       Math.round(t.intervalMs),
       this.graceMs,
       host,
+      this.holdMs,
     )) as [string, number, number, string];
     if (kind === 'go') return { kind: 'go' };
     if (kind === 'merged') return { kind: 'merged', holder };
@@ -161,11 +192,19 @@ export class HostGate {
   }
 
   /**
-   * Marks a request to `url`'s host as sent now: the host is next free `intervalMs` from now, not from when the slot
-   * was granted. A request that left late (a cold crawler, a busy event loop) still gets a full interval after it.
+   * The request of the job that holds `url`'s host (`owner`) has just left: the host is next free `intervalMs` from
+   * now, not from when the slot was granted. A request that left late (a cold crawler, a busy event loop) still gets
+   * a full interval after it. Does nothing for a job that does not hold the host.
    */
-  async sent(url: string, intervalMs: number): Promise<void> {
-    if (intervalMs > 0) await this.backoff(url, intervalMs);
+  async sent(url: string, owner: string, intervalMs: number): Promise<void> {
+    const k = this.keys(hostOf(url));
+    await this.redis.eval(SENT, 2, k.held, k.next, owner, Math.round(intervalMs), 1);
+  }
+
+  /** The job is done with the host it holds (its request went, or never will): the next job may go when due. */
+  async release(url: string, owner: string): Promise<void> {
+    const k = this.keys(hostOf(url));
+    await this.redis.eval(SENT, 2, k.held, k.next, owner, 0, 0);
   }
 
   /** Keeps every worker off `url`'s host for `ms`; returns how long the host is now closed. */
@@ -198,6 +237,6 @@ export class HostGate {
 
   private keys(host: string) {
     const base = `${this.prefix}:host:${host}`;
-    return { next: `${base}:next`, line: `${base}:line`, until: `${base}:until`, owner: `${base}:owner`, asked: `${base}:asked` };
+    return { next: `${base}:next`, line: `${base}:line`, until: `${base}:until`, owner: `${base}:owner`, asked: `${base}:asked`, held: `${base}:held` };
   }
 }

@@ -50,9 +50,24 @@ function spacingFor(deps: ProcessorDeps, warned: Set<string>) {
   };
 }
 
-/** The hook that re-arms a host's spacing when the request really leaves (a cold crawler can take half a second). */
-function sent(deps: ProcessorDeps, intervalMs: number) {
-  return deps.gate && intervalMs > 0 ? (url: string) => deps.gate!.sent(url, intervalMs) : undefined;
+/**
+ * The host slot a job was granted: reported sent when its request leaves (a cold crawler can take a second), so
+ * the interval counts from the request, and let go when the job is done with the host, request or not.
+ */
+function holdOf(deps: ProcessorDeps, owner: string, intervalMs: number) {
+  const gate = deps.gate;
+  if (!gate || intervalMs <= 0) return { onRequestSent: undefined, done: async () => undefined };
+  let sentCall: Promise<void> | undefined;
+  const warn = (err: Error) => deps.log.warn({ owner, err: err.message }, 'could not update the host gate');
+  return {
+    onRequestSent: (url: string) => {
+      sentCall ??= gate.sent(url, owner, intervalMs).catch(warn);
+    },
+    done: async (url: string) => {
+      await sentCall;
+      await gate.release(url, owner).catch(warn);
+    },
+  };
 }
 
 export function crawlProcessor(deps: ProcessorDeps) {
@@ -71,8 +86,9 @@ export function crawlProcessor(deps: ProcessorDeps) {
     // Lag is the schedule's: a retry's backoff is the retry's, not the host's.
     const lagMs = job.attemptsMade === 0 && turn.kind === 'go' ? Math.max(0, Date.now() - turn.dueAt) : null;
     if (lagMs !== null) await deps.lag?.observe(sourceId, lagMs);
+    const hold = holdOf(deps, String(job.id), intervalMs);
     try {
-      const result = await checkSource(deps, source, { lagMs, beforeRequest: sent(deps, intervalMs) });
+      const result = await checkSource(deps, source, { lagMs, onRequestSent: hold.onRequestSent });
       await deps.queues.enqueueArticles([...result.orphans, ...result.added]);
       await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, result.transition, null));
       return { outcome: result.outcome, found: result.found, added: result.added.length };
@@ -80,6 +96,8 @@ export function crawlProcessor(deps: ProcessorDeps) {
       const transition = (err as { transition?: SourceTransition }).transition ?? null;
       await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, transition, (err as Error).message));
       return applyFate(err, job, token, deps.gate, source.url);
+    } finally {
+      await hold.done(source.url);
     }
   };
 }
@@ -92,19 +110,22 @@ export function articleProcessor(deps: ProcessorDeps) {
     // Past this, the alert goes out without the text rather than wait on a host that keeps saying "later".
     const deadlineAt = entry ? Date.parse(entry.firstSeenAt) + deps.config.crawl.articleDeadline : Infinity;
     let unreadable: Error | undefined;
-    let intervalMs = 0;
+    let hold = holdOf(deps, String(job.id), 0);
     if (entry) {
-      intervalMs = await spacing(entry.url);
+      const intervalMs = await spacing(entry.url);
       const turn = await takeHostTurn(deps.gate, job, token, { url: entry.url, ticket: `article:${job.id}`, lane: 'article', intervalMs, deadlineAt });
       if (turn.kind === 'deadline') unreadable = new HostBusyError(entry.url, turn.waitMs);
+      else hold = holdOf(deps, String(job.id), intervalMs);
     }
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1) || Date.now() >= deadlineAt;
     try {
-      const result = await readArticle(deps, entryId, lastAttempt, { unreadable, beforeRequest: sent(deps, intervalMs) });
+      const result = await readArticle(deps, entryId, lastAttempt, { unreadable, onRequestSent: hold.onRequestSent });
       if (result) await deps.queues.enqueueDeliveries(result.deliveries);
       return result && { storyId: result.storyId, isNewStory: result.isNewStory, deliveries: result.deliveries.length };
     } catch (err) {
       return applyFate(err, job, token, deps.gate, entry?.url ?? null, deadlineAt);
+    } finally {
+      if (entry) await hold.done(entry.url);
     }
   };
 }

@@ -6,7 +6,12 @@ import type { HostGate, Lane } from './host-gate.ts';
  * Kept short: a job sleeping in place holds a worker slot, and with many busy hosts their heads alone would hold
  * every slot while the jobs of free hosts wait.
  */
-export const SLEEP_LIMIT_MS = 50;
+export const SLEEP_LIMIT_MS = 150;
+/**
+ * A delayed job wakes this much before its turn and sleeps the rest in place: getting a delayed job back onto a
+ * worker takes tens of ms on a busy machine, which would otherwise leave the host idle at every slot.
+ */
+export const WAKE_EARLY_MS = 100;
 
 export interface HostTurnRequest {
   url: string;
@@ -58,7 +63,7 @@ export async function takeHostTurn(gate: HostGate | null, job: Job, token: strin
       continue;
     }
     await job.updateData({ ...job.data, askedAt, dueAt } satisfies HostTurnData);
-    await job.moveToDelayed(wakeAt, token);
+    await job.moveToDelayed(wakeAt - WAKE_EARLY_MS, token);
     throw new DelayedError(`waiting ${wakeAt - now} ms for ${new URL(req.url).host} (${admission.position} ahead)`);
   }
 }

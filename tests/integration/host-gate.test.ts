@@ -21,7 +21,7 @@ afterEach(async () => {
   for (const c of connections.splice(0)) c.disconnect();
 });
 
-function gate(options: { crawlHandicapMs?: number; graceMs?: number } = {}): HostGate {
+function gate(options: { crawlHandicapMs?: number; graceMs?: number; holdMs?: number } = {}): HostGate {
   const c = createRedisConnection(REDIS_URL);
   connections.push(c);
   return new HostGate(c, { prefix, ...options });
@@ -43,7 +43,13 @@ async function startJob(g: HostGate, t: HostTicket): Promise<{ done: Promise<Ran
 async function runJob(g: HostGate, t: HostTicket, first?: Awaited<ReturnType<HostGate['admit']>>): Promise<Ran> {
   for (let a = first; ; a = undefined) {
     a ??= await g.admit(t);
-    if (a.kind === 'go') return { ticket: t.ticket, wentAt: Date.now() };
+    if (a.kind === 'go') {
+      // As the processors do: the request leaves at once, then the job lets go of the host.
+      const wentAt = Date.now();
+      await g.sent(t.url, t.owner, t.intervalMs);
+      await g.release(t.url, t.owner);
+      return { ticket: t.ticket, wentAt };
+    }
     if (a.kind === 'merged') return { ticket: t.ticket, merged: true };
     await sleep(a.waitMs);
   }
@@ -106,6 +112,7 @@ describe('HostGate', () => {
     const g = gate({ graceMs: 100 });
     const now = Date.now();
     expect((await g.admit(ticket('first', now, { intervalMs: 300 }))).kind).toBe('go');
+    await g.release('https://News.Example.org/a', 'first');
     expect(await g.admit(ticket('lost', now + 1, { intervalMs: 300 }))).toMatchObject({ kind: 'wait', position: 0 });
     expect(await g.admit(ticket('next', now + 2, { intervalMs: 300 }))).toMatchObject({ kind: 'wait', position: 1 });
     // `lost` was told to come back in ~300 ms; 100 ms of grace later, `next` is at the head and goes.
@@ -115,6 +122,30 @@ describe('HostGate', () => {
     // `lost` comes back late: it stands again where its first ask put it, at the head.
     expect(await g.admit(ticket('late', now + 3, { intervalMs: 300 }))).toMatchObject({ kind: 'wait', position: 0 });
     expect(await g.admit(ticket('lost', now + 1, { intervalMs: 300 }))).toMatchObject({ kind: 'wait', position: 0 });
+  });
+
+  it('holds the host from the grant until the request has left, then spaces from that moment; a silent holder lapses', async () => {
+    const g = gate({ holdMs: 600 });
+    const url = 'https://held.example.org/x';
+    const now = Date.now();
+    expect((await g.admit(ticket('a', now, { url, intervalMs: 100 }))).kind).toBe('go');
+    // The interval has passed, but a's request has not left yet (a cold process): b may not go.
+    await sleep(250);
+    expect(await g.admit(ticket('b', now + 1, { url, intervalMs: 100 }))).toMatchObject({ kind: 'wait', position: 0 });
+    // Only the holder can report or let go.
+    await g.sent(url, 'b', 100);
+    expect((await g.admit(ticket('b', now + 1, { url, intervalMs: 100 }))).kind).toBe('wait');
+    await g.sent(url, 'a', 100);
+    const sentAt = Date.now();
+    // One interval from the request, not from the grant 250 ms earlier.
+    const wait = await g.admit(ticket('b', now + 1, { url, intervalMs: 100 }));
+    expect(wait.kind).toBe('wait');
+    await sleep(Math.max(0, sentAt + 110 - Date.now()));
+    expect((await g.admit(ticket('b', now + 1, { url, intervalMs: 100 }))).kind).toBe('go');
+    // b's worker dies before its request leaves: the host is free again once the hold lapses.
+    expect(await g.admit(ticket('c', now + 2, { url, intervalMs: 100 }))).toMatchObject({ kind: 'wait' });
+    await sleep(650);
+    expect((await g.admit(ticket('c', now + 2, { url, intervalMs: 100 }))).kind).toBe('go');
   });
 
   it('with interval 0 lets every job go at once; different hosts never wait for each other', async () => {
@@ -142,6 +173,7 @@ describe('HostGate', () => {
   it('refuses bad options and intervals, naming the field', async () => {
     expect(() => new HostGate(connections[0] ?? createRedisConnection(REDIS_URL), { prefix: '' })).toThrow(/options.prefix/);
     expect(() => gate({ graceMs: -1 })).toThrow(/options.graceMs/);
+    expect(() => gate({ holdMs: 0 })).toThrow(/options.holdMs/);
     await expect(gate().admit(ticket('n', Date.now(), { intervalMs: -5 }))).rejects.toThrow(/intervalMs/);
   });
 });

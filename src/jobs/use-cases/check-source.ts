@@ -26,6 +26,8 @@ export interface CheckContext {
   lagMs?: number | null;
   /** Awaited just before the request leaves (per-host spacing). Default: none. */
   beforeRequest?: (url: string) => Promise<void> | void;
+  /** Called when the request has left (per-host spacing across processes). Default: none. */
+  onRequestSent?: (url: string) => void;
 }
 
 /**
@@ -61,6 +63,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     browser: deps.browser,
     log: deps.log,
     beforeRequest: context.beforeRequest,
+    onRequestSent: context.onRequestSent,
   });
   const durationMs = deps.now().getTime() - started.getTime();
   if (!result!.ok) {

@@ -22,6 +22,8 @@ export interface ReadArticleOptions {
   unreadable?: Error;
   /** Awaited just before the request leaves (per-host spacing). Default: none. */
   beforeRequest?: (url: string) => Promise<void> | void;
+  /** Called when the request has left (per-host spacing across processes). Default: none. */
+  onRequestSent?: (url: string) => void;
 }
 
 export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttempt: boolean, options: ReadArticleOptions = {}): Promise<ReadArticleResult | null> {
@@ -44,6 +46,7 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
         robots: deps.robots,
         log: deps.log,
         beforeRequest: options.beforeRequest,
+        onRequestSent: options.onRequestSent,
       });
   let article = null;
   let error: string | null = null;
