@@ -6,6 +6,7 @@ import { loadConfig, type Config, type ConfigInput } from '../../src/config/inde
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../src/demo/webhook-receiver.ts';
 import { createLogger } from '../../src/create-logger.ts';
 import { startMonitor, type Monitor } from '../../src/monitor.ts';
+import { obliterateQueues } from './wait.ts';
 import type { SqliteStore } from '../../src/store/index.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -72,8 +73,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       }
     },
     async close() {
-      for (const q of monitor.queues.all) await q.obliterate({ force: true }).catch(() => undefined);
       await monitor.close();
+      await obliterateQueues(REDIS_URL, config.queuePrefix);
       await receiver.close();
       rmSync(storage, { recursive: true, force: true });
     },

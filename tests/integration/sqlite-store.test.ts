@@ -113,6 +113,8 @@ describe('recordCrawl', () => {
     sourceId: 'src',
     at: at(minutes),
     durationMs: 12,
+    // Schedule lag, kept with each crawl (null when unknown, as for the failed ones here).
+    lagMs: outcome === 'failed' ? null : minutes * 100,
     status: outcome === 'failed' ? 500 : 200,
     outcome,
     entriesFound: outcome === 'failed' ? 0 : 4,
