@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { load } from 'cheerio';
 import { Agent, request } from 'undici';
 import { fetchPages, type Page, type PageRequest } from '../src/crawlers/index.ts';
-import { startNewsSite, type NewsArticle } from '../src/demo/news-site.ts';
+import { startNewsSite } from '../src/demo/news-site.ts';
 import { decodeHtml } from '../src/extract/decode-html.ts';
 import { extractLatest } from '../src/extract/extract-latest.ts';
 import { parseHtml } from '../src/extract/parse-html.ts';
-import { stories } from '../tests/fixtures/stories.ts';
+import { generateArticles } from './news-pages.ts';
 
 const PAGES = 500;
 const CONCURRENCY = 10;
@@ -41,26 +41,6 @@ async function serve(): Promise<void> {
   // The site records every request; a benchmark of a few thousand requests does not need them.
   setInterval(() => (site.requests.length = 0), 1000).unref();
   process.send!({ urls, bytes } satisfies SiteInfo);
-}
-
-/** Realistic article bodies: paragraphs of the hand-written fixture stories, in a varying order and count. */
-function generateArticles(count: number): NewsArticle[] {
-  const paragraphs = stories.flatMap((s) => s.paragraphs);
-  const out: NewsArticle[] = [];
-  for (let i = 0; i < count; i++) {
-    const story = stories[i % stories.length]!;
-    const n = 85 + ((i * 7) % 95);
-    const body = Array.from({ length: n }, (_, j) => paragraphs[(i * 13 + j * 5) % paragraphs.length]!);
-    const minute = String(i % 60).padStart(2, '0');
-    out.push({
-      ...story,
-      slug: `${story.slug}-${i}`,
-      title: `${story.title} (${i})`,
-      paragraphs: body,
-      publishedAt: `2026-11-${String(1 + (i % 28)).padStart(2, '0')}T08:${minute}:00Z`,
-    });
-  }
-  return out;
 }
 
 async function startSite(): Promise<{ child: ChildProcess; info: SiteInfo }> {
