@@ -95,7 +95,7 @@ export function crawlProcessor(deps: ProcessorDeps) {
     } catch (err) {
       const transition = (err as { transition?: SourceTransition }).transition ?? null;
       await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, transition, (err as Error).message));
-      return applyFate(err, job, token, deps.gate, source.url);
+      return await applyFate(err, job, token, deps.gate, source.url);
     } finally {
       await hold.done(source.url);
     }
@@ -123,7 +123,7 @@ export function articleProcessor(deps: ProcessorDeps) {
       if (result) await deps.queues.enqueueDeliveries(result.deliveries);
       return result && { storyId: result.storyId, isNewStory: result.isNewStory, deliveries: result.deliveries.length };
     } catch (err) {
-      return applyFate(err, job, token, deps.gate, entry?.url ?? null, deadlineAt);
+      return await applyFate(err, job, token, deps.gate, entry?.url ?? null, deadlineAt);
     } finally {
       if (entry) await hold.done(entry.url);
     }
