@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 import { generatedArticle } from '../src/demo/demo-articles.ts';
+import { notModified } from '../src/demo/news-site.ts';
 import { templates, type TemplateName } from '../src/demo/templates/index.ts';
 import type { NewsArticle, SiteArticle, SiteTemplate, SiteView } from '../src/demo/templates/site-template.ts';
 
@@ -223,21 +224,6 @@ async function main(): Promise<void> {
     process.exit(0);
   });
   process.send!({ type: 'ready', port, sections: sectionsInfo } satisfies ChildMessage);
-}
-
-function notModified(req: IncomingMessage, etag: string, lastModified: number): boolean {
-  const inm = req.headers['if-none-match'];
-  if (inm !== undefined) {
-    // If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).
-    return inm.split(',').some((tag) => {
-      const t = tag.trim();
-      return t === '*' || t.replace(/^W\//, '') === etag;
-    });
-  }
-  const ims = req.headers['if-modified-since'];
-  if (ims === undefined) return false;
-  const since = Date.parse(ims);
-  return Number.isFinite(since) && since >= lastModified;
 }
 
 if (process.send) void main();

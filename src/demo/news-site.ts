@@ -279,7 +279,8 @@ function assertUniqueSlugs(articles: readonly NewsArticle[]): void {
   }
 }
 
-function notModified(req: IncomingMessage, etag: string, lastModified: number): boolean {
+/** Whether a conditional GET's validators still match the page (the demo sites and the load bench's sites). */
+export function notModified(req: IncomingMessage, etag: string, lastModified: number): boolean {
   const inm = req.headers['if-none-match'];
   if (inm !== undefined) {
     // If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2).

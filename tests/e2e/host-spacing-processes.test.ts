@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite } from '../../src/demo/news-site.ts';
 import { QUEUE_NAMES } from '../../src/jobs/index.ts';
@@ -65,14 +64,8 @@ describe('two worker processes on one Redis', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigie-spacing-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const prefix = `vigie-test-${randomBytes(6).toString('hex')}`;
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    cleanups.push(() => redis.disconnect());
     // The queues, and the host gate's keys (line, next-free time) under the same prefix.
-    cleanups.push(async () => {
-      await obliterateQueues(REDIS_URL, prefix);
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-    });
+    cleanups.push(() => obliterateQueues(REDIS_URL, prefix));
     const file = join(dir, 'vigie.config.yaml');
     // Twenty list pages of one host (the home page answers any query string), each crawled once on demand.
     writeFileSync(

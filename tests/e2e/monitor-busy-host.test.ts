@@ -1,22 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { initialStories, toPublish } from '../fixtures/stories.ts';
-import { createRedisConnection } from '../../src/jobs/index.ts';
-import { REDIS_URL, startHarness, type Harness } from '../helpers/harness.ts';
+import { startHarness, type Harness } from '../helpers/harness.ts';
 
 let harness: Harness | undefined;
 let site: NewsSite | undefined;
 
 afterEach(async () => {
-  const prefix = harness?.config.queuePrefix;
+  // The harness removes the queues and the host gate's keys under its prefix.
   await harness?.close();
-  if (prefix) {
-    // The host gate's line and next-free time live under the queue prefix, beside the queues the harness removed.
-    const redis = createRedisConnection(REDIS_URL);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-  }
   harness = undefined;
   await site?.close();
   site = undefined;
