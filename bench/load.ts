@@ -11,6 +11,8 @@
  * Usage: `npm run bench:load [-- --cycles 10 --every 20s --scenario A|B --hosts 50 --per-host 20]`.
  * Defaults are what issue 7 asks. The figures are printed as a table and as one JSON line per scenario.
  */
+// The V8 flags `vigie` itself runs with, first: memory is one of the figures.
+import '../bin/v8-flags.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
