@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
+import type { Logger } from '../../src/jobs/index.ts';
 import { initialStories } from '../fixtures/stories.ts';
 import { crawlCount, startHarness, type Harness } from '../helpers/harness.ts';
 
@@ -44,6 +45,25 @@ describe('politeness per host', () => {
     // Every source is still crawled, in turn.
     await harness.until('each section crawled twice', () => [0, 1, 2].every((i) => crawlCount(harness!.store, `sec-${i}`) >= 2), 20_000);
   }, 45_000);
+
+  it('says once at start, with the figures, that a host cannot serve what its sources ask', async () => {
+    site = await startNewsSite({ template: 'gov', articles: initialStories.slice(0, 4) });
+    const lines: Array<{ level: string; msg: string; fields: object }> = [];
+    const log: Logger = {
+      info: (fields, msg = '') => void lines.push({ level: 'info', msg, fields }),
+      warn: (fields, msg = '') => void lines.push({ level: 'warn', msg, fields }),
+      error: (fields, msg = '') => void lines.push({ level: 'error', msg, fields }),
+      debug: () => undefined,
+      child: () => log,
+    };
+    harness = await startHarness({ sources: sections(site, 4, '2s'), crawl: { hostInterval: '1s' }, log });
+    const host = new URL(site.url).host;
+    const warned = lines.filter((l) => l.level === 'warn' && l.msg.startsWith('host over capacity'));
+    expect(warned.map((l) => l.msg)).toEqual([`host over capacity: 4 sources every 2s need 2 req/s; ${host} allows 1 req/s: each is crawled about every 4 s`]);
+    expect(warned[0]!.fields).toMatchObject({ host, sources: 4, overCapacity: true, crawledEveryMs: 4_000 });
+    // And each crawl gets its info line, with the figures a user follows.
+    await harness.until('a crawl logged', () => lines.some((l) => l.level === 'info' && /^crawl sec-\d: baseline, \d+ listed, 0 new, \d+ ms$/.test(l.msg)));
+  }, 30_000);
 
   it('applies a per-host interval from the config over crawl.hostInterval', async () => {
     site = await startNewsSite({ template: 'wordpress', articles: initialStories.slice(0, 8) });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadConfig, type Config, type ConfigInput } from '../../src/config/index.ts';
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../src/demo/webhook-receiver.ts';
 import { createLogger } from '../../src/create-logger.ts';
+import type { Logger } from '../../src/jobs/index.ts';
 import { startMonitor, type Monitor } from '../../src/monitor.ts';
 import { obliterateQueues } from './wait.ts';
 import type { SqliteStore } from '../../src/store/index.ts';
@@ -19,6 +20,8 @@ export interface HarnessOptions {
   crawl?: Record<string, unknown>;
   /** Per-host overrides (`hosts:` in the config). */
   hosts?: Record<string, unknown>;
+  /** The monitor's logger. Default: pino at LOG_LEVEL, else silent. */
+  log?: Logger;
   server?: boolean;
 }
 
@@ -55,7 +58,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const monitor = await startMonitor({
     config,
     roles: { scheduler: true, workers: true, server: options.server ?? false },
-    log: createLogger(process.env.LOG_LEVEL ?? 'silent'),
+    log: options.log ?? createLogger(process.env.LOG_LEVEL ?? 'silent'),
   });
   const store = monitor.deps.store as SqliteStore;
   return {
