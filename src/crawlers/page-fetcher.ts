@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import { totalmem } from 'node:os';
-import { Configuration, RequestList, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import { Configuration, Request, type CheerioCrawlingContext } from '@crawlee/cheerio';
 import { crawleeLog } from './crawlee-log.ts';
 import { decodeHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
 import { HttpStatusError } from './http-status-error.ts';
 import { NotHtmlError } from './not-html-error.ts';
 import type { Page, PageRequest } from './page.ts';
-import { IdlePool } from './idle-pool.ts';
 import { RawHtmlCrawler } from './raw-html-crawler.ts';
+import { RequestFeed } from './request-feed.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { RobotsDisallowedError } from './robots-disallowed-error.ts';
 import type { BrowserFetcher } from './browser-fetcher.ts';
@@ -75,14 +75,12 @@ diagnostics.subscribe('undici:client:sendHeaders', (message) => {
   entry.hook(entry.url);
 });
 let nextStatisticsId = 0;
-let nextCallId = 0;
-// Enough for the parallel jobs of one worker; more idle crawlers would only hold memory.
-const IDLE_PER_KEY = 8;
 
 /**
- * Fetches pages through Crawlee on crawlers with private Configurations, one call per crawler at a time, so
- * concurrent jobs never share a request queue, a dedup cache or `./storage`. Sends the conditional-GET validators
- * it is given and reports 304 or identical bytes as `notModified` without decoding them.
+ * Fetches pages through Crawlee, over HTTP on a long-lived crawler shared by the calls of the process (with a
+ * private Configuration: no `./storage`, no dedup cache), at most `concurrency` requests of one call at a time.
+ * Sends the conditional-GET validators it is given and reports 304 or identical bytes as `notModified` without
+ * decoding them.
  */
 export async function fetchPages(requests: PageRequest[], options: PageFetcherOptions): Promise<PageResult[]> {
   if (!options.userAgent) throw new TypeError('fetchPages: options.userAgent is required');
@@ -99,88 +97,161 @@ export async function fetchPages(requests: PageRequest[], options: PageFetcherOp
     return collect(requests, results);
   }
 
-  const byKey = new Map(allowed.map((i) => [String(i), requests[i]!]));
-  await fetchOverHttp({ prefix: `${nextCallId++}:`, byKey, results, beforeRequest: options.beforeRequest, onRequestSent: options.onRequestSent }, options);
+  const crawler = sharedCrawler(options);
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? 10, allowed.length));
+  let next = 0;
+  // `concurrency` lanes, each with one request of this call on the shared crawler at a time.
+  const lane = async (): Promise<void> => {
+    while (next < allowed.length) {
+      const i = allowed[next++]!;
+      results.set(String(i), await crawler.fetch(requests[i]!, options));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
   return collect(requests, results);
 }
 
-/** One call's requests and results, which the lent crawler's handlers read and write while the call runs. */
-interface Call {
-  /**
-   * Starts the unique key of each of this call's requests, so that a late event of an earlier call on the same
-   * crawler (a handler that outlived its timeout) cannot be taken for one of this call's.
-   */
-  prefix: string;
-  /** The requests, by their index in the caller's array (as a string). */
-  byKey: Map<string, PageRequest>;
-  results: Map<string, PageResult>;
-  beforeRequest?: PageFetcherOptions['beforeRequest'];
-  onRequestSent?: PageFetcherOptions['onRequestSent'];
+/** A request on the shared crawler, until its result is known. */
+interface Job {
+  asked: PageRequest;
+  settle: (result: PageResult) => void;
+  fail: (error: Error) => void;
 }
 
-interface Lent {
-  crawler: RawHtmlCrawler;
-  call: Call | null;
-}
+/** Requests in flight on one shared crawler at most; each call also keeps to its own `concurrency`. */
+const SHARED_CONCURRENCY = 64;
+/**
+ * How long a shared crawler with nothing to do keeps running. A running crawler keeps the process alive (Crawlee's
+ * timers), so an idle one stops: a finished `vigie start --once` exits this long after its last request. A
+ * request after that starts a new run, which costs what every call cost before crawlers were shared.
+ */
+const IDLE_STOP_MS = 100;
 
 /**
- * Crawlers between calls, per logger and per (concurrency, timeout). Building one cost 1-1.7 ms of CPU per call
- * (loopback pages; about a third of what Crawlee adds to a one-URL fetch), so a call borrows an idle one when there is one. Each crawler has its own
- * private Configuration (never the global one), serves one call at a time with that call's own RequestList, and
- * keeps nothing of a call after it: results go to the call's maps, Crawlee resets its statistics at each run, and
- * storage and statistics persistence are off. A crawler whose run failed is dropped, not reused.
+ * One long-lived crawler (keepAlive) per logger and timeout, fed through an in-memory RequestFeed, so a request
+ * costs a push and a handler call rather than a whole run: Crawlee builds its request list, autoscaled pool and
+ * statistics and checks its options on every `run()`, about 1.5-2 ms of CPU, as much as the rest of a 304. Each
+ * crawler has a private Configuration (never the global one, so no `./storage` and no shared dedup state); every
+ * request has a unique key of its own, so a late event of a request that timed out cannot be taken for another.
  */
-const idleByLog = new WeakMap<object, IdlePool<Lent>>();
-const idleWithoutLog = new IdlePool<Lent>(IDLE_PER_KEY);
+class SharedCrawler {
+  private readonly jobs = new Map<string, Job>();
+  private readonly feed = new RequestFeed();
+  private crawler: RawHtmlCrawler | null = null;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private idleTimer: NodeJS.Timeout | null = null;
 
-async function fetchOverHttp(call: Call, options: PageFetcherOptions): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? 10, call.byKey.size));
-  const idle = options.log ? idleByLog.get(options.log) ?? idleByLog.set(options.log, new IdlePool(IDLE_PER_KEY)).get(options.log)! : idleWithoutLog;
-  const key = `${concurrency}/${timeoutMs}`;
-  const lent = idle.take(key) ?? newCrawler(concurrency, timeoutMs, options.log);
-  // The options form skips `open(null, …)`'s argument check, whose failing branch reads this file from disk.
-  const list = await RequestList.open({
-    sources: [...call.byKey].map(([k, r]) => ({ url: r.url, uniqueKey: call.prefix + k, headers: validatorHeaders(r, options.userAgent) })),
-  });
-  lent.crawler.useRequestList(list);
-  lent.call = call;
-  const hook = call.beforeRequest;
-  const sent = call.onRequestSent;
-  // Two calls on one URL at once register the same kind of hook (spacing that URL's host): either may serve.
-  if (hook) for (const r of call.byKey.values()) beforeSend.set(r.url, hook);
-  if (sent) for (const r of call.byKey.values()) onSent.set(sentKey(r.url), { url: r.url, hook: sent });
-  try {
-    await lent.crawler.run();
-  } finally {
-    lent.call = null;
-    if (hook) for (const r of call.byKey.values()) if (beforeSend.get(r.url) === hook) beforeSend.delete(r.url);
-    if (sent) for (const r of call.byKey.values()) if (onSent.get(sentKey(r.url))?.hook === sent) onSent.delete(sentKey(r.url));
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly log: PageFetcherOptions['log'],
+  ) {}
+
+  fetch(asked: PageRequest, options: PageFetcherOptions): Promise<PageResult> {
+    const uniqueKey = String(nextRequestId++);
+    const { url } = asked;
+    const hook = options.beforeRequest;
+    const sent = options.onRequestSent;
+    // Two calls on one URL at once register the same kind of hook (spacing that URL's host): either may serve.
+    if (hook) beforeSend.set(url, hook);
+    if (sent) onSent.set(sentKey(url), { url, hook: sent });
+    const result = new Promise<PageResult>((settle, fail) => this.jobs.set(uniqueKey, { asked, settle, fail }));
+    this.feed.push(new Request({ url, uniqueKey, headers: validatorHeaders(asked, options.userAgent) }));
+    this.wake();
+    return result.finally(() => {
+      if (hook && beforeSend.get(url) === hook) beforeSend.delete(url);
+      if (sent && onSent.get(sentKey(url))?.hook === sent) onSent.delete(sentKey(url));
+    });
   }
-  idle.give(key, lent);
+
+  private wake(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.running) {
+      // A stopping run takes no new request; it starts again when it has finished (see run).
+      if (!this.stopping) void this.crawler?.autoscaledPool?.notify();
+      return;
+    }
+    this.stopping = false;
+    const crawler = (this.crawler ??= newCrawler(this.timeoutMs, this.log, this.feed, (key, ctx) => this.handle(key, ctx), (key, url, error) =>
+      this.settle(key, { ok: false, url, error: new FetchFailedError(url, conciseReason(error)) }),
+    ));
+    this.running = crawler.run().then(
+      () => undefined,
+      (err: Error) => {
+        // A crawler whose run failed is dropped, not reused; the calls waiting on it fail with its error.
+        this.crawler = null;
+        this.feed.drain();
+        for (const [key, job] of this.jobs) this.jobs.delete(key), job.fail(err);
+      },
+    );
+    void this.running.then(() => {
+      this.running = null;
+      if (this.jobs.size > 0) this.wake();
+    });
+  }
+
+  private handle(uniqueKey: string, ctx: CheerioCrawlingContext): void {
+    const job = this.jobs.get(uniqueKey);
+    if (job) this.settle(uniqueKey, responseResult(job.asked, ctx));
+  }
+
+  private settle(uniqueKey: string, result: PageResult): void {
+    const job = this.jobs.get(uniqueKey);
+    if (!job) return;
+    this.jobs.delete(uniqueKey);
+    job.settle(result);
+    if (this.jobs.size === 0 && this.running && !this.idleTimer) {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = null;
+        if (this.jobs.size > 0 || !this.running || !this.crawler) return;
+        this.stopping = true;
+        this.crawler.stop('idle');
+        void this.crawler.autoscaledPool?.notify();
+      }, IDLE_STOP_MS);
+    }
+  }
 }
 
-function newCrawler(concurrency: number, timeoutMs: number, log: PageFetcherOptions['log']): Lent {
+let nextRequestId = 0;
+const sharedByLog = new WeakMap<object, Map<number, SharedCrawler>>();
+const sharedWithoutLog = new Map<number, SharedCrawler>();
+
+function sharedCrawler(options: PageFetcherOptions): SharedCrawler {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const byTimeout = options.log ? sharedByLog.get(options.log) ?? sharedByLog.set(options.log, new Map()).get(options.log)! : sharedWithoutLog;
+  let crawler = byTimeout.get(timeoutMs);
+  if (!crawler) byTimeout.set(timeoutMs, (crawler = new SharedCrawler(timeoutMs, options.log)));
+  return crawler;
+}
+
+function newCrawler(
+  timeoutMs: number,
+  log: PageFetcherOptions['log'],
+  feed: RequestFeed,
+  onResponse: (uniqueKey: string, ctx: CheerioCrawlingContext) => void,
+  onFailure: (uniqueKey: string, url: string, error: Error) => void,
+): RawHtmlCrawler {
   const config = new Configuration({ persistStorage: false, purgeOnStart: false, memoryMbytes: MEMORY_MBYTES });
   config.useEventManager(new QuietEventManager(config));
   // At the end of every run, Crawlee arms a 1 s timer (to log "waiting for the storage") around the storage's
   // teardown() and never clears it, so a finished `vigie start --once` stayed alive a second more. With persistence
   // off there is nothing for teardown() to wait for, and without one Crawlee arms no timer.
   (config.getStorageClient() as { teardown?: unknown }).teardown = undefined;
-  const lent: Lent = { crawler: null as unknown as RawHtmlCrawler, call: null };
-  lent.crawler = new RawHtmlCrawler(
+  const crawler = new RawHtmlCrawler(
     {
+      keepAlive: true,
       maxRequestRetries: 0,
       // Crawlee reads ECONNRESET/ECONNREFUSED as a blocked proxy and retries up to ten times behind the job's back.
       maxSessionRotations: 0,
       useSessionPool: false,
       persistCookiesPerSession: false,
-      maxConcurrency: concurrency,
-      minConcurrency: concurrency,
+      maxConcurrency: SHARED_CONCURRENCY,
+      minConcurrency: SHARED_CONCURRENCY,
       // Start at full concurrency: Crawlee otherwise ramps up from 1 over ten-second autoscale intervals.
       // A number, not the default: the check of an absent value fails one branch of an `ow.any`, which builds an
-      // error and reads the caller's source file to name it, on every run.
-      autoscaledPoolOptions: { desiredConcurrency: concurrency, loggingIntervalSecs: 3600 },
+      // error and reads the caller's source file to name it.
+      autoscaledPoolOptions: { desiredConcurrency: SHARED_CONCURRENCY, loggingIntervalSecs: 3600 },
       navigationTimeoutSecs: timeoutMs / 1000,
       requestHandlerTimeoutSecs: Math.max(5, timeoutMs / 1000),
       ignoreHttpErrorStatusCodes: ERROR_STATUSES,
@@ -202,42 +273,29 @@ function newCrawler(concurrency: number, timeoutMs: number, log: PageFetcherOpti
         saveErrorSnapshots: false,
         persistenceOptions: { enable: false },
       },
-      requestHandler: async (ctx: CheerioCrawlingContext) => {
-        const key = keyIn(lent.call, ctx.request.uniqueKey);
-        if (key !== null) handleResponse(lent.call!, key, ctx);
-      },
-      failedRequestHandler: async ({ request }, error) => {
-        const key = keyIn(lent.call, request.uniqueKey);
-        if (key !== null) lent.call!.results.set(key, { ok: false, url: request.url, error: new FetchFailedError(request.url, conciseReason(error)) });
-      },
+      requestHandler: async (ctx: CheerioCrawlingContext) => onResponse(ctx.request.uniqueKey, ctx),
+      failedRequestHandler: async ({ request }, error) => onFailure(request.uniqueKey, request.url, error),
     },
     config,
   );
-  return lent;
+  crawler.useRequestManager(feed);
+  // A request that neither handler settled (none should be) fails rather than leave its caller waiting.
+  crawler.onRequestDone = (request) => onFailure(request.uniqueKey, request.url, new Error('no response'));
+  return crawler;
 }
 
-/** The index of one of `call`'s requests from its unique key; null for a request of another call, or no call. */
-function keyIn(call: Call | null, uniqueKey: string): string | null {
-  if (!call || !uniqueKey.startsWith(call.prefix)) return null;
-  const key = uniqueKey.slice(call.prefix.length);
-  return call.byKey.has(key) ? key : null;
-}
-
-function handleResponse({ byKey, results }: Call, key: string, ctx: CheerioCrawlingContext): void {
-  const asked = byKey.get(key)!;
+function responseResult(asked: PageRequest, ctx: CheerioCrawlingContext): PageResult {
   const response = ctx.response;
   const status = response.statusCode ?? 0;
   if (status >= 400) {
-    results.set(key, { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, parseRetryAfter(response.headers['retry-after'])) });
-    return;
+    return { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, parseRetryAfter(response.headers['retry-after'])) };
   }
   const type = header(response.headers, 'content-type');
   if (status !== 304 && type && !HTML_LIKE.test(type)) {
-    results.set(key, { ok: false, url: asked.url, error: new NotHtmlError(asked.url, type) });
-    return;
+    return { ok: false, url: asked.url, error: new NotHtmlError(asked.url, type) };
   }
   const body = (ctx as unknown as { body: Buffer }).body;
-  results.set(key, { ok: true, page: toPage(asked, ctx.request.loadedUrl ?? asked.url, status, response.headers, body) });
+  return { ok: true, page: toPage(asked, ctx.request.loadedUrl ?? asked.url, status, response.headers, body) };
 }
 
 async function checkRobots(requests: PageRequest[], robots: RobotsPolicy | null | undefined, results: Map<string, PageResult>): Promise<number[]> {

@@ -1,4 +1,4 @@
-import { CheerioCrawler, type CheerioCrawlingContext, type RequestList } from '@crawlee/cheerio';
+import { CheerioCrawler, type CheerioCrawlingContext, type IRequestManager } from '@crawlee/cheerio';
 import type { IncomingMessage } from 'node:http';
 
 /**
@@ -20,9 +20,19 @@ export class RawHtmlCrawler extends CheerioCrawler {
     return { body: Buffer.concat(chunks) } as never;
   }
 
-  /** Gives the crawler a fresh list for its next run, so one instance can serve many calls in turn. */
-  useRequestList(list: RequestList): void {
-    this.requestList = list;
-    this.requestManager = undefined;
+  /**
+   * Feeds the crawler from `manager`. Not the `requestManager` option: Crawlee validates its options against an
+   * exact shape that lacks it.
+   */
+  useRequestManager(manager: IRequestManager): void {
+    this.requestManager = manager;
+  }
+
+  /** Called with each request once the crawler is done with it, after its handler or failed-request handler. */
+  onRequestDone: ((request: CheerioCrawlingContext['request']) => void) | null = null;
+
+  protected override async _cleanupContext(context: CheerioCrawlingContext): Promise<void> {
+    await super._cleanupContext(context);
+    this.onRequestDone?.(context.request);
   }
 }
