@@ -4,6 +4,9 @@ import type { VigieQueues } from './vigie-queues.ts';
 
 const PREFIX = 'source-';
 
+/** A new source whose first tick comes sooner than this waits for it instead of being crawled at once as well. */
+export const FIRST_TICK_SOON_MS = 60_000;
+
 export interface SyncSchedulesOptions {
   /** Sources to crawl at once even though their scheduler exists (e.g. no baseline yet). Default: none. */
   crawlNow?: ReadonlySet<string>;
@@ -12,7 +15,8 @@ export interface SyncSchedulesOptions {
 /**
  * One job scheduler per configured source, upserted in place; schedulers of sources that left the config are
  * removed. A source new to the schedule (or listed in `crawlNow`) is also crawled at once, so its baseline does not
- * wait for the first tick.
+ * wait for the first tick, unless that tick comes within a minute: then the ticks themselves, spread by phase, take
+ * the baselines, rather than every source at once and then again at its tick.
  *
  * An `every` schedule gets a phase of its own, derived from the source id: BullMQ otherwise phases each scheduler
  * from the moment it was created, so sources configured together all fall due at the same instant and a host's
@@ -40,7 +44,8 @@ export async function syncSchedules(
     } catch (err) {
       throw new Error(`sources "${source.id}": cannot schedule it: ${(err as Error).message}`);
     }
-    if (!existing.has(PREFIX + source.id) || options.crawlNow?.has(source.id)) {
+    const firstTickSoon = 'offset' in repeat && nextTickIn(repeat.every!, repeat.offset!) <= FIRST_TICK_SOON_MS;
+    if ((!existing.has(PREFIX + source.id) || options.crawlNow?.has(source.id)) && !firstTickSoon) {
       await queues.enqueueCrawl(source.id, `start-${Date.now()}`);
       crawledNow.push(source.id);
     }
@@ -53,6 +58,12 @@ export async function syncSchedules(
     }
   }
   return { upserted: config.sources.map((s) => s.id), removed, crawledNow };
+}
+
+/** Time until an every-schedule's next tick, as BullMQ aligns it (period boundaries plus the phase). */
+function nextTickIn(every: number, offset: number, now = Date.now()): number {
+  const at = Math.floor(now / every) * every + offset;
+  return (at > now ? at : at + every) - now;
 }
 
 /** Where in its period a source falls due: spread evenly by a hash of its id, the same in every process. */
