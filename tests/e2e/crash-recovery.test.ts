@@ -2,15 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/alerts/sign-webhook.ts';
 import { startNewsSite } from '../../src/demo/news-site.ts';
 import { initialStories, toPublish } from '../fixtures/stories.ts';
-import { REDIS_URL } from '../helpers/harness.ts';
-import { obliterateQueues, until as waitUntil } from '../helpers/wait.ts';
+import { tempConfig } from '../helpers/config-file.ts';
+import { until as waitUntil } from '../helpers/wait.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vigie.js');
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -43,28 +41,14 @@ describe('a worker killed in the middle of a delivery', () => {
 
     const site = await startNewsSite({ template: 'wordpress', articles: initialStories.slice(0, 8) });
     cleanups.push(() => site.close());
-    const dir = mkdtempSync(join(tmpdir(), 'vigie-crash-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const prefix = `vigie-crash-${randomBytes(5).toString('hex')}`;
-    cleanups.push(() => obliterateQueues(REDIS_URL, prefix));
-    const file = join(dir, 'vigie.config.yaml');
-    writeFileSync(
-      file,
-      [
-        `redis: ${REDIS_URL}`,
-        'storage: ./storage',
-        `queuePrefix: ${prefix}`,
-        'server: { port: 0 }',
-        'crawl: { hostInterval: 10ms, timeout: 5s }',
-        'workers: { lockDuration: 2s }',
-        'delivery: { timeout: 60s }',
-        'sources:',
-        `  - { id: wp, url: "${site.listUrl}", every: 1s }`,
-        'webhooks:',
-        `  - { url: "${hookUrl}", secret: "${secret}" }`,
-        '',
-      ].join('\n'),
-    );
+    const { file } = tempConfig(cleanups, 'crash', [
+      'workers: { lockDuration: 2s }',
+      'delivery: { timeout: 60s }',
+      'sources:',
+      `  - { id: wp, url: "${site.listUrl}", every: 1s }`,
+      'webhooks:',
+      `  - { url: "${hookUrl}", secret: "${secret}" }`,
+    ]);
     const start = (): ChildProcess => {
       const child = spawn(process.execPath, [BIN, 'start', '--config', file], { stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'warn' } });
       cleanups.push(() => child.kill('SIGKILL'));

@@ -1,15 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite } from '../../src/demo/news-site.ts';
 import { QUEUE_NAMES } from '../../src/jobs/index.ts';
 import { initialStories } from '../fixtures/stories.ts';
+import { tempConfig } from '../helpers/config-file.ts';
 import { REDIS_URL } from '../helpers/harness.ts';
-import { obliterateQueues, until } from '../helpers/wait.ts';
+import { until } from '../helpers/wait.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/vigie.js');
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -61,26 +59,13 @@ describe('two worker processes on one Redis', () => {
   it("share a host's spacing: no two requests closer than the interval, and the host kept busy", async () => {
     const site = await startNewsSite({ template: 'wordpress', articles: initialStories.slice(0, 10) });
     cleanups.push(() => site.close());
-    const dir = mkdtempSync(join(tmpdir(), 'vigie-spacing-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const prefix = `vigie-test-${randomBytes(6).toString('hex')}`;
-    // The queues, and the host gate's keys (line, next-free time) under the same prefix.
-    cleanups.push(() => obliterateQueues(REDIS_URL, prefix));
-    const file = join(dir, 'vigie.config.yaml');
-    // Twenty list pages of one host (the home page answers any query string), each crawled once on demand.
-    writeFileSync(
-      file,
-      [
-        `redis: ${REDIS_URL}`,
-        'storage: ./storage',
-        `queuePrefix: ${prefix}`,
-        'server: { host: 127.0.0.1, port: 0 }',
-        `crawl: { hostInterval: ${INTERVAL_MS}ms, timeout: 5s }`,
-        'workers: { crawlConcurrency: 4 }',
-        'sources:',
-        ...SOURCES.map((id) => `  - { id: ${id}, url: "${site.url}?section=${id}", every: 1h }`),
-        '',
-      ].join('\n'),
+    // Twenty list pages of one host (the home page answers any query string), each crawled once on demand. The
+    // cleanup removes the queues and the host gate's keys under the prefix.
+    const { file, prefix } = tempConfig(
+      cleanups,
+      'spacing',
+      ['workers: { crawlConcurrency: 4 }', 'sources:', ...SOURCES.map((id) => `  - { id: ${id}, url: "${site.url}?section=${id}", every: 1h }`)],
+      `{ hostInterval: ${INTERVAL_MS}ms, timeout: 5s }`,
     );
     const workers = [startWorker(file), startWorker(file)];
     const crawlQueue = new Queue(QUEUE_NAMES.crawl, { connection: { url: REDIS_URL }, prefix });
