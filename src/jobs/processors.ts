@@ -85,9 +85,10 @@ export function crawlProcessor(deps: ProcessorDeps) {
     }
     // Lag is the schedule's: a retry's backoff is the retry's, not the host's.
     const lagMs = job.attemptsMade === 0 && turn.kind === 'go' ? Math.max(0, Date.now() - turn.dueAt) : null;
-    if (lagMs !== null) await deps.lag?.observe(sourceId, lagMs);
+    // From here the job holds the host: whatever happens, finally lets it go.
     const hold = holdOf(deps, String(job.id), intervalMs);
     try {
+      if (lagMs !== null) await deps.lag?.observe(sourceId, lagMs);
       const result = await checkSource(deps, source, { lagMs, onRequestSent: hold.onRequestSent });
       await deps.queues.enqueueArticles([...result.orphans, ...result.added]);
       await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, result.transition, null));
