@@ -39,7 +39,10 @@ export async function checkSource(deps: UseCaseDeps, source: SourceConfig, conte
     const result = await crawlOnce(deps, source, context);
     deps.log.info(
       { source: source.id, outcome: result.outcome, found: result.found, new: result.added.length, ms: result.durationMs, lagMs: context.lagMs ?? undefined },
-      `crawl ${source.id}: ${result.outcome}, ${result.found} listed, ${result.added.length} new, ${result.durationMs} ms`,
+      // A 304 or identical bytes read no list: "0 listed" would say the list was empty.
+      result.outcome === 'not-modified'
+        ? `crawl ${source.id}: not-modified, ${result.durationMs} ms`
+        : `crawl ${source.id}: ${result.outcome}, ${result.found} listed, ${result.added.length} new, ${result.durationMs} ms`,
     );
     return result;
   } catch (err) {
