@@ -7,5 +7,10 @@ export function hostOf(url: string): string {
 
 /** The configured least time between two requests to `url`'s host: `hosts.<host>.interval`, else `crawl.hostInterval`. */
 export function hostIntervalFor(config: Pick<Config, 'crawl' | 'hosts'>, url: string): number {
-  return config.hosts[hostOf(url)]?.interval ?? config.crawl.hostInterval;
+  return intervalOfHost(config, hostOf(url));
+}
+
+/** The same, for a host already in `hostOf` form. */
+export function intervalOfHost(config: Pick<Config, 'crawl' | 'hosts'>, host: string): number {
+  return config.hosts[host]?.interval ?? config.crawl.hostInterval;
 }

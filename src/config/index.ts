@@ -2,4 +2,4 @@ export { ConfigError } from './config-error.ts';
 export { EVENT_TYPES, type Config, type ConfigInput, type EventType, type SourceConfig, type WebhookConfig } from './config-schema.ts';
 export { parseDuration } from './duration.ts';
 export { loadConfig, type LoadConfigOptions } from './load-config.ts';
-export { hostIntervalFor, hostOf } from './host-interval.ts';
+export { hostIntervalFor, hostOf, intervalOfHost } from './host-interval.ts';

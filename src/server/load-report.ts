@@ -1,4 +1,4 @@
-import type { Config } from '../config/index.ts';
+import { intervalOfHost, type Config } from '../config/index.ts';
 import { hostLoad, type HostGate, type HostLoad } from '../jobs/index.ts';
 import type { CrawlRecord } from '../store/index.ts';
 
@@ -26,7 +26,7 @@ export async function hostReports(config: Config, gate: HostGate | null, now = D
   const known = new Set(loads.map((h) => h.host));
   for (const host of lines.keys()) {
     if (known.has(host)) continue;
-    const intervalMs = config.hosts[host]?.interval ?? config.crawl.hostInterval;
+    const intervalMs = intervalOfHost(config, host);
     loads.push({
       host,
       sources: [],
