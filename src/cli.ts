@@ -65,8 +65,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     (values.help ? io.out : io.err)(USAGE);
     return values.help ? 0 : 2;
   }
-  // The demo's own lines are the show; its JSON logs would drown them unless asked for.
-  const log = createLogger(io.env.LOG_LEVEL ?? (command === 'demo' ? 'warn' : 'info'));
+  // The demo's own lines are the show, and `--once` prints a progress line per source: their JSON info lines would
+  // say each thing twice unless asked for. Problems still come at warn.
+  const quiet = command === 'demo' || (command === 'start' && values.once === true);
+  const log = createLogger(io.env.LOG_LEVEL ?? (quiet ? 'warn' : 'info'));
   try {
     switch (command) {
       case 'start':

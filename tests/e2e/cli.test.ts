@@ -17,8 +17,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function run(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Runs `vigie` with LOG_LEVEL=info unless `env` says otherwise; an undefined value unsets a variable. */
+function run(args: string[], env: Record<string, string | undefined> = {}): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const merged = Object.fromEntries(Object.entries({ ...process.env, LOG_LEVEL: 'info', ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const child = spawn(process.execPath, [BIN, ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -127,9 +129,13 @@ describe('the vigie command', () => {
 
     ref!.publish(toPublish[6]!);
     wp!.publish(toPublish[7]!);
-    const second = await run(['start', '--once', '--config', file]).done;
+    // With the default log level, as a cron job would run it.
+    const second = await run(['start', '--once', '--config', file], { LOG_LEVEL: undefined }).done;
     expect(second.code).toBe(0);
     expect(JSON.parse(second.stdout).deliveries).toEqual({ delivered: 2, pending: 0, gaveUp: 0 });
+    // One progress line per source, not that and a JSON info line for the same crawl.
+    expect(second.stderr).toMatch(/^ref: changed, \d+ listed, 1 new$/m);
+    expect(second.stderr).not.toMatch(/"msg":"crawl /);
     expect(hook.delivered().map((r) => r.payload!.data.entry.title).sort()).toEqual([toPublish[6]!.title, toPublish[7]!.title].sort());
 
     wp!.fail({ status: 500 });
