@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { hostIntervalFor, hostOf, type Config, type SourceConfig } from '../config/index.ts';
+import { hostOf, intervalOfHost, type Config, type SourceConfig } from '../config/index.ts';
 
 export interface HostLoad {
   host: string;
@@ -45,29 +45,33 @@ function cronPeriodMs(cron: string, now: number): number {
 }
 
 /**
- * Demand against capacity for each host the sources are on: a host whose sources ask for more crawls per second
- * than its interval allows is over capacity, and each of its sources is then crawled about once per round of them.
+ * Demand against capacity for each host the sources are on, and for `alsoHosts` (hosts that only article jobs
+ * visit): a host whose sources ask for more crawls per second than its interval allows is over capacity, and each
+ * of its sources is then crawled about once per round of them.
  */
-export function hostLoad(config: Pick<Config, 'crawl' | 'hosts' | 'sources'>, now = Date.now()): HostLoad[] {
+export function hostLoad(config: Pick<Config, 'crawl' | 'hosts' | 'sources'>, now = Date.now(), alsoHosts: Iterable<string> = []): HostLoad[] {
   const byHost = new Map<string, SourceConfig[]>();
   for (const s of config.sources) {
     const host = hostOf(s.url);
-    byHost.set(host, [...(byHost.get(host) ?? []), s]);
+    (byHost.get(host) ?? byHost.set(host, []).get(host)!).push(s);
   }
+  for (const host of alsoHosts) if (!byHost.has(host)) byHost.set(host, []);
   return [...byHost].sort(([a], [b]) => a.localeCompare(b)).map(([host, sources]) => {
-    const intervalMs = hostIntervalFor(config, sources[0]!.url);
+    const intervalMs = intervalOfHost(config, host);
     const periods = sources.map((s) => schedulePeriodMs(s, now));
     const demandPerSecond = periods.reduce((sum, p) => sum + 1000 / p, 0);
     const allowedPerSecond = intervalMs > 0 ? 1000 / intervalMs : null;
     const overCapacity = allowedPerSecond !== null && demandPerSecond > allowedPerSecond;
     const crawledEveryMs = overCapacity ? sources.length * intervalMs : null;
     const fmt = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(n >= 1 ? 1 : 2).replace(/\.?0+$/, ''));
-    const schedules = describeSchedules(sources, periods);
-    const summary =
-      `${sources.length} source${sources.length > 1 ? 's' : ''} ${schedules} need ${fmt(demandPerSecond)} req/s; ` +
-      (allowedPerSecond === null
+    const capacity =
+      allowedPerSecond === null
         ? `${host} has no spacing (interval 0)`
-        : `${host} allows ${fmt(allowedPerSecond)} req/s` + (overCapacity ? `: each is crawled about every ${fmt(crawledEveryMs! / 1000)} s` : ''));
+        : `${host} allows ${fmt(allowedPerSecond)} req/s` + (overCapacity ? `: each is crawled about every ${fmt(crawledEveryMs! / 1000)} s` : '');
+    const summary =
+      sources.length === 0
+        ? `no source on ${host}; article jobs only`
+        : `${sources.length} source${sources.length > 1 ? 's' : ''} ${describeSchedules(sources, periods)} need ${fmt(demandPerSecond)} req/s; ${capacity}`;
     return { host, sources: sources.map((s) => s.id), intervalMs, demandPerSecond, allowedPerSecond, overCapacity, crawledEveryMs, summary };
   });
 }

@@ -1,4 +1,4 @@
-import { intervalOfHost, type Config } from '../config/index.ts';
+import type { Config } from '../config/index.ts';
 import { hostLoad, type HostGate, type HostLoad } from '../jobs/index.ts';
 import type { CrawlRecord } from '../store/index.ts';
 
@@ -22,23 +22,7 @@ export interface LagSummary {
 /** Every host the sources are on, plus any other host a job waits for, with its load and its line now. */
 export async function hostReports(config: Config, gate: HostGate | null, now = Date.now()): Promise<HostReport[]> {
   const lines = new Map((gate ? await gate.lines() : []).map((l) => [l.host, l]));
-  const loads = hostLoad(config, now);
-  const known = new Set(loads.map((h) => h.host));
-  for (const host of lines.keys()) {
-    if (known.has(host)) continue;
-    const intervalMs = intervalOfHost(config, host);
-    loads.push({
-      host,
-      sources: [],
-      intervalMs,
-      demandPerSecond: 0,
-      allowedPerSecond: intervalMs > 0 ? 1000 / intervalMs : null,
-      overCapacity: false,
-      crawledEveryMs: null,
-      summary: `no source on ${host}; article jobs only`,
-    });
-  }
-  return loads.map((h) => {
+  return hostLoad(config, now, lines.keys()).map((h) => {
     const line = lines.get(h.host);
     return {
       ...h,

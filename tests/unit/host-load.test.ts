@@ -32,6 +32,23 @@ describe('hostLoad', () => {
     expect(h!.summary).toBe('3 sources every 2s need 1.5 req/s; 127.0.0.1:8080 allows 1 req/s: each is crawled about every 3 s');
   });
 
+  it('lists hosts that only article jobs visit, with their interval and no demand', () => {
+    const config = configOf({ hosts: { 'cdn.example.org': { interval: '500ms' } }, sources: [{ id: 'a', url: 'https://news.example.org/', every: '1m' }] });
+    const loads = hostLoad(config, NOW, ['cdn.example.org', 'news.example.org']);
+    expect(loads.map((h) => h.host)).toEqual(['cdn.example.org', 'news.example.org']);
+    expect(loads[0]).toEqual({
+      host: 'cdn.example.org',
+      sources: [],
+      intervalMs: 500,
+      demandPerSecond: 0,
+      allowedPerSecond: 2,
+      overCapacity: false,
+      crawledEveryMs: null,
+      summary: 'no source on cdn.example.org; article jobs only',
+    });
+    expect(loads[1]!.sources).toEqual(['a']);
+  });
+
   it('reads a cron schedule as its mean period over the next day', () => {
     const cron = (pattern: string) => configOf({ sources: [{ id: 'x', url: 'https://e.example.org/', cron: pattern }] }).sources[0]!;
     expect(schedulePeriodMs(cron('*/5 * * * *'), NOW)).toBe(300_000);
