@@ -228,6 +228,11 @@ export class SqliteStore implements Store {
       .run(sourceId, JSON.stringify(template), now);
   }
 
+  templateSizes(): Array<{ sourceId: string; seen: number }> {
+    const rows = this.sql("SELECT source_id, json_extract(data, '$.seen') AS seen FROM templates ORDER BY source_id").all() as Row[];
+    return rows.map((r) => ({ sourceId: r.source_id as string, seen: Number(r.seen ?? 0) }));
+  }
+
   saveArticle(entryId: number, article: ArticleInput | null, error: string | null, now: string): ArticleRow {
     const entry = this.getEntry(entryId);
     if (!entry) throw new Error(`saveArticle: entry ${entryId} does not exist`);

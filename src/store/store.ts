@@ -156,6 +156,8 @@ export interface Store {
   entriesWithoutArticle(sourceId: string, limit?: number): EntryRow[];
   loadTemplate(sourceId: string): unknown | null;
   saveTemplate(sourceId: string, template: unknown, now: string): void;
+  /** Pages each source's template was learned from (its `seen`), read in SQL: no template's JSON is parsed. */
+  templateSizes(): Array<{ sourceId: string; seen: number }>;
   /** Saves what the article job read for an entry (or the error when it read nothing). Idempotent per entry. */
   saveArticle(entryId: number, article: ArticleInput | null, error: string | null, now: string): ArticleRow;
   /** Puts an article in a story, atomically: the first copy opens the story. Idempotent per article. */
