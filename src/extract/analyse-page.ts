@@ -19,7 +19,11 @@ const SELF_GOOD = 7;
 const SELF_BAD = 8;
 const SELF_WEAK = 9;
 const SELF_RAW_GOOD = 10;
-const STRIDE = 11;
+const LINK_BAD = 11;
+const SELF_LINK_BAD = 12;
+const LIST_RELIEF = 13;
+const MAX_CHILD_GOOD = 14;
+const STRIDE = 15;
 
 class Counts {
   f: Float64Array;
@@ -67,6 +71,10 @@ export class BlockInfo {
   templateChars = 0;
   /** Paragraphs directly inside this block, before they are summed up the tree. */
   selfParagraphs = 0;
+  /** Characters of link runs (menu entries, list items) in the subtree ... */
+  linkRunChars = 0;
+  /** ... and those after the subtree's last prose run: a list that ends the article rather than splitting it. */
+  trailLink = 0;
   /** Text gathered for the signature while walking; null once the block is too long to sign. */
   textLength = 0;
   parts: string[] | null;
@@ -149,6 +157,33 @@ export class BlockInfo {
   set selfWeak(v: number) {
     this.counts.f[this.at + SELF_WEAK] = v;
   }
+  /** The part of `bad` that is link runs (list entries, menus), which the renderer drops. */
+  get linkBad(): number {
+    return this.counts.f[this.at + LINK_BAD]!;
+  }
+  set linkBad(v: number) {
+    this.counts.f[this.at + LINK_BAD] = v;
+  }
+  get selfLinkBad(): number {
+    return this.counts.f[this.at + SELF_LINK_BAD]!;
+  }
+  set selfLinkBad(v: number) {
+    this.counts.f[this.at + SELF_LINK_BAD] = v;
+  }
+  /** Link-run characters after the block's last paragraph that innerScore charged as bad (see trailLink). */
+  get listRelief(): number {
+    return this.counts.f[this.at + LIST_RELIEF]!;
+  }
+  set listRelief(v: number) {
+    this.counts.f[this.at + LIST_RELIEF] = v;
+  }
+  /** The most prose any one child block holds. */
+  get maxChildGood(): number {
+    return this.counts.f[this.at + MAX_CHILD_GOOD]!;
+  }
+  set maxChildGood(v: number) {
+    this.counts.f[this.at + MAX_CHILD_GOOD] = v;
+  }
   get selfRawGood(): number {
     return this.counts.f[this.at + SELF_RAW_GOOD]!;
   }
@@ -220,6 +255,9 @@ export const FURNITURE_WEIGHT = 0.5;
 
 const LEAF_TEXT = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'td', 'th', 'dd', 'dt']);
 
+/** How much more prose than its best child a block must hold for a trailing list to be forgiven. */
+const LIST_SPREAD = 1.5;
+
 /** A block whose text is mostly template lines is template as a whole. */
 const TEMPLATE_SHARE = 0.6;
 
@@ -253,6 +291,10 @@ interface State {
   /** Template lines met so far, and whether one was met inside an inline element. */
   templateLines: number;
   signaturesExact: boolean;
+  /** Link-run characters booked so far in document order, prose runs so far, and the former at the last prose run. */
+  linkSoFar: number;
+  goodRuns: number;
+  lastGoodAt: number;
 }
 
 
@@ -295,6 +337,34 @@ function endLine(s: State): void {
   s.lineLinkChars = 0;
 }
 
+/**
+ * A <br> ends a line. A line that is mostly link text (one entry of a `<a>…</a><br>` list, "Imprimer |
+ * Envoyer") is booked on its own, so a list that shares a cell with the article's text does not turn
+ * that text into a link run, nor the list into prose.
+ */
+function endBrLine(s: State): void {
+  const chars = s.lineChars;
+  const link = s.lineLinkChars;
+  if (chars === 0 || link * 2 <= chars) {
+    endLine(s);
+    return;
+  }
+  const runChars = s.runChars;
+  endLine(s);
+  // A template line was already moved out of the run by endLine.
+  if (s.runChars !== runChars) return;
+  s.runChars -= chars;
+  s.runLinkChars -= link;
+  endRun(s);
+  const b = s.current;
+  if (b) {
+    b.selfBad += chars;
+    b.selfLinkBad += chars;
+    b.linkRuns++;
+  }
+  s.linkSoFar += chars;
+}
+
 /** Ends the current run of inline content and books it on the enclosing block. */
 function endRun(s: State): void {
   endLine(s);
@@ -305,13 +375,17 @@ function endRun(s: State): void {
     const own = chars - link;
     if (link * 2 > chars) {
       b.selfBad += chars;
+      b.selfLinkBad += chars;
       b.linkRuns++;
+      s.linkSoFar += chars;
     } else if (own >= 60 || (own >= 20 && s.runPunct)) {
       // Links inside prose are part of it; they weigh half, as a mild guard against teaser blurbs.
       const good = own + 0.5 * link;
       b.selfGood += good;
       b.selfRawGood += good;
       b.selfParagraphs++;
+      s.goodRuns++;
+      s.lastGoodAt = s.linkSoFar;
     } else {
       b.selfWeak += chars;
     }
@@ -401,7 +475,7 @@ function visitElement(s: State, el: ElementNode): void {
   const a = el.attribs;
   if (isHidden(a)) return;
   if (tag === 'br') {
-    endLine(s);
+    endBrLine(s);
     if (s.signing) s.lineParts.push(' ');
     return;
   }
@@ -443,6 +517,8 @@ function visitElement(s: State, el: ElementNode): void {
   endRun(s);
   const parent = s.current;
   const b = new BlockInfo(el, parent, s.counts, s.signing);
+  const linkAtStart = s.linkSoFar;
+  const goodRunsAtStart = s.goodRuns;
   if (tag === 'body' && s.body === null) s.body = b;
   if (tag === 'li') b.listItems = 1;
   if ((flags & HEADING_TAG) !== 0) b.headings = 1;
@@ -450,6 +526,9 @@ function visitElement(s: State, el: ElementNode): void {
   visitChildren(s, el);
   endRun(s);
   s.current = parent;
+  b.linkRunChars = s.linkSoFar - linkAtStart;
+  // The last prose run met is this block's own when one was met inside it.
+  if (s.goodRuns > goodRunsAtStart) b.trailLink = s.linkSoFar - s.lastGoodAt;
   if (b.chars > 0 || b.images > 0) classify(b, el, flags);
 
   if (b.parts !== null) {
@@ -568,17 +647,23 @@ function settle(blocks: readonly BlockInfo[]): void {
     }
     b.good += b.selfGood;
     b.bad += b.selfBad;
+    b.linkBad += b.selfLinkBad;
     b.weak += b.selfWeak;
     b.paragraphs += b.selfParagraphs;
     // A teaser card (a linked title and a blurb or two) reads like prose but is furniture for the article.
-    if (b.paragraphs > 0 && b.paragraphs <= 2 && b.linkRuns > 0 && b.chars < 1000 && isElement(b.el as ChildNode) && !LEAF_TEXT.has((b.el as ElementNode).name)) {
+    // Links that only follow the prose (print, share, a latest list) make a short article, not a teaser.
+    if (b.paragraphs > 0 && b.paragraphs <= 2 && b.linkRuns > 0 && b.trailLink < b.linkRunChars && b.chars < 1000 && isElement(b.el as ChildNode) && !LEAF_TEXT.has((b.el as ElementNode).name)) {
       b.bad += b.good;
       b.good = 0;
     }
     b.innerScore = b.good - BAD_WEIGHT * b.bad - WEAK_WEIGHT * b.weak;
+    // Only where the prose itself is spread over the block (its paragraphs are siblings, or its own lines):
+    // a wrapper that merely adds a list to one child holding the article gets no relief.
+    if (b.good >= LIST_SPREAD * b.maxChildGood) b.listRelief = Math.min(b.trailLink, b.linkBad);
     if (b.furniture || b.template) {
       // Recognised furniture is dropped when rendering anyway, so it only mildly discourages its wrappers.
       b.bad = FURNITURE_WEIGHT * (b.bad + b.good + b.weak);
+      b.linkBad = Math.min(b.linkBad, b.bad);
       b.good = 0;
       b.weak = 0;
       b.paragraphs = 0;
@@ -586,7 +671,9 @@ function settle(blocks: readonly BlockInfo[]): void {
     const p = b.parent;
     if (p) {
       p.good += b.good;
+      if (b.good > p.maxChildGood) p.maxChildGood = b.good;
       p.bad += b.bad;
+      p.linkBad += b.linkBad;
       p.weak += b.weak;
       p.paragraphs += b.paragraphs;
       p.linkRuns += b.linkRuns;
@@ -637,6 +724,9 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
     counts: new Counts(256),
     templateLines: 0,
     signaturesExact: true,
+    linkSoFar: 0,
+    goodRuns: 0,
+    lastGoodAt: 0,
   };
   const top = new BlockInfo(root, null, s.counts, false);
   s.current = top;

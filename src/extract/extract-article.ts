@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { analysePage, blockFor, unmarked, type BlockInfo, type PageAnalysis } from './analyse-page.ts';
+import { cutLinkLists } from './cut-link-lists.ts';
 import { detectLang } from './detect-lang.ts';
 import { isElement, rootOf, type ChildNode, type ElementNode } from './dom.ts';
 import { readPageMeta } from './page-meta.ts';
@@ -10,6 +11,7 @@ import { blocksToHtml, renderArticle, type OutputBlock } from './render-article.
 import { learnFromAnalysis, templateSignatures, type SiteTemplate } from './site-template.ts';
 import { parseTextDate } from './text-date.ts';
 import { trimBlocks } from './trim-blocks.ts';
+import { visibleHeadline } from './visible-headline.ts';
 import type { Article } from './types.ts';
 
 export type ArticleBody = Omit<Article, 'latest'>;
@@ -129,8 +131,10 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
     if (container) blocks = renderArticle(analysis, container, renderOptions);
   }
 
+  blocks = cutLinkLists(blocks);
   const meta = readPageMeta(analysis.facts, base);
-  const title = pickTitle(meta.titleCandidates);
+  const metaTitle = pickTitle(meta.titleCandidates);
+  const title = (meta.titleCandidates.h1 === null ? visibleHeadline(blocks, metaTitle, meta.titleCandidates.document) : null) ?? metaTitle;
   const trimmed = trimBlocks(blocks, title, meta.titleCandidates.h1);
   blocks = trimmed.blocks;
   const text = blocks.map((b) => b.text).filter((t) => t.length > 0).join('\n\n');

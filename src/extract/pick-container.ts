@@ -1,10 +1,17 @@
-import type { BlockInfo, PageAnalysis } from './analyse-page.ts';
+import { BAD_WEIGHT, type BlockInfo, type PageAnalysis } from './analyse-page.ts';
 import { isElement, type ElementNode } from './dom.ts';
 
 const ARTICLE_TAGS = new Set(['article', 'main']);
 
+/**
+ * What a link list after the block's last paragraph costs, per character, instead of BAD_WEIGHT: it ends the
+ * article (the renderer stops there) rather than splitting it, so a short article whose cell also holds a
+ * 50-entry latest list is still read whole. Not free, so the tightest block holding the prose still wins.
+ */
+const TRAILING_LIST_WEIGHT = 0.1;
+
 function containerScore(b: BlockInfo): number {
-  let score = b.innerScore;
+  let score = b.innerScore + (BAD_WEIGHT - TRAILING_LIST_WEIGHT) * b.listRelief;
   // A block in furniture can still be the article's wrapper when a hint misfires, so it is only discounted.
   score *= b.trust;
   if (isElement(b.el)) {

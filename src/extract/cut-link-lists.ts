@@ -1,0 +1,52 @@
+import type { OutputBlock } from './render-article.ts';
+
+/** Consecutive link lines that make a list (latest articles, related links) rather than a sentence's link. */
+const MIN_LIST_LINES = 3;
+const LINK_LINE_SHARE = 0.6;
+
+function isLinkLine(b: OutputBlock): boolean {
+  return b.text.length > 0 && b.text.length < 200 && b.linkShare > LINK_LINE_SHARE;
+}
+
+function isProse(b: OutputBlock): boolean {
+  return b.text.length >= 100 && b.linkShare < 0.2;
+}
+
+/** A short line that titles what follows ("Derniers articles", "Sur le même sujet"): no sentence end. */
+function isListTitle(b: OutputBlock): boolean {
+  return b.text.length > 0 && b.text.length <= 60 && !/[.!?;,]$/.test(b.text);
+}
+
+/**
+ * A block of link lines inside the article's container ends the text there: the list goes, with its title
+ * line and whatever follows until prose resumes (a footer in the same cell), while every paragraph before
+ * it stays. Lists drawn as <ul> or in a block of their own are dropped when rendering; this handles the
+ * lists that legacy pages draw as `<a>…</a><br>` lines among the article's own lines.
+ */
+export function cutLinkLists(blocks: readonly OutputBlock[]): OutputBlock[] {
+  const out: OutputBlock[] = [];
+  let prose = false;
+  let skipping = false;
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i]!;
+    if (skipping) {
+      if (!isProse(b)) continue;
+      skipping = false;
+    }
+    if (prose && isLinkLine(b)) {
+      let j = i;
+      while (j < blocks.length && (isLinkLine(blocks[j]!) || blocks[j]!.text.length === 0)) j++;
+      let lines = 0;
+      for (let k = i; k < j; k++) if (blocks[k]!.text.length > 0) lines++;
+      if (lines >= MIN_LIST_LINES) {
+        if (out.length > 0 && isListTitle(out[out.length - 1]!)) out.pop();
+        skipping = true;
+        i = j - 1;
+        continue;
+      }
+    }
+    if (isProse(b)) prose = true;
+    out.push(b);
+  }
+  return out;
+}
