@@ -9,7 +9,7 @@ import { pickContainer } from './pick-container.ts';
 import { pickTitle } from './pick-title.ts';
 import { blocksToHtml, renderArticle, type OutputBlock } from './render-article.ts';
 import { learnFromAnalysis, templateSignatures, type SiteTemplate } from './site-template.ts';
-import { parseTextDate } from './text-date.ts';
+import { findTextDates } from './text-date.ts';
 import { trimBlocks } from './trim-blocks.ts';
 import { visibleHeadline } from './visible-headline.ts';
 import type { Article } from './types.ts';
@@ -57,6 +57,11 @@ function langAbove(node: BlockInfo['el']): string | null {
 function hasAncestorIn(el: ElementNode, set: ReadonlySet<ElementNode>): boolean {
   for (let p = el.parent; p && isElement(p); p = p.parent) if (set.has(p as ElementNode)) return true;
   return false;
+}
+
+/** The first date written in a line, with its time when one is written (see findTextDates). */
+function textDate(line: string | null, lang: string | null): string | null {
+  return line ? (findTextDates(line, lang)[0]?.value ?? null) : null;
 }
 
 function baseUrlOf(url: string | undefined): URL | null {
@@ -138,16 +143,21 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
   const trimmed = trimBlocks(blocks, title, meta.titleCandidates.h1);
   blocks = trimmed.blocks;
   const text = blocks.map((b) => b.text).filter((t) => t.length > 0).join('\n\n');
+  const lang = (container ? langAbove(container.el) : null) ?? meta.lang ?? detectLang(text);
   return {
     title,
     text,
     html: blocksToHtml(blocks),
-    lang: (container ? langAbove(container.el) : null) ?? meta.lang ?? detectLang(text),
+    lang,
+    // The metadata, else the date written nearest the headline: the lines around it, a block classed as a
+    // date or byline, then a dated line under the text. Never the latest list's or the footer's dates,
+    // which are outside the article's lines.
     publishedAt:
       meta.publishedAt ??
-      parseTextDate(trimmed.dateLine) ??
-      parseTextDate(analysis.facts.dateText) ??
-      parseTextDate(analysis.facts.bylineText),
+      textDate(trimmed.dateLine, lang) ??
+      textDate(analysis.facts.dateText, lang) ??
+      textDate(analysis.facts.bylineText, lang) ??
+      textDate(trimmed.tailDateLine, lang),
     byline: meta.byline ?? trimmed.byline,
     canonicalUrl: meta.canonicalUrl,
     warnings,

@@ -31,6 +31,8 @@ export interface Trimmed {
   byline: string | null;
   /** The first date line removed at the top, for a publication date when the metadata has none. */
   dateLine: string | null;
+  /** A date line removed at the end ("Publié le 14/06/2016"), used when the top has none. */
+  tailDateLine: string | null;
 }
 
 
@@ -74,15 +76,22 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
   // "Subscribe to our channel"), but links alone stay, as they may be the article's own.
   let end = out.length;
   let cut = out.length;
+  let tailDateLine: string | null = null;
   while (end > 0) {
     const b = out[end - 1]!;
     const t = b.text;
-    if (t.length === 0 || (t.length < 200 && TRAILING.test(t)) || (t.length < 300 && TRAILING_ANYWHERE.test(t)) || (t.length < 100 && CREDIT.test(t))) {
+    // A dated signature line under the text ("Publié le 14/06/2016", "14 juin 2016 — J. Dupont").
+    if (end > 1 && t.length < 90 && looksLikeDateLine(t) && !/[.!?]$/.test(t) && (BYLINE.test(t) || /^\W*\d/.test(t) || bylineOf(t) !== null)) {
+      tailDateLine ??= t;
+      byline ??= bylineOf(t);
+      end--;
+      cut = end;
+    } else if (t.length === 0 || (t.length < 200 && TRAILING.test(t)) || (t.length < 300 && TRAILING_ANYWHERE.test(t)) || (t.length < 100 && CREDIT.test(t))) {
       end--;
       cut = end;
     } else if (b.linkShare > 0.6 && t.length < 200) end--;
     else break;
   }
   out.length = cut;
-  return { blocks: out, byline, dateLine };
+  return { blocks: out, byline, dateLine, tailDateLine };
 }
