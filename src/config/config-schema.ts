@@ -92,6 +92,11 @@ export const configSchema = z
         attempts: z.number().int().min(1).max(20).default(3),
         /** An article still unread this long after its entry was seen alerts without its text (`article: null`). */
         articleDeadline: duration('1h or 30m').default(3_600_000),
+        /**
+         * Listed articles read, with no alert, to learn a new source's template before its first new article is read:
+         * the template strips boilerplate only from blocks seen on several pages. 0 turns the warm-up off.
+         */
+        warmUpPages: z.number({ error: 'expected a whole number of pages from 0 to 10' }).int().min(0).max(10).default(3),
       })
       .strict()
       .prefault({}),

@@ -11,3 +11,4 @@ export { redisHelp, redisServerOnPath, startPrivateRedis, type PrivateRedis } fr
 export { type Admission, type HostLine, type HostTicket, type Lane } from './host-gate.ts';
 export { hostLoad, schedulePeriodMs, type HostLoad } from './host-load.ts';
 export { LAG_BUCKETS_S, LagHistogram, type LagCounts } from './lag-histogram.ts';
+export { TEMPLATE_LEARNED_AT, templateLearned } from './use-cases/warm-up-template.ts';

@@ -1,4 +1,5 @@
 import { articleEvent } from '../../alerts/article-event.ts';
+import type { Page, PageFetcherOptions } from '../../crawlers/index.ts';
 import { fateOf } from '../../crawlers/fate.ts';
 import { readPage } from '../../extract/read-page.ts';
 import type { DeliveryRow } from '../../store/index.ts';
@@ -34,32 +35,15 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
     deps.log.warn({ entryId }, 'entry no longer exists; nothing to read');
     return null;
   }
-  const source = config.sources.find((s) => s.id === entry.sourceId);
   const at = deps.now().toISOString();
 
   const [result] = unreadable
     ? [{ ok: false as const, url: entry.url, error: unreadable }]
-    : await deps.fetchPages([{ url: entry.url }], {
-        render: 'http',
-        userAgent: config.crawl.userAgent,
-        timeoutMs: config.crawl.timeout,
-        robots: deps.robots,
-        log: deps.log,
-        beforeRequest: options.beforeRequest,
-        onRequestSent: options.onRequestSent,
-      });
+    : await deps.fetchPages([{ url: entry.url }], articleFetchOptions(deps, options));
   let article = null;
   let error: string | null = null;
   if (result!.ok && result!.page.html !== null) {
-    const page = result!.page;
-    const read = readPage(page.html!, {
-      url: page.finalUrl,
-      template: store.loadTemplate(entry.sourceId) as never,
-      include: source?.extract?.include,
-      exclude: source?.extract?.exclude,
-      latest: false,
-    });
-    store.saveTemplate(entry.sourceId, read.template, at);
+    const read = readWithTemplate(deps, entry.sourceId, result!.page, at);
     article = {
       url: entry.url,
       title: read.article.title || entry.title,
@@ -104,4 +88,31 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
     `article ${entry.sourceId}: "${row.title || entry.title}" ${claim.isNew ? `is new story ${claim.storyId}` : `joins story ${claim.storyId}`}${article ? '' : ' (text unreadable)'}`,
   );
   return { articleId: row.id, storyId: claim.storyId, isNewStory: claim.isNew, deliveries };
+}
+
+/** How article pages are fetched, for new entries and for template warm-ups alike. */
+export function articleFetchOptions(deps: UseCaseDeps, hooks: Pick<ReadArticleOptions, 'beforeRequest' | 'onRequestSent'> = {}): PageFetcherOptions {
+  return {
+    render: 'http',
+    userAgent: deps.config.crawl.userAgent,
+    timeoutMs: deps.config.crawl.timeout,
+    robots: deps.robots,
+    log: deps.log,
+    beforeRequest: hooks.beforeRequest,
+    onRequestSent: hooks.onRequestSent,
+  };
+}
+
+/** Reads an article page with its source's template, and saves the template this page taught. */
+export function readWithTemplate(deps: UseCaseDeps, sourceId: string, page: Page, at: string): ReturnType<typeof readPage> {
+  const source = deps.config.sources.find((s) => s.id === sourceId);
+  const read = readPage(page.html!, {
+    url: page.finalUrl,
+    template: deps.store.loadTemplate(sourceId) as never,
+    include: source?.extract?.include,
+    exclude: source?.extract?.exclude,
+    latest: false,
+  });
+  deps.store.saveTemplate(sourceId, read.template, at);
+  return read;
 }
