@@ -1,9 +1,9 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { hostOf } from '../config/index.ts';
 import { hostSpacing } from '../crawlers/index.ts';
 import type { SourceTransition } from '../store/index.ts';
-import { applyFate } from './fate-table.ts';
+import { applyFate, MAX_RETRY_AFTER_MS } from './fate-table.ts';
 import { HostBusyError } from './host-busy-error.ts';
 import type { HostGate } from './host-gate.ts';
 import type { LagHistogram } from './lag-histogram.ts';
@@ -13,13 +13,16 @@ import { deliverWebhook } from './use-cases/deliver-webhook.ts';
 import type { UseCaseDeps } from './use-cases/deps.ts';
 import { readArticle } from './use-cases/read-article.ts';
 import { reportSourceHealth } from './use-cases/report-source-health.ts';
-import type { VigieQueues } from './vigie-queues.ts';
+import { TemplateWarmUps, type PageTurn } from './use-cases/warm-up-template.ts';
+import { WARM_UP_JOB, type VigieQueues } from './vigie-queues.ts';
 
 export interface ProcessorDeps extends UseCaseDeps {
   queues: VigieQueues;
   gate: HostGate | null;
   /** Where schedule lag is counted for /metrics; null to count nowhere. */
   lag?: LagHistogram | null;
+  /** This process's template warm-ups (one per source at a time). Default: one per processor set. */
+  warmUps?: TemplateWarmUps;
 }
 
 // askedAt / dueAt are written by takeHostTurn while a job waits for its host.
@@ -27,6 +30,7 @@ const turnData = { askedAt: z.number().optional(), dueAt: z.number().optional() 
 const crawlData = z.object({ sourceId: z.string().min(1), ...turnData });
 const articleData = z.object({ entryId: z.number().int().positive(), ...turnData });
 const deliveryData = z.object({ deliveryId: z.number().int().positive() });
+const warmUpData = z.object({ sourceId: z.string().min(1), ...turnData });
 
 function parse<T>(schema: z.ZodType<T>, job: Job): T {
   const result = schema.safeParse(job.data);
@@ -72,6 +76,7 @@ function holdOf(deps: ProcessorDeps, owner: string, intervalMs: number) {
 
 export function crawlProcessor(deps: ProcessorDeps) {
   const spacing = spacingFor(deps, new Set());
+  const warmUps = deps.warmUps ?? new TemplateWarmUps(deps);
   return async (job: Job, token?: string) => {
     const { sourceId } = parse(crawlData, job);
     const source = deps.config.sources.find((s) => s.id === sourceId);
@@ -91,6 +96,8 @@ export function crawlProcessor(deps: ProcessorDeps) {
       if (lagMs !== null) await deps.lag?.observe(sourceId, lagMs);
       const result = await checkSource(deps, source, { lagMs, onRequestSent: hold.onRequestSent });
       await deps.queues.enqueueArticles([...result.orphans, ...result.added]);
+      // A new source learns its template from listed articles now, so that its first alert is read clean.
+      if (result.outcome === 'baseline' && warmUps.wanted(sourceId)) await deps.queues.enqueueWarmUp(sourceId);
       await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, result.transition, null));
       return { outcome: result.outcome, found: result.found, added: result.added.length };
     } catch (err) {
@@ -103,15 +110,66 @@ export function crawlProcessor(deps: ProcessorDeps) {
   };
 }
 
+/** A warm-up request's host turn: null when the job may not go (merged with another warm-up, or past its deadline). */
+function warmUpTurn(deps: ProcessorDeps, spacing: (url: string) => Promise<number>, job: Job, token: string | undefined, ticket: string, deadlineAt?: number) {
+  return async (url: string): Promise<PageTurn | null> => {
+    const intervalMs = await spacing(url);
+    const turn = await takeHostTurn(deps.gate, job, token, { url, ticket, lane: 'article', intervalMs, deadlineAt });
+    if (turn.kind !== 'go') return null;
+    const hold = holdOf(deps, String(job.id), intervalMs);
+    return { onRequestSent: hold.onRequestSent, done: () => hold.done(url) };
+  };
+}
+
+/** A host that said "later" to a warm-up is closed for every worker, as it is for articles. */
+function slowDown(deps: ProcessorDeps) {
+  return async (url: string, err: Error) =>
+    deps.gate?.backoff(url, Math.min((err as { retryAfterMs?: number }).retryAfterMs ?? 60_000, MAX_RETRY_AFTER_MS));
+}
+
+/**
+ * Article jobs, and the warm-up jobs that share their lane: a warm-up reads a new source's listed articles to learn
+ * its template, behind new entries' articles (it counts as having asked later), and never alerts.
+ */
 export function articleProcessor(deps: ProcessorDeps) {
   const spacing = spacingFor(deps, new Set());
+  const warmUps = deps.warmUps ?? new TemplateWarmUps(deps);
+  const warmUp = async (job: Job, token?: string) => {
+    const { sourceId } = parse(warmUpData, job);
+    const source = deps.config.sources.find((s) => s.id === sourceId);
+    if (!source) return { outcome: 'no-source' as const };
+    try {
+      // Its host turns may move the job to delayed (DelayedError): it resumes where it stopped, in this process.
+      const r = await warmUps.run(source, { turn: warmUpTurn(deps, spacing, job, token, `warm-up:${sourceId}`), onSlowDown: slowDown(deps) });
+      return { outcome: 'done' as const, pages: r.pages, read: r.read, failed: r.failed.length };
+    } catch (err) {
+      if (err instanceof DelayedError) throw err;
+      // A warm-up is a nicety: it is not retried, and the first new article warms up if it must.
+      deps.log.warn({ source: sourceId, err: (err as Error).message }, `template warm-up of ${sourceId} failed: ${(err as Error).message}`);
+      return { outcome: 'failed' as const };
+    }
+  };
   return async (job: Job, token?: string) => {
+    if (job.name === WARM_UP_JOB) return warmUp(job, token);
     const { entryId } = parse(articleData, job);
     const entry = deps.store.getEntry(entryId);
     // Past this, the alert goes out without the text rather than wait on a host that keeps saying "later".
     const deadlineAt = entry ? Date.parse(entry.firstSeenAt) + deps.config.crawl.articleDeadline : Infinity;
     let unreadable: Error | undefined;
     let hold = holdOf(deps, String(job.id), 0);
+    const source = entry && deps.config.sources.find((s) => s.id === entry.sourceId);
+    if (entry && source && warmUps.needed(source.id)) {
+      // The safety net: the source's template is not learned (no warm-up ran, or it failed), so this article's
+      // first reads listed pages, in its own place in line. It sleeps for those turns rather than leave: a delayed
+      // job would come back to a warm-up another job may have finished meanwhile.
+      job.data = { ...job.data, askedAt: (job.data as { askedAt?: number }).askedAt ?? Date.now() };
+      try {
+        await warmUps.run(source, { turn: warmUpTurn(deps, spacing, job, undefined, `article:${job.id}`, deadlineAt), onSlowDown: slowDown(deps) });
+      } catch (err) {
+        // The article goes on without a learned template rather than fail for a nicety.
+        deps.log.warn({ source: source.id, entryId, err: (err as Error).message }, `template warm-up of ${source.id} failed: ${(err as Error).message}`);
+      }
+    }
     if (entry) {
       const intervalMs = await spacing(entry.url);
       const turn = await takeHostTurn(deps.gate, job, token, { url: entry.url, ticket: `article:${job.id}`, lane: 'article', intervalMs, deadlineAt });

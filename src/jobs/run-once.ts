@@ -7,6 +7,7 @@ import { deliverWebhook } from './use-cases/deliver-webhook.ts';
 import type { UseCaseDeps } from './use-cases/deps.ts';
 import { readArticle } from './use-cases/read-article.ts';
 import { reportSourceHealth } from './use-cases/report-source-health.ts';
+import { TemplateWarmUps } from './use-cases/warm-up-template.ts';
 
 export interface RunOnceReport {
   sources: Array<{ id: string; outcome: string; found: number; added: number; error?: string }>;
@@ -52,7 +53,15 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
   });
 
   // One at a time, in the order the entries were found: which copy of a story is read first decides which one alerts.
+  const warmUps = new TemplateWarmUps(deps);
   for (const [i, entry] of entries.entries()) {
+    // The only warm-up of --once: a source's first new article is read once its template has learned from listed
+    // ones, so that alert is clean while a first-sight run (a baseline) still fetches no article.
+    const source = deps.config.sources.find((s) => s.id === entry.sourceId);
+    if (source && warmUps.needed(source.id)) {
+      const w = await warmUps.run(source, { turn: async () => ({ beforeRequest: spacing.beforeRequest }) });
+      if (w.read > 0 || w.failed.length > 0) say(`${source.id}: template warm-up, ${w.read} listed page${w.read === 1 ? '' : 's'} read${w.failed.length > 0 ? `, ${w.failed.length} failed` : ''}; learned from ${w.pages}`);
+    }
     try {
       const r = await readArticle(deps, entry.id, true, { beforeRequest: spacing.beforeRequest });
       if (r) report.articles += 1;

@@ -7,6 +7,14 @@ import { QUEUE_NAMES } from './queue-names.ts';
 /** BullMQ needs a finite count; this one outlasts the retry window, which is what ends a delivery. */
 export const DELIVERY_ATTEMPTS = 10_000;
 
+/** Name of a template warm-up job on the article queue. */
+export const WARM_UP_JOB = 'warm-up';
+/**
+ * How much later than it did a warm-up counts as having asked for its host, so that new entries' articles go first,
+ * as crawls do (HostGate's crawl handicap): a warm-up only improves alerts that have not come yet.
+ */
+export const WARM_UP_HANDICAP_MS = 10 * 60_000;
+
 const KEEP = { removeOnComplete: { age: 7 * 86_400, count: 5_000 }, removeOnFail: { age: 30 * 86_400 } } as const;
 
 /** The three queues and how jobs are put on them. Job ids make every enqueue idempotent. */
@@ -49,6 +57,12 @@ export class VigieQueues {
         opts: { ...this.crawlJobOptions(), jobId: `article-${e.id}-${Date.parse(e.firstSeenAt)}` },
       })),
     );
+  }
+
+  /** A warm-up of the source's template from its listed articles: two tries at most, as it only saves work later. */
+  async enqueueWarmUp(sourceId: string): Promise<void> {
+    const now = Date.now();
+    await this.article.add(WARM_UP_JOB, { sourceId, askedAt: now + WARM_UP_HANDICAP_MS }, { attempts: 2, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP, jobId: `warm-up-${sourceId}-${now}` });
   }
 
   async enqueueDeliveries(deliveries: DeliveryRow[]): Promise<void> {

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { deliveryBackoff } from './delivery-backoff.ts';
 import { articleProcessor, crawlProcessor, deliveryProcessor, type ProcessorDeps } from './processors.ts';
 import { QUEUE_NAMES } from './queue-names.ts';
+import { TemplateWarmUps } from './use-cases/warm-up-template.ts';
 
 export interface VigieWorkersOptions {
   /** Crawl jobs run at once per process. Browser pages are bounded apart, by the shared BrowserFetcher. Default 8. */
@@ -28,6 +29,8 @@ export class VigieWorkers {
     const lockDuration = options.lockDurationMs ?? 30_000;
     const common = { connection, prefix: deps.config.queuePrefix, lockDuration, stalledInterval: lockDuration };
     const log = deps.log;
+    // One per process, shared by the crawl worker (which asks for warm-ups) and the article worker (which runs them).
+    deps = { ...deps, warmUps: deps.warmUps ?? new TemplateWarmUps(deps) };
     this.workers = [
       new Worker(QUEUE_NAMES.crawl, crawlProcessor(deps), { ...common, concurrency: options.crawlConcurrency ?? 8 }),
       new Worker(QUEUE_NAMES.article, articleProcessor(deps), { ...common, concurrency: options.articleConcurrency ?? 8 }),
