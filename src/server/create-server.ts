@@ -4,7 +4,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
-import type { HostGate, LagHistogram, VigieQueues } from '../jobs/index.ts';
+import { templateLearned, type HostGate, type LagHistogram, type VigieQueues } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { hostReports, lagSummary } from './load-report.ts';
@@ -69,6 +69,14 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const hosts = () => hostReports(config, deps.gate ?? null);
   // Lag figures per source from its most recent crawls (the histogram in /metrics counts every crawl).
   const withLag = <T extends { id: string }>(s: T) => ({ ...s, lag: lagSummary(store.recentCrawls({ sourceId: s.id, limit: 50 })) });
+  // Every source's template size from one query (its JSON is not parsed): whether its next article reads clean.
+  const sourcesNow = () => {
+    const sizes = new Map(store.templateSizes().map((t) => [t.sourceId, t.seen]));
+    return store.health().map((s) => {
+      const pages = sizes.get(s.id) ?? 0;
+      return { ...withLag(s), template: { learned: templateLearned(pages), pages } };
+    });
+  };
   app.get('/metrics', async (_req, reply) => {
     const sources = store.health();
     const [queuesNow, lag, hostsNow] = await Promise.all([queueCounts(), deps.lag?.read(sources.map((s) => s.id)) ?? [], hosts()]);
@@ -76,7 +84,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       .type('text/plain; version=0.0.4; charset=utf-8')
       .send(metricsText({ queues: queuesNow, sources, deliveries: store.deliveryCounts(), lag, hosts: hostsNow }));
   });
-  app.get('/api/sources', async () => store.health().map(withLag));
+  app.get('/api/sources', async () => sourcesNow());
   app.get('/api/hosts', hosts);
   app.get<{ Querystring: { source?: string; limit?: string } }>('/api/entries', async (req) =>
     store.recentEntries({ sourceId: req.query.source, limit: clampLimit(req.query.limit) }),
@@ -96,7 +104,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     const [counts, hostsNow] = await Promise.all([queueCounts(), hosts()]);
     return reply.type('text/html; charset=utf-8').send(
       dashboardPage({
-        sources: store.health().map(withLag),
+        sources: sourcesNow(),
         hosts: hostsNow,
         articles: store.recentArticles({ limit: 30 }),
         deliveries: store.deliveries({ limit: 30 }),

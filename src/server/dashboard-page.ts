@@ -5,7 +5,7 @@ const esc = (s: unknown) =>
   String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export interface DashboardData {
-  sources: Array<SourceHealth & { lag: LagSummary }>;
+  sources: Array<SourceHealth & { lag: LagSummary; template: { learned: boolean; pages: number } }>;
   hosts: HostReport[];
   articles: ArticleRow[];
   deliveries: DeliveryRow[];
@@ -13,6 +13,10 @@ export interface DashboardData {
 }
 
 const seconds = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
+
+const pagesText = (n: number) => `${n} page${n === 1 ? '' : 's'}`;
+/** Whether the source's articles are read with a learned template yet. */
+const templateText = (t: { learned: boolean; pages: number }) => (t.learned ? `learned from ${pagesText(t.pages)}` : `learning: ${pagesText(t.pages)}`);
 
 /** A plain page of what the monitor saw; bull-board at /queues has the job-level detail. */
 export function dashboardPage(d: DashboardData): string {
@@ -22,7 +26,7 @@ export function dashboardPage(d: DashboardData): string {
   const sourceRows = d.sources
     .map(
       (s) =>
-        `<tr class="${s.degraded ? 'bad' : ''}"><td>${esc(s.id)}</td><td>${esc(s.lastCrawl?.outcome ?? 'never')}</td><td>${esc(s.lastCrawlAt ?? '')}</td><td>${seconds(s.lag.p50Ms)} / ${seconds(s.lag.p95Ms)}</td><td>${s.entries}</td><td>${esc(s.lastCrawl?.error ?? '')}</td></tr>`,
+        `<tr class="${s.degraded ? 'bad' : ''}"><td>${esc(s.id)}</td><td>${esc(s.lastCrawl?.outcome ?? 'never')}</td><td>${esc(s.lastCrawlAt ?? '')}</td><td>${seconds(s.lag.p50Ms)} / ${seconds(s.lag.p95Ms)}</td><td>${s.entries}</td><td>${templateText(s.template)}</td><td>${esc(s.lastCrawl?.error ?? '')}</td></tr>`,
     )
     .join('');
   const hostRows = d.hosts
@@ -42,7 +46,7 @@ export function dashboardPage(d: DashboardData): string {
 <body><h1>Vigie</h1><p><a href="/queues">Queues (bull-board)</a> · <a href="/health">/health</a> · <a href="/api/articles">/api/articles</a></p>
 <h2>Queues</h2><table><tr><th>queue</th><th>waiting</th><th>active</th><th>delayed</th><th>completed</th><th>failed</th></tr>${queueRows}</table>
 <h2>Hosts</h2><table><tr><th>host</th><th>sources</th><th>asked req/s</th><th>allowed req/s</th><th>jobs waiting</th><th>oldest wait</th><th>state</th></tr>${hostRows}</table>
-<h2>Sources</h2><table><tr><th>source</th><th>last outcome</th><th>last crawl</th><th>lag p50 / p95</th><th>entries</th><th>error</th></tr>${sourceRows}</table>
+<h2>Sources</h2><table><tr><th>source</th><th>last outcome</th><th>last crawl</th><th>lag p50 / p95</th><th>entries</th><th>template</th><th>error</th></tr>${sourceRows}</table>
 <h2>Latest articles</h2><table><tr><th>source</th><th>title</th><th>lang</th><th>story</th><th>read at</th></tr>${articleRows}</table>
 <h2>Deliveries</h2><table><tr><th>id</th><th>webhook</th><th>state</th><th>attempts</th><th>last status</th><th>last error</th></tr>${deliveryRows}</table>
 </body></html>`;

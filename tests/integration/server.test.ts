@@ -231,4 +231,19 @@ describe('the HTTP server', () => {
     expect(page).toContain('over capacity: 12 sources every 5s need 2.4 req/s; busy.example.org allows 1 req/s: each is crawled about every 12 s');
     expect(page).toMatch(/<td>sec-0<\/td>.*?<td>0\.9 s \/ 6\.5 s<\/td>/);
   });
+
+  it("says whether each source's template is learned, and from how many pages, in /api/sources and on /", async () => {
+    const { base, store, config } = await serve();
+    store.syncSources(config.sources, NOW);
+    store.saveTemplate('alpha', { version: 1, pages: 2.7, seen: 3, blocks: {}, recent: [] }, NOW);
+    store.saveTemplate('beta', { version: 1, pages: 1, seen: 1, blocks: {}, recent: [] }, NOW);
+    const api = (await (await fetch(`${base}/api/sources`)).json()) as Array<{ id: string; template: unknown }>;
+    expect(api.map((s) => [s.id, s.template])).toEqual([
+      ['alpha', { learned: true, pages: 3 }],
+      ['beta', { learned: false, pages: 1 }],
+    ]);
+    const page = await (await fetch(`${base}/`)).text();
+    expect(page).toMatch(/<td>alpha<\/td>.*?<td>learned from 3 pages<\/td>/);
+    expect(page).toMatch(/<td>beta<\/td>.*?<td>learning: 1 page<\/td>/);
+  });
 });
