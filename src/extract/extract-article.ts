@@ -136,12 +136,12 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
     if (container) blocks = renderArticle(analysis, container, renderOptions);
   }
 
-  blocks = cutLinkLists(blocks);
   const meta = readPageMeta(analysis.facts, base);
   const metaTitle = pickTitle(meta.titleCandidates);
   const title = (meta.titleCandidates.h1 === null ? visibleHeadline(blocks, metaTitle, meta.titleCandidates.document) : null) ?? metaTitle;
   const trimmed = trimBlocks(blocks, title, meta.titleCandidates.h1);
-  blocks = trimmed.blocks;
+  // After the legal lines at the end are gone, so a list is seen as what ends the text.
+  blocks = cutLinkLists(trimmed.blocks);
   const text = blocks.map((b) => b.text).filter((t) => t.length > 0).join('\n\n');
   const lang = (container ? langAbove(container.el) : null) ?? meta.lang ?? detectLang(text);
   return {

@@ -10,7 +10,7 @@ const AGO = /\b(?:\d+|an?|one) (?:minutes?|hours?|days?|weeks?) ago\b|\bil y a \
 const TRAILING = /^(?:©|\(c\)|copyright|all rights reserved|tous droits réservés|share|partager|tags?\s*:|mots[- ]clés\s*:|filed under|catégories?\s*:|categories?\s*:|topics?\s*:|related\s*:|lire aussi\s*:|à lire aussi|read more\b|voir aussi)/i;
 const CREDIT = /^(?:photos?|crédits?(?: photo)?|credits?|image|illustration|source)\s*[:©]/i;
 /** Calls to action and legal lines that end articles: subscribe, follow us, copyright. */
-const TRAILING_ANYWHERE = /\b(?:subscribe|subscriptions?|sign up|newsletters?|follow (?:us|me|him|her|them)|abonnez-vous|inscrivez-vous|suivez-nous|copyright|all rights reserved|tous droits réservés|may be reached at|can be reached at|click here|tell us what you think|let us know|join the conversation|cliquez ici|donnez votre avis)\b|©/i;
+const TRAILING_ANYWHERE = /\b(?:subscribe|subscriptions?|sign up|newsletters?|follow (?:us|me|him|her|them)|abonnez-vous|inscrivez-vous|suivez-nous|copyright|all rights reserved|tous droits réservés|may be reached at|can be reached at|click here|tell us what you think|let us know|join the conversation|cliquez ici|donnez votre avis|directeur de la publication|directrice de la publication|commission paritaire|dépôt légal|mentions légales|abonnement annuel)\b|©/i;
 
 function bylineOf(text: string): string | null {
   return text.length < 120 && /\b(?:by|par)\s/i.test(text) ? bylineFromText(text) : null;
@@ -80,8 +80,10 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
   while (end > 0) {
     const b = out[end - 1]!;
     const t = b.text;
-    // A dated signature line under the text ("Publié le 14/06/2016", "14 juin 2016 — J. Dupont").
-    if (end > 1 && t.length < 90 && looksLikeDateLine(t) && !/[.!?]$/.test(t) && (BYLINE.test(t) || /^\W*\d/.test(t) || bylineOf(t) !== null)) {
+    // One dated signature line under the text ("Publié le 14/06/2016", "14 juin 2016 — J. Dupont"); a line
+    // among other dated lines is an entry of a dated list, whose dates are not the article's.
+    const signature = tailDateLine === null && end > 1 && t.length < 90 && looksLikeDateLine(t) && !/[.!?]$/.test(t) && !looksLikeDateLine(out[end - 2]!.text);
+    if (signature && (BYLINE.test(t) || /^\W*\d/.test(t) || bylineOf(t) !== null)) {
       tailDateLine ??= t;
       byline ??= bylineOf(t);
       end--;

@@ -7,6 +7,18 @@ import { fixturePages } from '../fixtures/pages/fixture-pages.ts';
 
 const legacy = fixturePages().filter((p) => p.truth.site === 'legacy-1252');
 
+/**
+ * The legacy pages with a house paragraph under every article: prose the generic layer cannot tell from
+ * the article's (its legal lines and dated briefs it now cuts on its own), which only the template knows
+ * recurs on every page.
+ */
+const HOUSE = 'La Lettre des Armées paraît chaque mois depuis 1987. Elle est rédigée par d’anciens officiers et des journalistes spécialisés, qui suivent au plus près la vie des unités et des états-majors.';
+const housed = legacy.map((p) => {
+  const at = p.html.indexOf('<p><font face="Verdana, Arial" size="2"><b>');
+  if (at < 0) throw new Error(`${p.file}: no briefs paragraph to put the house paragraph before`);
+  return { ...p, html: `${p.html.slice(0, at)}<p>${HOUSE}</p>${p.html.slice(at)}` };
+});
+
 function f1(truth: string, predicted: string): number {
   const s = pageScore(pageCounts(truth, predicted));
   const p = s.precision ?? 0;
@@ -48,27 +60,25 @@ describe('site template learning', () => {
     expect(legacy).toHaveLength(4);
   });
 
-  it('removes the recurring list and the publication footer that the generic layer keeps', () => {
-    const runs = crawl(legacy);
+  it('removes the recurring paragraph that the generic layer keeps', () => {
+    const runs = crawl(housed);
     const last = runs[3]!;
-    for (const furniture of ['Brèves de la semaine', 'Directeur de la publication', 'Abonnement annuel', '13/11 — Un exercice de sauvetage']) {
-      expect(last.generic).toContain(furniture);
-      expect(last.learned).not.toContain(furniture);
-    }
+    expect(last.generic).toContain(HOUSE);
+    expect(last.learned).not.toContain(HOUSE);
     expect(last.learned).toBe(legacy[3]!.truth.text);
   });
 
   it('makes the fourth page come out cleaner than the first', () => {
-    const runs = crawl(legacy);
+    const runs = crawl(housed);
     const first = f1(legacy[0]!.truth.text, runs[0]!.learned);
     const fourth = f1(legacy[3]!.truth.text, runs[3]!.learned);
-    expect(first).toBeLessThan(0.7);
+    expect(first).toBeLessThan(0.9);
     expect(fourth).toBeGreaterThan(0.99);
     expect(fourth).toBeGreaterThan(first);
   });
 
   it('never removes article text the site does not repeat', () => {
-    const runs = crawl(legacy);
+    const runs = crawl(housed);
     runs.forEach((run, i) => {
       for (const paragraph of legacy[i]!.truth.text.split('\n\n')) expect(run.learned).toContain(paragraph);
     });
