@@ -17,7 +17,7 @@ export interface NewsSiteOptions {
   port?: number;
   /** Default `'127.0.0.1'`. */
   host?: string;
-  /** Default: `'windows-1252'` for the `legacy` template, `'utf-8'` otherwise. */
+  /** Default: the template's (`'windows-1252'` for `legacy` and `reference-cell`, `'utf-8'` otherwise). */
   charset?: Charset;
   /** Whether Content-Type names the charset. Default: false for `legacy` (only its meta tag declares it), true otherwise. */
   charsetInHeader?: boolean;

@@ -71,9 +71,9 @@ export class BlockInfo {
   templateChars = 0;
   /** Paragraphs directly inside this block, before they are summed up the tree. */
   selfParagraphs = 0;
-  /** Characters of link runs (menu entries, list items) in the subtree ... */
+  /** What link runs (menu entries, list items) and template lines add to `bad` in the subtree ... */
   linkRunChars = 0;
-  /** ... and those after the subtree's last prose run: a list that ends the article rather than splitting it. */
+  /** ... and the part after the subtree's last prose run: a list that ends the article rather than splitting it. */
   trailLink = 0;
   /** Text gathered for the signature while walking; null once the block is too long to sign. */
   textLength = 0;
@@ -157,7 +157,7 @@ export class BlockInfo {
   set selfWeak(v: number) {
     this.counts.f[this.at + SELF_WEAK] = v;
   }
-  /** The part of `bad` that is link runs (list entries, menus), which the renderer drops. */
+  /** The part of `bad` that is link runs (list entries, menus) and template lines, which the renderer drops. */
   get linkBad(): number {
     return this.counts.f[this.at + LINK_BAD]!;
   }
@@ -291,7 +291,7 @@ interface State {
   /** Template lines met so far, and whether one was met inside an inline element. */
   templateLines: number;
   signaturesExact: boolean;
-  /** Link-run characters booked so far in document order, prose runs so far, and the former at the last prose run. */
+  /** Bad booked so far for link runs and template lines in document order, prose runs so far, and the former at the last prose run. */
   linkSoFar: number;
   goodRuns: number;
   lastGoodAt: number;
@@ -328,6 +328,8 @@ function endLine(s: State): void {
         s.runChars -= s.lineChars;
         s.runLinkChars -= s.lineLinkChars;
         s.current.selfBad += FURNITURE_WEIGHT * s.lineChars;
+        s.current.selfLinkBad += FURNITURE_WEIGHT * s.lineChars;
+        s.linkSoFar += FURNITURE_WEIGHT * s.lineChars;
         s.current.templateChars += s.lineChars;
       }
     }
