@@ -1,4 +1,5 @@
 import type { OutputBlock } from './render-article.ts';
+import { isTrailingJunk } from './trim-blocks.ts';
 
 /** Consecutive link lines that make a list (latest articles, related links) rather than a sentence's link. */
 const MIN_LIST_LINES = 3;
@@ -48,7 +49,7 @@ export function cutLinkLists(blocks: readonly OutputBlock[]): OutputBlock[] {
       let lines = 0;
       for (let k = i; k < j; k++) if (blocks[k]!.text.length > 0) lines++;
       // A dated list with prose after it may be the article's own chronology; a link list never is.
-      const trailing = !dated || !blocks.slice(j).some(isProse);
+      const trailing = !dated || !blocks.slice(j).some((x) => isProse(x) && !isTrailingJunk(x.text));
       if (lines >= MIN_LIST_LINES && trailing) {
         if (out.length > 0 && isListTitle(out[out.length - 1]!)) out.pop();
         skipping = true;

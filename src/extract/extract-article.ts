@@ -139,9 +139,9 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
   const meta = readPageMeta(analysis.facts, base);
   const metaTitle = pickTitle(meta.titleCandidates);
   const title = (meta.titleCandidates.h1 === null ? visibleHeadline(blocks, metaTitle, meta.titleCandidates.document) : null) ?? metaTitle;
-  const trimmed = trimBlocks(blocks, title, meta.titleCandidates.h1);
-  // After the legal lines at the end are gone, so a list is seen as what ends the text.
-  blocks = cutLinkLists(trimmed.blocks);
+  // Lists go first, so the lines under the text (a date, legal lines) are the text's end for trimBlocks.
+  const trimmed = trimBlocks(cutLinkLists(blocks), title, meta.titleCandidates.h1);
+  blocks = trimmed.blocks;
   const text = blocks.map((b) => b.text).filter((t) => t.length > 0).join('\n\n');
   const lang = (container ? langAbove(container.el) : null) ?? meta.lang ?? detectLang(text);
   return {

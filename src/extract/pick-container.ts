@@ -8,7 +8,7 @@ const ARTICLE_TAGS = new Set(['article', 'main']);
  * article (the renderer stops there) rather than splitting it, so a short article whose cell also holds a
  * 50-entry latest list is still read whole. Not free, so the tightest block holding the prose still wins.
  */
-const TRAILING_LIST_WEIGHT = 0.1;
+const TRAILING_LIST_WEIGHT = 0.01;
 
 function containerScore(b: BlockInfo): number {
   let score = b.innerScore + (BAD_WEIGHT - TRAILING_LIST_WEIGHT) * b.listRelief;

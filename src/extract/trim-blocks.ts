@@ -2,7 +2,8 @@ import { bylineFromText } from './page-meta.ts';
 import { normaliseTitle } from './pick-title.ts';
 import type { OutputBlock } from './render-article.ts';
 
-const BYLINE = /^(?:by|par|de|posted|published|publié|publiée|updated|mis à jour|modifié|written by|écrit par|auteur|author|source|photo|crédit|credit|le)\b/i;
+// Not \b: in a regex without the u flag, "publié" is never followed by a word boundary.
+const BYLINE = /^(?:by|par|de|posted|published|publié|publiée|updated|mis à jour|modifié|written by|écrit par|auteur|author|source|photo|crédit|credit|le)(?![\p{L}\p{N}_])/iu;
 const MONTHS =
   /\b(?:jan(?:uary|vier)?|feb(?:ruary)?|f[ée]v(?:rier)?|mar(?:ch|s)?|apr(?:il)?|avr(?:il)?|may|mai|june?|juin|july?|juil(?:let)?|aug(?:ust)?|ao[uû]t|sept?(?:ember|embre)?|oct(?:ober|obre)?|nov(?:ember|embre)?|d[ée]c(?:ember|embre)?)\b/i;
 const NUMERIC_DATE = /\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b/;
@@ -11,6 +12,14 @@ const TRAILING = /^(?:©|\(c\)|copyright|all rights reserved|tous droits réserv
 const CREDIT = /^(?:photos?|crédits?(?: photo)?|credits?|image|illustration|source)\s*[:©]/i;
 /** Calls to action and legal lines that end articles: subscribe, follow us, copyright. */
 const TRAILING_ANYWHERE = /\b(?:subscribe|subscriptions?|sign up|newsletters?|follow (?:us|me|him|her|them)|abonnez-vous|inscrivez-vous|suivez-nous|copyright|all rights reserved|tous droits réservés|may be reached at|can be reached at|click here|tell us what you think|let us know|join the conversation|cliquez ici|donnez votre avis|directeur de la publication|directrice de la publication|commission paritaire|dépôt légal|mentions légales|abonnement annuel)\b|©/i;
+
+/** A legal line, a call to action or a tag line: what ends an article rather than belongs to it. */
+export function isTrailingJunk(text: string): boolean {
+  return (text.length < 200 && TRAILING.test(text)) || (text.length < 300 && TRAILING_ANYWHERE.test(text));
+}
+
+/** A line that is only a person's name ("Jean Dupont", "Col. Pierre Vasseur"): the byline under a title. */
+const NAME = /^(?:\p{Lu}[\p{Ll}'’.-][\p{L}'’.-]*\s+){1,3}\p{Lu}\p{Ll}[\p{L}'’-]*$/u;
 
 function bylineOf(text: string): string | null {
   return text.length < 120 && /\b(?:by|par)\s/i.test(text) ? bylineFromText(text) : null;
@@ -63,8 +72,8 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
       start++;
       continue;
     }
-    if (t.length < 120 && (BYLINE.test(t) || looksLikeDateLine(t)) && !/[.!?]$/.test(t)) {
-      byline ??= bylineOf(t);
+    if (t.length < 120 && (BYLINE.test(t) || looksLikeDateLine(t) || NAME.test(t)) && !/[.!?]$/.test(t)) {
+      byline ??= bylineOf(t) ?? (NAME.test(t) ? t : null);
       if (looksLikeDateLine(t)) dateLine ??= t;
       start++;
     }
@@ -82,13 +91,13 @@ export function trimBlocks(blocks: readonly OutputBlock[], title: string, h1: st
     const t = b.text;
     // One dated signature line under the text ("Publié le 14/06/2016", "14 juin 2016 — J. Dupont"); a line
     // among other dated lines is an entry of a dated list, whose dates are not the article's.
-    const signature = tailDateLine === null && end > 1 && t.length < 90 && looksLikeDateLine(t) && !/[.!?]$/.test(t) && !looksLikeDateLine(out[end - 2]!.text);
+    const signature = tailDateLine === null && end > 1 && b.linkShare < 0.3 && t.length < 90 && looksLikeDateLine(t) && !/[.!?]$/.test(t) && !looksLikeDateLine(out[end - 2]!.text);
     if (signature && (BYLINE.test(t) || /^\W*\d/.test(t) || bylineOf(t) !== null)) {
       tailDateLine ??= t;
       byline ??= bylineOf(t);
       end--;
       cut = end;
-    } else if (t.length === 0 || (t.length < 200 && TRAILING.test(t)) || (t.length < 300 && TRAILING_ANYWHERE.test(t)) || (t.length < 100 && CREDIT.test(t))) {
+    } else if (t.length === 0 || isTrailingJunk(t) || (t.length < 100 && CREDIT.test(t))) {
       end--;
       cut = end;
     } else if (b.linkShare > 0.6 && t.length < 200) end--;
