@@ -312,17 +312,31 @@ export function blockFor(el: ElementNode): BlockInfo {
   return new BlockInfo(el, null, new Counts(1), false);
 }
 
-/** Closes the current line (at <br> or a block edge): a template line counts as furniture. */
+/**
+ * A masthead or legal line ("Directeur de la publication : …", "© 2001-2016 … Tous droits réservés"): it reads
+ * like a sentence, but it is the same on every page and never the article's. Only labels that start a line, and
+ * the copyright sign, so a sentence that mentions an editor-in-chief stays prose.
+ */
+const MASTHEAD = /^\s*(?:(?:directeur|directrice|responsable) de (?:la )?publication|comit[ée] (?:de r[ée]daction|militaire|[ée]ditorial|scientifique)|r[ée]dact(?:eur|rice) en chef\s*:|commission paritaire|d[ée]p[ôo]t l[ée]gal|issn\b|editor[- ]in[- ]chief\s*:|publisher\s*:)|©|\b(?:all rights reserved|tous droits r[ée]serv[ée]s)\b/i;
+
+/** Closes the current line (at <br> or a block edge): a template line counts as furniture, a masthead line as weak. */
 function endLine(s: State): void {
   if (s.lineChars === 0) {
     s.lineParts.length = 0;
     return;
   }
+  const text = s.signing || s.lineChars <= 300 ? s.lineParts.join('') : '';
+  const masthead = s.lineChars <= 300 && s.current !== null && MASTHEAD.test(text);
+  if (masthead) {
+    s.runChars -= s.lineChars;
+    s.runLinkChars -= s.lineLinkChars;
+    s.current!.selfWeak += s.lineChars;
+  }
   if (s.signing) {
-    const sig = blockSignature(s.lineParts.join(''));
+    const sig = blockSignature(text);
     if (sig !== null) {
       s.signatures?.add(sig);
-      if (s.template?.has(sig) && s.current) {
+      if (!masthead && s.template?.has(sig) && s.current) {
         // The line's characters move from the run to the block's furniture count.
         s.templateLines++;
         s.runChars -= s.lineChars;
@@ -353,7 +367,7 @@ function endBrLine(s: State): void {
   }
   const runChars = s.runChars;
   endLine(s);
-  // A template line was already moved out of the run by endLine.
+  // A template or masthead line was already moved out of the run by endLine.
   if (s.runChars !== runChars) return;
   s.runChars -= chars;
   s.runLinkChars -= link;
@@ -413,7 +427,7 @@ function isSpace(code: number): boolean {
 
 function visitText(s: State, node: TextNode): void {
   const data = node.data;
-  if (s.signing) s.lineParts.push(data);
+  s.lineParts.push(data);
   const n = trimmedLength(data);
   if (n === 0) return;
   s.runChars += n;
@@ -478,7 +492,7 @@ function visitElement(s: State, el: ElementNode): void {
   if (isHidden(a)) return;
   if (tag === 'br') {
     endBrLine(s);
-    if (s.signing) s.lineParts.push(' ');
+    s.lineParts.push(' ');
     return;
   }
   if (tag === 'img') {

@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { analysePage, blockFor, unmarked, type BlockInfo, type PageAnalysis } from './analyse-page.ts';
+import { linesAround, type ContextLine } from './context-lines.ts';
 import { cutLinkLists } from './cut-link-lists.ts';
 import { detectLang } from './detect-lang.ts';
 import { isElement, rootOf, type ChildNode, type ElementNode } from './dom.ts';
@@ -11,7 +12,7 @@ import { blocksToHtml, renderArticle, type OutputBlock } from './render-article.
 import { learnFromAnalysis, templateSignatures, type SiteTemplate } from './site-template.ts';
 import { findTextDates } from './text-date.ts';
 import { trimBlocks } from './trim-blocks.ts';
-import { visibleHeadline } from './visible-headline.ts';
+import { isStyled, visibleHeadline } from './visible-headline.ts';
 import type { Article } from './types.ts';
 
 export type ArticleBody = Omit<Article, 'latest'>;
@@ -62,6 +63,16 @@ function hasAncestorIn(el: ElementNode, set: ReadonlySet<ElementNode>): boolean 
 /** The first date written in a line, with its time when one is written (see findTextDates). */
 function textDate(line: string | null, lang: string | null): string | null {
   return line ? (findTextDates(line, lang)[0]?.value ?? null) : null;
+}
+
+/** The date of the nearest short line that holds one (lines come nearest first). */
+function firstDate(lines: readonly ContextLine[], lang: string | null): string | null {
+  for (const line of lines) {
+    if (line.text.length > 120) continue;
+    const date = textDate(line.text, lang);
+    if (date) return date;
+  }
+  return null;
 }
 
 function baseUrlOf(url: string | undefined): URL | null {
@@ -138,7 +149,11 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
 
   const meta = readPageMeta(analysis.facts, base);
   const metaTitle = pickTitle(meta.titleCandidates);
-  const title = (meta.titleCandidates.h1 === null ? visibleHeadline(blocks, metaTitle, meta.titleCandidates.document) : null) ?? metaTitle;
+  // The headline and the date line may sit just outside the body (a one-paragraph article is its own container).
+  const around = container ? linesAround(container.el, analysis.body.el) : { before: [], after: [] };
+  const head: ContextLine[] = [...[...around.before].reverse(), ...blocks.map((b) => ({ text: b.text, linkShare: b.linkShare, styled: isStyled(b) }))];
+  // An <h1> the metadata confirms is the headline; otherwise the page's own drawing of it may be.
+  const title = (metaTitle !== meta.titleCandidates.h1 ? visibleHeadline(head, metaTitle, meta.titleCandidates.document) : null) ?? metaTitle;
   // Lists go first, so the lines under the text (a date, legal lines) are the text's end for trimBlocks.
   const trimmed = trimBlocks(cutLinkLists(blocks), title, meta.titleCandidates.h1);
   blocks = trimmed.blocks;
@@ -155,9 +170,11 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
     publishedAt:
       meta.publishedAt ??
       textDate(trimmed.dateLine, lang) ??
+      firstDate(around.before, lang) ??
       textDate(analysis.facts.dateText, lang) ??
       textDate(analysis.facts.bylineText, lang) ??
-      textDate(trimmed.tailDateLine, lang),
+      textDate(trimmed.tailDateLine, lang) ??
+      firstDate(around.after, lang),
     byline: meta.byline ?? trimmed.byline,
     canonicalUrl: meta.canonicalUrl,
     warnings,
