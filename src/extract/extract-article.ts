@@ -7,7 +7,7 @@ import { isElement, rootOf, type ChildNode, type ElementNode } from './dom.ts';
 import { readPageMeta } from './page-meta.ts';
 import { wasTruncated, MAX_HTML_LENGTH } from './parse-html.ts';
 import { pickContainer } from './pick-container.ts';
-import { pickTitle } from './pick-title.ts';
+import { normaliseTitle, pickTitle } from './pick-title.ts';
 import { blocksToHtml, renderArticle, type OutputBlock } from './render-article.ts';
 import { learnFromAnalysis, templateSignatures, type SiteTemplate } from './site-template.ts';
 import { findTextDates } from './text-date.ts';
@@ -128,7 +128,11 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
   if (wasTruncated(doc)) warnings.push(`page over ${MAX_HTML_LENGTH / 1024 / 1024} MB: cut at a tag boundary`);
   const base = baseUrlOf(options.url);
   const excluded = new Set(selectAll(doc, options.exclude ?? [], warnings));
-  const renderOptions = { template: template.size > 0 ? template : null, excluded, baseUrl: base };
+  const meta = readPageMeta(analysis.facts, base);
+  // The site's latest list shows this article's headline on every page fetched since it was published, so the
+  // template may know the headline as a recurring line: it must still be read, to be found and trimmed as such.
+  const headlines = new Set([pickTitle(meta.titleCandidates), meta.titleCandidates.h1 ?? ''].map(normaliseTitle).filter((t) => t.length > 0));
+  const renderOptions = { template: template.size > 0 ? template : null, excluded, baseUrl: base, headlines };
 
   let blocks: OutputBlock[] = [];
   let container: BlockInfo | null = null;
@@ -147,7 +151,6 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
     if (container) blocks = renderArticle(analysis, container, renderOptions);
   }
 
-  const meta = readPageMeta(analysis.facts, base);
   const metaTitle = pickTitle(meta.titleCandidates);
   // The headline and the date line may sit just outside the body (a one-paragraph article is its own container).
   const around = container ? linesAround(container.el, analysis.body.el) : { before: [], after: [] };

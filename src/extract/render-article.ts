@@ -3,6 +3,7 @@ import { blockSignature } from './block-signature.ts';
 import { isElement, isElementKind, isText, kindOf, MAX_DEPTH, rawText, type DocumentNode, type ElementNode, type TextNode } from './dom.ts';
 import { isFurnitureHeading } from './hints.ts';
 import { isJunkLine } from './junk-line.ts';
+import { normaliseTitle } from './pick-title.ts';
 import { BLOCK, BLOCK_TAG, HEADING, SKIPPED_TAG, isHidden, tagFlags } from './tags.ts';
 
 /** One paragraph of output: its plain text and its safe inline HTML. */
@@ -22,6 +23,8 @@ export interface OutputBlock {
 
 export interface RenderOptions {
   template: ReadonlySet<string> | null;
+  /** Normalised headlines (see normaliseTitle): kept even when the template knows them as recurring lines. */
+  headlines?: ReadonlySet<string>;
   excluded: ReadonlySet<ElementNode>;
   baseUrl: URL | null;
 }
@@ -98,7 +101,7 @@ function endLine(c: Ctx): void {
     let keep = !(c.lineLinks >= 2 && linkShare > 0.7) && !isJunkLine(text, linkShare);
     if (c.options.template && text.length > 0) {
       const sig = blockSignature(text);
-      if (sig !== null && c.options.template.has(sig)) keep = false;
+      if (sig !== null && c.options.template.has(sig) && !c.options.headlines?.has(normaliseTitle(text))) keep = false;
     }
     // Inline elements still open (a <b> around several <br> lines) are closed here and reopened below.
     let closing = '';
@@ -133,7 +136,8 @@ function linkShare(b: BlockInfo): number {
 /** Per-block keep/drop decision, on the numbers of the first walk. */
 function dropBlock(c: Ctx, el: ElementNode, b: BlockInfo | undefined): boolean {
   if (!b) return false;
-  if (b.template || b.furniture || c.options.excluded.has(el)) return true;
+  if (b.template && !(b.chars < 300 && c.options.headlines?.has(normaliseTitle(headingText(el))))) return true;
+  if (b.furniture || c.options.excluded.has(el)) return true;
   if (b.chars === 0) return b.images === 0;
   if (CONTAINERS.has(el.name)) {
     const share = linkShare(b);
