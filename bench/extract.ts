@@ -15,6 +15,7 @@ import { parseHtml } from '../src/extract/parse-html.ts';
 import { learnTemplate, type SiteTemplate } from '../src/extract/site-template.ts';
 import { heldoutPages } from '../tests/fixtures/heldout/heldout-pages.ts';
 import { fixturePages } from '../tests/fixtures/pages/fixture-pages.ts';
+import { referenceFamilyPages } from '../tests/fixtures/reference-family/reference-family-pages.ts';
 import { pageCounts, pageScore, summarize, type Summary } from './metric.ts';
 
 interface BenchPage {
@@ -213,12 +214,14 @@ function fixtureRuns(): FixtureRun[] {
       sites.push({ id: m.file, truth, html, url: m.url, site: m.template });
     }
   }
+  const family: RunPage[] = referenceFamilyPages().map((p) => ({ id: p.file, truth: p.truth, html: p.html, url: p.truth.url, site: p.truth.site }));
   const heldout: RunPage[] = heldoutPages().map((p) => ({ id: p.file, truth: p.truth, html: p.html, url: p.truth.url, site: p.truth.site }));
   // Table layouts in windows-1252 (the latest list in the article's cell, or beside it), like the reference page.
   const referenceStyle = [...handWritten.filter((p) => p.site === 'reference-cell' || p.site === 'legacy-1252'), ...sites.filter((p) => p.site === 'reference-cell')];
   return [
     { name: 'hand-written fixture pages (tests/fixtures/pages, development set)', pages: handWritten },
     { name: 'reference-style pages of the development set (tables, windows-1252)', pages: referenceStyle },
+    { name: 'generated reference-family pages (tests/fixtures/reference-family, development set)', pages: family },
     { name: 'demo fixture sites (tests/fixtures/sites + truth)', pages: sites },
     { name: 'HELD-OUT set (tests/fixtures/heldout, never tuned on)', pages: heldout, summaryOnly: true },
     { name: 'HELD-OUT reference family (its table pages in windows-1252)', pages: heldout.filter((p) => p.id.startsWith('table-')), summaryOnly: true },
