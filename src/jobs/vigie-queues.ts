@@ -17,6 +17,14 @@ export const WARM_UP_HANDICAP_MS = 10 * 60_000;
 
 const KEEP = { removeOnComplete: { age: 7 * 86_400, count: 5_000 }, removeOnFail: { age: 30 * 86_400 } } as const;
 
+/**
+ * An entry's article job id. Row ids alone would repeat after a reset database while Redis keeps finished jobs for
+ * days, and BullMQ ignores an add whose id it already has: the entry's first-seen time makes the id unique.
+ */
+export const articleJobId = (e: Pick<EntryRow, 'id' | 'firstSeenAt'>): string => `article-${e.id}-${Date.parse(e.firstSeenAt)}`;
+/** A delivery's job id: its message id, the same `webhook-id` on every attempt. */
+export const deliveryJobId = (d: Pick<DeliveryRow, 'msgId'>): string => `delivery-${d.msgId}`;
+
 /** The three queues and how jobs are put on them. Job ids make every enqueue idempotent. */
 export class VigieQueues {
   readonly crawl: Queue;
@@ -24,7 +32,7 @@ export class VigieQueues {
   readonly delivery: Queue;
 
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     private readonly config: Config,
   ) {
     const opts = { connection, prefix: config.queuePrefix };
@@ -46,15 +54,14 @@ export class VigieQueues {
     await this.crawl.add('crawl', { sourceId }, { ...this.crawlJobOptions(), jobId: `crawl-${sourceId}-${reason}` });
   }
 
-  async enqueueArticles(entries: EntryRow[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.article.addBulk(
+  /** Queues each entry's article job unless it is already queued; returns the ids put on the queue. */
+  async enqueueArticles(entries: EntryRow[]): Promise<string[]> {
+    return this.addFresh(
+      this.article,
       entries.map((e) => ({
         name: 'article',
         data: { entryId: e.id },
-        // Row ids alone would repeat after a reset database while Redis keeps finished jobs for days, and BullMQ
-        // silently drops an add whose id it already has: the entry's first-seen time makes the id unique.
-        opts: { ...this.crawlJobOptions(), jobId: `article-${e.id}-${Date.parse(e.firstSeenAt)}` },
+        opts: { ...this.crawlJobOptions(), jobId: articleJobId(e) },
       })),
     );
   }
@@ -65,16 +72,40 @@ export class VigieQueues {
     await this.article.add(WARM_UP_JOB, { sourceId, askedAt: now + WARM_UP_HANDICAP_MS }, { attempts: 2, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP, jobId: `warm-up-${sourceId}-${now}` });
   }
 
-  async enqueueDeliveries(deliveries: DeliveryRow[]): Promise<void> {
-    if (deliveries.length === 0) return;
-    await this.delivery.addBulk(
+  /** Queues each delivery's job unless it is already queued; returns the ids put on the queue. */
+  async enqueueDeliveries(deliveries: DeliveryRow[]): Promise<string[]> {
+    return this.addFresh(
+      this.delivery,
       deliveries.map((d) => ({
         name: 'delivery',
         data: { deliveryId: d.id },
         // The retry window, not the attempt count, ends a delivery: the processor gives up once it is over.
-        opts: { jobId: `delivery-${d.msgId}`, attempts: DELIVERY_ATTEMPTS, backoff: { type: 'webhook' }, ...KEEP },
+        opts: { jobId: deliveryJobId(d), attempts: DELIVERY_ATTEMPTS, backoff: { type: 'webhook' }, ...KEEP },
       })),
     );
+  }
+
+  /**
+   * Adds jobs with stable ids, so that asking twice queues once. BullMQ silently ignores an add whose id it still
+   * keeps as a failed job (for 30 days), which would drop a re-enqueue after a failure for good: such a job is
+   * removed first. A waiting, delayed, active or completed job with the id is left alone. Returns the ids added.
+   */
+  private async addFresh(queue: Queue, jobs: Array<{ name: string; data: unknown; opts: JobsOptions & { jobId: string } }>): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const pipeline = this.connection.pipeline();
+    for (const j of jobs) pipeline.exists(queue.toKey(j.opts.jobId)).zscore(queue.toKey('failed'), j.opts.jobId);
+    const replies = (await pipeline.exec()) ?? [];
+    const fresh: typeof jobs = [];
+    for (const [i, j] of jobs.entries()) {
+      const [existsErr, exists] = replies[2 * i] ?? [];
+      const [failedErr, failedScore] = replies[2 * i + 1] ?? [];
+      if (existsErr || failedErr) throw existsErr ?? failedErr;
+      if (exists === 0) fresh.push(j);
+      // remove() answers 0 when the job is locked, i.e. some worker has it again: then it is queued after all.
+      else if (failedScore !== null && (await queue.remove(j.opts.jobId)) === 1) fresh.push(j);
+    }
+    if (fresh.length > 0) await queue.addBulk(fresh);
+    return fresh.map((j) => j.opts.jobId);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { createRedisConnection, VigieQueues } from '../../src/jobs/index.ts';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { createRedisConnection, QUEUE_NAMES, VigieQueues } from '../../src/jobs/index.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -81,5 +82,43 @@ describe('VigieQueues', () => {
     await queues.enqueueDeliveries(after.deliveries);
     expect(await queues.article.count()).toBe(2);
     expect(await queues.delivery.count()).toBe(2);
+  });
+
+  it('a job that failed is run again when re-enqueued, though BullMQ keeps its id for 30 days', async () => {
+    const { entries, deliveries } = work(freshStore('a'), '2026-12-01T08:00:00.000Z');
+    const runs = new Map<string, number>();
+    // Each job fails for good on its first run and succeeds after.
+    const processor = async (job: Job) => {
+      const n = (runs.get(job.id!) ?? 0) + 1;
+      runs.set(job.id!, n);
+      if (n === 1) throw new UnrecoverableError('first run fails');
+      return 'ok';
+    };
+    const workerConnection = createRedisConnection(REDIS_URL);
+    const workers = [QUEUE_NAMES.article, QUEUE_NAMES.delivery].map((name) => new Worker(name, processor, { connection: workerConnection, prefix: config.queuePrefix }));
+    const settled = async (state: 'failed' | 'completed') => {
+      for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+        const [a, d] = await Promise.all([queues.article.getJobCounts(state), queues.delivery.getJobCounts(state)]);
+        if (a[state] === 1 && d[state] === 1) return;
+      }
+      throw new Error(`the jobs never became ${state}`);
+    };
+    try {
+      expect(await queues.enqueueArticles(entries)).toHaveLength(1);
+      expect(await queues.enqueueDeliveries(deliveries)).toHaveLength(1);
+      await settled('failed');
+      // The same ids again: the failed jobs are replaced and run.
+      expect(await queues.enqueueArticles(entries)).toHaveLength(1);
+      expect(await queues.enqueueDeliveries(deliveries)).toHaveLength(1);
+      await settled('completed');
+      expect([...runs.values()]).toEqual([2, 2]);
+      expect((await queues.article.getJobCounts('failed')).failed).toBe(0);
+      // Completed, they are not queued a third time.
+      expect(await queues.enqueueArticles(entries)).toEqual([]);
+      expect(await queues.enqueueDeliveries(deliveries)).toEqual([]);
+    } finally {
+      await Promise.all(workers.map((w) => w.close()));
+      workerConnection.disconnect();
+    }
   });
 });
