@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cronProblem } from './cron-problem.ts';
 import { parseDuration } from './duration.ts';
+import { parseCidr } from './network-policy.ts';
 
 export const EVENT_TYPES = ['article.new', 'article.duplicate', 'source.degraded', 'source.recovered'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -97,6 +98,23 @@ export const configSchema = z
          * the template strips boilerplate only from blocks seen on several pages. 0 turns the warm-up off.
          */
         warmUpPages: z.number({ error: 'expected a whole number of pages from 0 to 10' }).int().min(0).max(10).default(3),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Address ranges Vigie may connect to although they are private (loopback, RFC 1918, CGNAT, link-local,
+     * unique-local IPv6): pages choose the URLs Vigie fetches, so these are refused unless listed here.
+     */
+    network: z
+      .object({
+        allow: z
+          .array(
+            z
+              .string({ error: 'expected a CIDR like "10.1.0.0/16" or "fd00::/8"' })
+              .refine((c) => parseCidr(c) !== null, { error: (issue) => `expected a CIDR like "10.1.0.0/16" or "fd00::/8", got "${String(issue.input)}"` }),
+            { error: 'expected a list of CIDRs like ["10.1.0.0/16"]' },
+          )
+          .default([]),
       })
       .strict()
       .prefault({}),

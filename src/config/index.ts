@@ -3,3 +3,4 @@ export { EVENT_TYPES, type Config, type ConfigInput, type EventType, type Source
 export { parseDuration } from './duration.ts';
 export { loadConfig, type LoadConfigOptions } from './load-config.ts';
 export { hostIntervalFor, hostOf, intervalOfHost } from './host-interval.ts';
+export { describeKind, isRefused, parseCidr, type Cidr, type RefusedKind } from './network-policy.ts';

@@ -54,6 +54,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (env.PORT) server.port = /^\d+$/.test(env.PORT) ? Number(env.PORT) : env.PORT;
   if (env.VIGIE_TOKEN) server.token = env.VIGIE_TOKEN;
   if (Object.keys(server).length > 0) merged.server = server;
+  // The whole list, not an addition to the file's: an operator can narrow what a shared file allows.
+  if (env.VIGIE_ALLOW_NETWORKS !== undefined) {
+    const allow = env.VIGIE_ALLOW_NETWORKS.split(',').map((c) => c.trim()).filter((c) => c !== '');
+    merged.network = { ...((merged.network as Record<string, unknown> | undefined) ?? {}), allow };
+  }
 
   const result = configSchema.safeParse(merged);
   if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue), origin);
@@ -74,13 +79,16 @@ const ENV_NAMES = new Map([
   ['redis', 'REDIS_URL'],
   ['server.port', 'PORT'],
   ['server.token', 'VIGIE_TOKEN'],
+  ['network.allow', 'VIGIE_ALLOW_NETWORKS'],
 ]);
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path
     .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
     .join('');
-  const where = path === '' ? '(top level)' : ENV_NAMES.has(path) ? `${path} (or ${ENV_NAMES.get(path)})` : path;
+  // `network.allow[1]` names VIGIE_ALLOW_NETWORKS too: the list may have come from it.
+  const field = path.replace(/\[\d+\]$/, '');
+  const where = path === '' ? '(top level)' : ENV_NAMES.has(field) ? `${path} (or ${ENV_NAMES.get(field)})` : path;
   if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   // A bad key of a mapping (`hosts`): zod nests the key's own message.
   if (issue.code === 'invalid_key') return `${where}: ${issue.issues[0]?.message ?? issue.message}`;

@@ -30,13 +30,17 @@ export async function runDemo({ io, log }: { io: CliIo; log: Logger }): Promise<
       );
     },
   });
+  // The site and the receiver listen on 127.0.0.1: that one address is allowed, and an allow-list from the
+  // environment (meant for real sources) must not replace it.
+  const { VIGIE_ALLOW_NETWORKS: _ignored, ...env } = io.env;
   const config = loadConfig({
-    env: { ...io.env, VIGIE_STORAGE: storage },
+    env: { ...env, VIGIE_STORAGE: storage },
     object: {
       redis: io.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       queuePrefix: `vigie-demo-${process.pid}`,
       server: { host: '127.0.0.1', port: Number(io.env.PORT ?? 0) },
       crawl: { hostInterval: '200ms', respectRobotsTxt: true, timeout: '10s' },
+      network: { allow: ['127.0.0.1/32'] },
       sources: [{ id: 'demo-defense-news', url: site.listUrl, every: '3s' }],
       webhooks: [{ url: receiver.url, secret, events: ['article.new'] }],
     },

@@ -13,21 +13,22 @@ export interface TempConfig {
 
 /**
  * A temp folder holding a vigie.config.yaml for a `vigie` child process: real Redis under a queue prefix of its own,
- * storage in the folder, the server on a free port, then `lines`. The folder and the prefix's keys are removed by
- * the test's cleanups.
+ * storage in the folder, the server on a free port, loopback allowed (`network`, where test servers listen), then
+ * `lines`. The folder and the prefix's keys are removed by the test's cleanups.
  */
 export function tempConfig(
   cleanups: Array<() => unknown>,
   name: string,
   lines: string[],
   crawl = '{ hostInterval: 10ms, timeout: 5s }',
+  network = '{ allow: ["127.0.0.1/32", "::1/128"] }',
 ): TempConfig {
   const dir = mkdtempSync(join(tmpdir(), `vigie-${name}-`));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const prefix = `vigie-${name}-${randomBytes(5).toString('hex')}`;
   cleanups.push(() => obliterateQueues(REDIS_URL, prefix));
   const file = join(dir, 'vigie.config.yaml');
-  const head = [`redis: ${REDIS_URL}`, 'storage: ./storage', `queuePrefix: ${prefix}`, 'server: { host: 127.0.0.1, port: 0 }', `crawl: ${crawl}`];
+  const head = [`redis: ${REDIS_URL}`, 'storage: ./storage', `queuePrefix: ${prefix}`, 'server: { host: 127.0.0.1, port: 0 }', `crawl: ${crawl}`, `network: ${network}`];
   writeFileSync(file, [...head, ...lines, ''].join('\n'));
   return { dir, file, prefix };
 }

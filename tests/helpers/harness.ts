@@ -11,6 +11,8 @@ import { obliterateQueues } from './wait.ts';
 import type { SqliteStore } from '../../src/store/index.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Where test servers listen. Loopback is refused unless allowed, so tests allow exactly these two hosts. */
+export const LOOPBACK_ALLOWED = ['127.0.0.1/32', '::1/128'];
 
 export interface HarnessOptions {
   sources: NonNullable<ConfigInput['sources']>;
@@ -20,6 +22,8 @@ export interface HarnessOptions {
   crawl?: Record<string, unknown>;
   /** Per-host overrides (`hosts:` in the config). */
   hosts?: Record<string, unknown>;
+  /** `network:` in the config. Default: loopback allowed (127.0.0.1/32 and ::1/128), where the fixture servers listen. */
+  network?: { allow: string[] };
   /** The monitor's logger. Default: pino at LOG_LEVEL, else silent. */
   log?: Logger;
   server?: boolean;
@@ -51,6 +55,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       server: { host: '127.0.0.1', port: 0 },
       crawl: { hostInterval: '10ms', timeout: '5s', ...options.crawl },
       hosts: options.hosts,
+      network: options.network ?? { allow: LOOPBACK_ALLOWED },
       sources: options.sources,
       webhooks: [{ url: receiver.url, secret, events: options.events ?? ['article.new'] }],
     },
