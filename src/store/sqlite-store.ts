@@ -396,6 +396,10 @@ export class SqliteStore implements Store {
     return (this.sql('SELECT * FROM articles ORDER BY id DESC LIMIT ?').all(options.limit ?? 50) as Row[]).map(articleFrom);
   }
 
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
   ping(): boolean {
     return (this.sql('SELECT 1 AS ok').get() as Row).ok === 1;
   }

@@ -178,6 +178,11 @@ export interface Store {
   recentEntries(options?: { sourceId?: string; limit?: number }): EntryRow[];
   recentCrawls(options?: { sourceId?: string; limit?: number }): CrawlRecord[];
   recentArticles(options?: { limit?: number }): ArticleRow[];
+  /**
+   * Runs `fn` in one write transaction (BEGIN IMMEDIATE): everything it writes is committed together or not at all.
+   * The store's own transactions inside it become savepoints of this one. `fn` must be synchronous.
+   */
+  transaction<T>(fn: () => T): T;
   ping(): boolean;
   close(): void;
 }

@@ -61,16 +61,17 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
     deps.log.warn({ entryId, url: entry.url, err: error }, 'article could not be read; alerting without it');
   }
 
-  const row = store.saveArticle(entryId, article, error, at);
-  const claim = store.claimStory(row.id, row.title || entry.title, row.text, at);
-  const copies = store.storyCopies(claim.storyId);
-  const alsoAt = copies.filter((c) => c.articleId !== row.id).map((c) => ({ source: c.sourceId, url: c.url }));
-  const type = claim.isNew ? 'article.new' : 'article.duplicate';
-  const webhooks = config.webhooks.filter((w) => w.events.includes(type));
-  const dedupeKey = claim.isNew ? `article.new:story:${claim.storyId}` : `article.duplicate:article:${row.id}`;
-
-  let deliveries: DeliveryRow[] = [];
-  if (claim.isNew || webhooks.length > 0) {
+  // One transaction: an article saved without its story and event would never alert, as an entry with an article
+  // is no longer an orphan to re-queue. Rolled back, the entry stays unread and its job (or the reconcile) retries.
+  const { row, claim, deliveries } = store.transaction(() => {
+    const row = store.saveArticle(entryId, article, error, at);
+    const claim = store.claimStory(row.id, row.title || entry.title, row.text, at);
+    const copies = store.storyCopies(claim.storyId);
+    const alsoAt = copies.filter((c) => c.articleId !== row.id).map((c) => ({ source: c.sourceId, url: c.url }));
+    const type = claim.isNew ? 'article.new' : 'article.duplicate';
+    const webhooks = config.webhooks.filter((w) => w.events.includes(type));
+    const dedupeKey = claim.isNew ? `article.new:story:${claim.storyId}` : `article.duplicate:article:${row.id}`;
+    if (!claim.isNew && webhooks.length === 0) return { row, claim, deliveries: [] as DeliveryRow[] };
     const payload = articleEvent({
       type,
       sourceId: entry.sourceId,
@@ -81,8 +82,8 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
       now: at,
     });
     const created = store.createEvent({ type, dedupeKey, sourceId: entry.sourceId, storyId: claim.storyId, payload, webhooks }, at);
-    deliveries = created ? created.deliveries : store.pendingDeliveriesForKey(dedupeKey);
-  }
+    return { row, claim, deliveries: created ? created.deliveries : store.pendingDeliveriesForKey(dedupeKey) };
+  });
   deps.log.info(
     { source: entry.sourceId, entryId, story: claim.storyId, isNew: claim.isNew, read: article !== null },
     `article ${entry.sourceId}: "${row.title || entry.title}" ${claim.isNew ? `is new story ${claim.storyId}` : `joins story ${claim.storyId}`}${article ? '' : ' (text unreadable)'}`,
