@@ -122,7 +122,24 @@ export const configSchema = z
       .object({
         timeout: duration('15s').default(15_000),
         retryFor: duration('24h').default(24 * 3_600_000),
+        /** Wait before a failed delivery's first retry; each next wait doubles, up to `maxRetryDelay` (with jitter). */
+        firstRetry: duration('5s or 500ms').default(5_000),
+        /** Longest wait between two attempts of one delivery (a receiver's Retry-After may ask for more, up to 6 h). */
+        maxRetryDelay: duration('1h or 10m').default(3_600_000),
       })
+      .strict()
+      .superRefine((d, ctx) => {
+        if (d.maxRetryDelay < d.firstRetry) {
+          ctx.addIssue({ code: 'custom', path: ['maxRetryDelay'], message: `must be at least delivery.firstRetry (${d.firstRetry} ms), got ${d.maxRetryDelay} ms` });
+        }
+      })
+      .prefault({}),
+    /**
+     * How often each process checks that Redis still holds what the store says should be there (the sources'
+     * schedules, pending deliveries, unread entries' jobs) and puts back what is missing. Also run on reconnect.
+     */
+    reconcile: z
+      .object({ every: duration('1m or 10s').default(60_000) })
       .strict()
       .prefault({}),
     workers: z

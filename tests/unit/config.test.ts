@@ -41,7 +41,15 @@ describe('loadConfig defaults', () => {
     expect(config.server).toEqual({ host: '127.0.0.1', port: 3000 });
     expect(config.sources[0]).toMatchObject({ id: 'a', render: 'http', schedule: { everyMs: 15 * 60_000 } });
     expect(config.webhooks).toEqual([]);
-    expect(config.delivery).toEqual({ timeout: 15_000, retryFor: 24 * 3_600_000 });
+    expect(config.delivery).toEqual({ timeout: 15_000, retryFor: 24 * 3_600_000, firstRetry: 5_000, maxRetryDelay: 3_600_000 });
+    expect(config.reconcile).toEqual({ every: 60_000 });
+  });
+
+  it('a retry delay cap below the first retry names delivery.maxRetryDelay; a bad reconcile.every names it', () => {
+    expect(objectProblems({ delivery: { firstRetry: '10s', maxRetryDelay: '5s' } })).toEqual([
+      'delivery.maxRetryDelay: must be at least delivery.firstRetry (10000 ms), got 5000 ms',
+    ]);
+    expect(objectProblems({ reconcile: { every: 'often' } })).toEqual(['reconcile.every: expected a duration like 1m or 10s, got "often"']);
   });
 
   it('resolves storage relative to the config file folder, not the working directory', () => {
