@@ -56,4 +56,10 @@ describe('deliveryBackoff', () => {
     // A receiver that answers 429 with a short Retry-After every time must not exhaust the attempts early.
     expect(total((n) => deliveryBackoff(n, 1_000, low))).toBeGreaterThan(24 * HOUR);
   });
+
+  it('follows a configured schedule (delivery.firstRetry, delivery.maxRetryDelay)', () => {
+    const short = { firstMs: 100, capMs: 400 };
+    expect([1, 2, 3, 4, 10].map((n) => deliveryBackoff(n, undefined, high, short))).toEqual([100, 200, 400, 400, 400]);
+    expect(deliveryBackoff(3, undefined, low, short)).toBe(200);
+  });
 });
