@@ -37,7 +37,10 @@ export class VigieWorkers {
       new Worker(QUEUE_NAMES.delivery, deliveryProcessor(deps), {
         ...common,
         concurrency: options.deliveryConcurrency ?? 8,
-        settings: { backoffStrategy: (attemptsMade, _type, err) => deliveryBackoff(attemptsMade, (err as { retryAfterMs?: number } | undefined)?.retryAfterMs) },
+        settings: {
+          backoffStrategy: (attemptsMade, _type, err) =>
+            deliveryBackoff(attemptsMade, (err as { retryAfterMs?: number } | undefined)?.retryAfterMs, Math.random, { firstMs: deps.config.delivery.firstRetry, capMs: deps.config.delivery.maxRetryDelay }),
+        },
       }),
     ];
     for (const w of this.workers) {
