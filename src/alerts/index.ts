@@ -2,3 +2,4 @@ export { articleEvent, sourceEvent, type ArticleEventBody, type ArticleEventInpu
 export { DeliveryError } from './delivery-error.ts';
 export { sendWebhook, type SendResult, type SendWebhookOptions } from './send-webhook.ts';
 export { signWebhook, verifyWebhook, type SignedHeaders } from './sign-webhook.ts';
+export { redactWebhookUrls, webhookEndpoint } from './webhook-endpoint.ts';

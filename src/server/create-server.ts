@@ -3,11 +3,14 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { redactWebhookUrls, webhookEndpoint } from '../alerts/index.ts';
 import type { Config } from '../config/index.ts';
 import { templateLearned, type HostGate, type LagHistogram, type VigieQueues } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
+import { bindProblem } from './bind-problem.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { hostReports, lagSummary } from './load-report.ts';
+import { isLoopbackHost, loopbackHostHeaderOk } from './loopback-host.ts';
 import { metricsText } from './metrics-text.ts';
 
 export interface ServerDeps {
@@ -25,13 +28,36 @@ export interface ServerDeps {
 const OPEN_ROUTES = new Set(['/health']);
 const TOKEN_COOKIE = 'vigie_token';
 
-/** The HTTP side: bull-board at /queues, /health, a small dashboard at /, and read-only JSON under /api. */
+/**
+ * The HTTP side: bull-board at /queues, /health, a small dashboard at /, and read-only JSON under /api. Without a
+ * token it refuses to be built for a bind beyond loopback, and it answers reads only (bull-board included).
+ */
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, store, queues } = deps;
+  const problem = bindProblem(config.server);
+  if (problem) throw new Error(problem);
   const app = Fastify({ logger: false });
 
+  // On loopback the only callers are this machine's programs and browser pages; a page of another site reaching
+  // 127.0.0.1 through a rebound DNS name still sends its own name as Host.
+  if (isLoopbackHost(config.server.host)) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (!loopbackHostHeaderOk(req.headers.host, req.socket.localPort)) {
+        return reply.code(403).send({ error: `Host "${req.headers.host ?? ''}" refused: this server answers to localhost, 127.0.0.1 or [::1] with its port only` });
+      }
+    });
+  }
+
   const token = config.server.token;
-  if (token) {
+  if (!token) {
+    // bull-board's readOnlyMode hides its buttons and refuses its per-queue actions; this refuses every other write
+    // too (pause/resume all), whatever a bull-board version does.
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return reply.code(403).send({ error: 'read-only: set VIGIE_TOKEN to act on the queues' });
+      }
+    });
+  } else {
     app.addHook('onRequest', async (req, reply) => {
       if (OPEN_ROUTES.has(req.url.split('?')[0]!)) return;
       const fromQuery = new URL(req.url, 'http://x').searchParams.get('token');
@@ -45,7 +71,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const board = new FastifyAdapter();
   board.setBasePath('/queues');
-  createBullBoard({ queues: queues.all.map((q) => new BullMQAdapter(q)), serverAdapter: board });
+  createBullBoard({ queues: queues.all.map((q) => new BullMQAdapter(q, { readOnlyMode: !token })), serverAdapter: board });
   await app.register(board.registerPlugin() as never, { prefix: '/queues' });
 
   app.get('/health', async (_req, reply) => {
@@ -97,9 +123,14 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (copies.length === 0) return reply.code(404).send({ error: `no story ${req.params.id}` });
     return { id: Number(req.params.id), first: copies[0], alsoAt: copies.slice(1) };
   });
-  app.get<{ Querystring: { limit?: string } }>('/api/deliveries', async (req) =>
-    store.deliveries({ limit: clampLimit(req.query.limit) }).map((d) => ({ ...d, attemptLog: store.attempts(d.id) })),
-  );
+  // A webhook URL can carry its token: shown as scheme and host, and scrubbed from errors stored before that rule.
+  const deliveriesNow = (limit: number) =>
+    store.deliveries({ limit }).map((d) => {
+      const urls = [d.url, ...config.webhooks.map((w) => w.url)];
+      const scrub = (text: string | null) => (text === null ? null : redactWebhookUrls(text, urls));
+      return { ...d, url: webhookEndpoint(d.url), lastError: scrub(d.lastError), attemptLog: store.attempts(d.id).map((a) => ({ ...a, error: scrub(a.error) })) };
+    });
+  app.get<{ Querystring: { limit?: string } }>('/api/deliveries', async (req) => deliveriesNow(clampLimit(req.query.limit)));
   app.get('/', async (_req, reply) => {
     const [counts, hostsNow] = await Promise.all([queueCounts(), hosts()]);
     return reply.type('text/html; charset=utf-8').send(
@@ -107,7 +138,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
         sources: sourcesNow(),
         hosts: hostsNow,
         articles: store.recentArticles({ limit: 30 }),
-        deliveries: store.deliveries({ limit: 30 }),
+        deliveries: deliveriesNow(30),
         counts,
       }),
     );

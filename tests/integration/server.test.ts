@@ -151,7 +151,7 @@ describe('the HTTP server', () => {
 
     const deliveries = (await (await fetch(`${base}/api/deliveries`)).json()) as Array<Record<string, unknown>>;
     expect(deliveries).toHaveLength(1);
-    expect(deliveries[0]).toMatchObject({ webhookId: config.webhooks[0]!.id, url: 'https://hooks.example.org/vigie', state: 'delivered', attempts: 2, lastStatus: 204 });
+    expect(deliveries[0]).toMatchObject({ webhookId: config.webhooks[0]!.id, url: 'https://hooks.example.org', state: 'delivered', attempts: 2, lastStatus: 204 });
     expect(deliveries[0]!.msgId).toMatch(/^msg_/);
     expect((deliveries[0]!.attemptLog as Array<Record<string, unknown>>).map((a) => [a.status, a.outcome])).toEqual([
       [500, 'retry'],
