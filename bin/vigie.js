@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Runs the TypeScript sources with no build step, so `npx vigie` works right after `npm ci`.
 //
-// The sources are bundled once by esbuild (which tsx uses anyway) into node_modules/.cache/vigie/<hash of the
-// sources>/, and later runs import that bundle. Loading ~110 files through tsx's module hooks cost about 0.8 s of
-// CPU per command (of ~2.2 s for `vigie start --once` on an empty config); a cached bundle loads like plain
-// JavaScript. Any change to src/ gives a new hash, hence a new bundle. If bundling is impossible (no esbuild, a
-// read-only node_modules), tsx runs the sources as before.
+// The sources and most dependencies are bundled once by esbuild (which tsx uses anyway; see build-cli.js) into
+// node_modules/.cache/vigie/<hash of the sources>/, and later runs import that bundle. Loading ~110 files through
+// tsx's module hooks cost about 0.8 s of CPU per command (of ~2.2 s for `vigie start --once` on an empty config); a
+// cached bundle loads like plain JavaScript. Any change to src/ or to the installed packages gives a new hash,
+// hence a new bundle. If bundling is impossible (no esbuild, a read-only node_modules), tsx runs the sources as
+// before.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,7 +20,7 @@ const oneShot = (args[0] === 'start' && args.includes('--once')) || args[0] === 
 if (!oneShot) await import('./v8-flags.js');
 
 // Part of the hash: change it when the build options below change.
-const BUILD = 'esm-split-1';
+const BUILD = 'esm-split-deps-1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEEP_BUILDS = 8;
 
@@ -35,33 +36,21 @@ function sources(dir, out = []) {
 
 async function bundledCli() {
   const hash = createHash('sha256').update(`${BUILD}\0${process.version}\0`);
-  for (const file of [join(ROOT, 'tsconfig.json'), ...sources(join(ROOT, 'src'))]) {
+  // The dependencies are bundled too: npm rewrites node_modules/.package-lock.json on every install.
+  const inputs = [join(ROOT, 'bin', 'build-cli.js'), join(ROOT, 'tsconfig.json'), join(ROOT, 'node_modules', '.package-lock.json'), ...sources(join(ROOT, 'src'))];
+  for (const file of inputs) {
     if (existsSync(file)) hash.update(`${file.slice(ROOT.length)}\0`).update(readFileSync(file)).update('\0');
   }
   const cache = join(ROOT, 'node_modules', '.cache', 'vigie');
   const dir = join(cache, hash.digest('hex').slice(0, 16));
   const entry = join(dir, 'cli.js');
   if (!existsSync(entry)) {
-    const { build } = await import('esbuild');
+    const { buildCli } = await import('./build-cli.js');
     // Built aside and renamed into place, so a process running at the same time never sees half a bundle.
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     mkdirSync(cache, { recursive: true });
     try {
-      await build({
-        entryPoints: [join(ROOT, 'src', 'cli.ts')],
-        outdir: tmp,
-        bundle: true,
-        // Lazy imports (Playwright's fetcher, the demo, the monitor) stay lazy: each becomes a chunk of its own.
-        splitting: true,
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        // Dependencies load from node_modules as they would under tsx.
-        packages: 'external',
-        tsconfig: existsSync(join(ROOT, 'tsconfig.json')) ? join(ROOT, 'tsconfig.json') : undefined,
-        sourcemap: true,
-        logLevel: 'silent',
-      });
+      await buildCli(ROOT, tmp, existsSync(join(ROOT, 'tsconfig.json')) ? join(ROOT, 'tsconfig.json') : undefined);
       renameSync(tmp, dir);
     } catch (err) {
       rmSync(tmp, { recursive: true, force: true });
