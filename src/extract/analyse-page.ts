@@ -279,6 +279,8 @@ interface State {
   runLinkChars: number;
   runPunct: boolean;
   lineParts: string[];
+  /** The line being read holds a masthead label or a copyright line (see MASTHEAD_LABEL). */
+  lineMasthead: boolean;
   lineChars: number;
   lineLinkChars: number;
   body: BlockInfo | null;
@@ -317,7 +319,13 @@ export function blockFor(el: ElementNode): BlockInfo {
  * like a sentence, but it is the same on every page and never the article's. Only labels that start a line, and
  * the copyright sign, so a sentence that mentions an editor-in-chief stays prose.
  */
-const MASTHEAD = /^\s*(?:(?:directeur|directrice|responsable) de (?:la )?publication|comit[ée] (?:de r[ée]daction|militaire|[ée]ditorial|scientifique)|r[ée]dact(?:eur|rice) en chef\s*:|commission paritaire|d[ée]p[ôo]t l[ée]gal|issn\b|editor[- ]in[- ]chief\s*:|publisher\s*:)|©|\b(?:all rights reserved|tous droits r[ée]serv[ée]s)\b/i;
+const MASTHEAD_LABEL = /^\s*(?:(?:directeur|directrice|responsable) de (?:la )?publication|comit[ée] (?:de r[ée]daction|militaire|[ée]ditorial|scientifique)|r[ée]dact(?:eur|rice) en chef\s*:|commission paritaire|d[ée]p[ôo]t l[ée]gal|issn\b|editor[- ]in[- ]chief\s*:|publisher\s*:)/i;
+const RIGHTS = /\b(?:all rights reserved|tous droits r[ée]serv[ée]s)\b/i;
+
+/** Tested on each text node, so no line is joined to be tested: a label starts its line's first text node. */
+function isMastheadText(data: string, first: boolean): boolean {
+  return data.includes('©') || (first && MASTHEAD_LABEL.test(data)) || ((data.includes('eserv') || data.includes('éserv')) && RIGHTS.test(data));
+}
 
 /** Closes the current line (at <br> or a block edge): a template line counts as furniture, a masthead line as weak. */
 function endLine(s: State): void {
@@ -325,15 +333,15 @@ function endLine(s: State): void {
     s.lineParts.length = 0;
     return;
   }
-  const text = s.signing || s.lineChars <= 300 ? s.lineParts.join('') : '';
-  const masthead = s.lineChars <= 300 && s.current !== null && MASTHEAD.test(text);
+  const masthead = s.lineMasthead && s.lineChars <= 300 && s.current !== null;
+  s.lineMasthead = false;
   if (masthead) {
     s.runChars -= s.lineChars;
     s.runLinkChars -= s.lineLinkChars;
     s.current!.selfWeak += s.lineChars;
   }
   if (s.signing) {
-    const sig = blockSignature(text);
+    const sig = blockSignature(s.lineParts.join(''));
     if (sig !== null) {
       s.signatures?.add(sig);
       if (!masthead && s.template?.has(sig) && s.current) {
@@ -427,9 +435,10 @@ function isSpace(code: number): boolean {
 
 function visitText(s: State, node: TextNode): void {
   const data = node.data;
-  s.lineParts.push(data);
+  if (s.signing) s.lineParts.push(data);
   const n = trimmedLength(data);
   if (n === 0) return;
+  if (!s.lineMasthead && n <= 300 && isMastheadText(data, s.lineChars === 0)) s.lineMasthead = true;
   s.runChars += n;
   s.lineChars += n;
   if (s.inLink > 0) {
@@ -492,7 +501,7 @@ function visitElement(s: State, el: ElementNode): void {
   if (isHidden(a)) return;
   if (tag === 'br') {
     endBrLine(s);
-    s.lineParts.push(' ');
+    if (s.signing) s.lineParts.push(' ');
     return;
   }
   if (tag === 'img') {
@@ -730,6 +739,7 @@ export function analysePage(root: DocumentNode, options: AnalyseOptions = {}): P
     runLinkChars: 0,
     runPunct: false,
     lineParts: [],
+    lineMasthead: false,
     lineChars: 0,
     lineLinkChars: 0,
     body: null,

@@ -25,6 +25,16 @@ function isStyledElement(el: ElementNode): boolean {
   return TITLE_CLASS.test(cls);
 }
 
+/** Characters other than whitespace, without building a copy. */
+function visibleLength(data: string): number {
+  let n = 0;
+  for (let i = 0; i < data.length; i++) {
+    const c = data.charCodeAt(i);
+    if (!(c === 32 || (c >= 9 && c <= 13) || c === 160)) n++;
+  }
+  return n;
+}
+
 /** The lines of one subtree, in document order. */
 function linesOf(root: ChildNode, budget: { left: number }): ContextLine[] {
   const lines: ContextLine[] = [];
@@ -33,7 +43,7 @@ function linesOf(root: ChildNode, budget: { left: number }): ContextLine[] {
   let styledChars = 0;
   const close = (): void => {
     const t = collapse(text);
-    if (t.length > 0) lines.push({ text: t, linkShare: Math.min(1, link / t.length), styled: styledChars >= t.replace(/\s/g, '').length * 0.9 });
+    if (t.length > 0) lines.push({ text: t, linkShare: Math.min(1, link / t.length), styled: styledChars >= visibleLength(t) * 0.9 });
     text = '';
     link = 0;
     styledChars = 0;
@@ -42,7 +52,7 @@ function linesOf(root: ChildNode, budget: { left: number }): ContextLine[] {
     if (isText(n)) {
       const data = (n as TextNode).data;
       text += data;
-      const visible = data.replace(/\s/g, '').length;
+      const visible = visibleLength(data);
       if (inLink) link += visible;
       if (styled) styledChars += visible;
       return;

@@ -153,10 +153,15 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
 
   const metaTitle = pickTitle(meta.titleCandidates);
   // The headline and the date line may sit just outside the body (a one-paragraph article is its own container).
-  const around = container ? linesAround(container.el, analysis.body.el) : { before: [], after: [] };
-  const head: ContextLine[] = [...[...around.before].reverse(), ...blocks.map((b) => ({ text: b.text, linkShare: b.linkShare, styled: isStyled(b) }))];
+  // Read only when needed: most pages have a confirmed <h1> and a date in their metadata.
+  let around: { before: ContextLine[]; after: ContextLine[] } | null = null;
+  const lines = () => (around ??= container ? linesAround(container.el, analysis.body.el) : { before: [], after: [] });
   // An <h1> the metadata confirms is the headline; otherwise the page's own drawing of it may be.
-  const title = (metaTitle !== meta.titleCandidates.h1 ? visibleHeadline(head, metaTitle, meta.titleCandidates.document) : null) ?? metaTitle;
+  let title = metaTitle;
+  if (metaTitle !== meta.titleCandidates.h1) {
+    const head: ContextLine[] = [...[...lines().before].reverse(), ...blocks.map((b) => ({ text: b.text, linkShare: b.linkShare, styled: isStyled(b) }))];
+    title = visibleHeadline(head, metaTitle, meta.titleCandidates.document) ?? metaTitle;
+  }
   // Lists go first, so the lines under the text (a date, legal lines) are the text's end for trimBlocks.
   const trimmed = trimBlocks(cutLinkLists(blocks), title, meta.titleCandidates.h1);
   blocks = trimmed.blocks;
@@ -173,11 +178,11 @@ function extractWith(doc: CheerioAPI, analysis: PageAnalysis, template: Readonly
     publishedAt:
       meta.publishedAt ??
       textDate(trimmed.dateLine, lang) ??
-      firstDate(around.before, lang) ??
+      firstDate(lines().before, lang) ??
       textDate(analysis.facts.dateText, lang) ??
       textDate(analysis.facts.bylineText, lang) ??
       textDate(trimmed.tailDateLine, lang) ??
-      firstDate(around.after, lang),
+      firstDate(lines().after, lang),
     byline: meta.byline ?? trimmed.byline,
     canonicalUrl: meta.canonicalUrl,
     warnings,
