@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config/index.ts';
-import { createLogger } from './create-logger.ts';
+import { createLogger, logLevelProblem } from './create-logger.ts';
 import type { Logger } from './jobs/use-cases/deps.ts';
 import type { Monitor } from './monitor.ts';
 
@@ -68,7 +68,13 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   // The demo's own lines are the show, and `--once` prints a progress line per source: their JSON info lines would
   // say each thing twice unless asked for. Problems still come at warn.
   const quiet = command === 'demo' || (command === 'start' && values.once === true);
-  const log = createLogger(io.env.LOG_LEVEL ?? (quiet ? 'warn' : 'info'));
+  const level = io.env.LOG_LEVEL ?? (quiet ? 'warn' : 'info');
+  const levelProblem = logLevelProblem(level);
+  if (levelProblem) {
+    io.err(`vigie: ${levelProblem}`);
+    return 2;
+  }
+  const log = createLogger(level);
   try {
     switch (command) {
       case 'start':
@@ -77,6 +83,12 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         const config = loadConfig({ file: values.config, env: io.env });
         if (command === 'start' && values.once) return await once(config, io, log);
         const roles = { scheduler: command === 'start', workers: command !== 'server', server: command !== 'worker' };
+        // Before Redis and the crawlers: a server that must not listen is said at once, not after seconds of start-up.
+        const bindWhy = roles.server ? (await import('./server/bind-problem.ts')).bindProblem(config.server) : null;
+        if (bindWhy) {
+          io.err(`vigie ${command}: ${bindWhy}`);
+          return 2;
+        }
         if (config.sources.length === 0 && roles.scheduler) io.err(`warning: no sources in ${config.origin}; nothing will be crawled`);
         // Said before loading the crawlers (seconds of imports), so a missing Redis is reported at once.
         const { redisHelp, redisServerOnPath } = await import('./jobs/private-redis.ts');

@@ -98,6 +98,11 @@ export const configSchema = z
          * the template strips boilerplate only from blocks seen on several pages. 0 turns the warm-up off.
          */
         warmUpPages: z.number({ error: 'expected a whole number of pages from 0 to 10' }).int().min(0).max(10).default(3),
+        /**
+         * Run Chromium without its sandbox, for `render: browser` sources. Taken only when Vigie runs as root, which
+         * Chromium's sandbox cannot; as any other user the sandbox stays. Prefer running as a non-root user.
+         */
+        chromiumNoSandbox: z.boolean({ error: 'expected true or false' }).default(false),
       })
       .strict()
       .prefault({}),
@@ -180,10 +185,16 @@ export const configSchema = z
     c.webhooks.forEach((w, i) => {
       const first = urls.get(w.url);
       if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'url'], message: `duplicate url "${w.url}" (also webhooks[${first}])` });
+        ctx.addIssue({ code: 'custom', path: ['webhooks', i, 'url'], message: `duplicate url (${endpointOf(w.url)}…, also webhooks[${first}])` });
       } else urls.set(w.url, i);
     });
   });
+
+/** Scheme and host: a webhook URL's path can be its credential, and config errors go to logs. */
+function endpointOf(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}`;
+}
 
 export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;

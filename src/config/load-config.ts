@@ -53,11 +53,18 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (env.VIGIE_STORAGE) merged.storage = resolve(cwd, env.VIGIE_STORAGE);
   if (env.PORT) server.port = /^\d+$/.test(env.PORT) ? Number(env.PORT) : env.PORT;
   if (env.VIGIE_TOKEN) server.token = env.VIGIE_TOKEN;
+  if (env.VIGIE_HOST) server.host = env.VIGIE_HOST;
   if (Object.keys(server).length > 0) merged.server = server;
   // The whole list, not an addition to the file's: an operator can narrow what a shared file allows.
   if (env.VIGIE_ALLOW_NETWORKS !== undefined) {
     const allow = env.VIGIE_ALLOW_NETWORKS.split(',').map((c) => c.trim()).filter((c) => c !== '');
     merged.network = { ...((merged.network as Record<string, unknown> | undefined) ?? {}), allow };
+  }
+
+  if (env.VIGIE_CHROMIUM_NO_SANDBOX !== undefined && env.VIGIE_CHROMIUM_NO_SANDBOX !== '') {
+    const text = env.VIGIE_CHROMIUM_NO_SANDBOX.toLowerCase();
+    const flag = text === '1' || text === 'true' ? true : text === '0' || text === 'false' ? false : env.VIGIE_CHROMIUM_NO_SANDBOX;
+    merged.crawl = { ...((merged.crawl as Record<string, unknown> | undefined) ?? {}), chromiumNoSandbox: flag };
   }
 
   const result = configSchema.safeParse(merged);
@@ -79,6 +86,8 @@ const ENV_NAMES = new Map([
   ['redis', 'REDIS_URL'],
   ['server.port', 'PORT'],
   ['server.token', 'VIGIE_TOKEN'],
+  ['server.host', 'VIGIE_HOST'],
+  ['crawl.chromiumNoSandbox', 'VIGIE_CHROMIUM_NO_SANDBOX'],
   ['network.allow', 'VIGIE_ALLOW_NETWORKS'],
 ]);
 
