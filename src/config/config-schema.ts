@@ -58,11 +58,19 @@ const sourceSchema = z
     schedule: cron !== undefined ? ({ cron } as const) : ({ everyMs: every ?? 15 * 60_000 } as const),
   }));
 
+/** What examples/vigie.config.yaml holds instead of a secret. */
+const SECRET_PLACEHOLDER = 'REPLACE_ME';
+
 const webhookSchema = z
   .object({
     url: httpUrl,
     secret: z
       .string({ error: 'expected a Standard Webhooks secret like whsec_<base64>' })
+      // The example config's placeholder: said as such, so a copied example cannot run with a published secret.
+      .refine((s) => !s.includes(SECRET_PLACEHOLDER), {
+        message: `still the example's placeholder; make a secret with  node -e "console.log('whsec_' + require('crypto').randomBytes(24).toString('base64'))"`,
+        abort: true,
+      })
       .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { message: 'expected a Standard Webhooks secret like whsec_<base64>', abort: true })
       .refine((s) => Buffer.from(s.slice(6), 'base64').length >= 16, 'the secret key must be at least 16 bytes'),
     events: z.array(z.enum(EVENT_TYPES, { error: `expected one of ${EVENT_TYPES.join(', ')}` })).default(['article.new']),
