@@ -6,6 +6,8 @@ import {
   HostGate,
   hostLoad,
   LagHistogram,
+  reconcile,
+  ReconcileLoop,
   redisAnswers,
   redisHelp,
   redisServerOnPath,
@@ -88,14 +90,22 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       const { lockDuration, ...concurrency } = config.workers;
       const workers = new VigieWorkers(workerConnection, { ...deps, queues, gate, lag, log: log.child({ component: 'worker' }) }, { ...concurrency, lockDurationMs: lockDuration });
       closers.push(() => workers.close());
-      // Deliveries left pending by a crash or an earlier --once run are put back on the queue (ids make it idempotent).
-      await queues.enqueueDeliveries(store.pendingDeliveries());
     }
     if (roles.scheduler) {
       // A source without a baseline yet is crawled at once even if its scheduler exists (a new store, a lost crawl).
       const crawlNow = new Set(store.health().filter((s) => s.baselineAt === null).map((s) => s.id));
       const { upserted, removed, crawledNow } = await syncSchedules(queues, config, { crawlNow });
       log.info({ sources: upserted, removed, crawledNow }, `schedules in place for ${upserted.length} source${upserted.length === 1 ? '' : 's'}; ${crawledNow.length} crawled now`);
+    }
+    if (roles.scheduler || roles.workers) {
+      // Redis can lose its data under a running process (FLUSHALL, a restart without AOF, a failover): every minute
+      // and on each reconnect, what the store says should be queued is put back (stable job ids make it idempotent).
+      const reconcileDeps = { config, store, queues, log: log.child({ component: 'reconcile' }) };
+      const loop = new ReconcileLoop(reconcileDeps, connection, { everyMs: config.reconcile.every, schedules: roles.scheduler, work: roles.workers });
+      // Now, with no grace: deliveries and entries left by a crash or an earlier --once run are put back at once.
+      if (roles.workers) await reconcile(reconcileDeps, { schedules: false, work: true, graceMs: 0, reason: 'start' });
+      loop.start();
+      closers.push(() => loop.close());
     }
     let url: string | null = null;
     if (roles.server) {

@@ -71,7 +71,8 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
     }
   }
 
-  for (const delivery of deps.store.pendingDeliveries()) {
+  // Page by page, every pending delivery: a delivery still pending after its attempt is behind the next page.
+  for (let page = deps.store.pendingDeliveries(500); page.length > 0; page = deps.store.pendingDeliveries(500, page.at(-1)!.id)) for (const delivery of page) {
     try {
       const outcome = await deliverWebhook(deps, delivery.id);
       if (outcome === 'delivered') report.deliveries.delivered += 1;

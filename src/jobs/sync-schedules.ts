@@ -60,6 +60,16 @@ export async function syncSchedules(
   return { upserted: config.sources.map((s) => s.id), removed, crawledNow };
 }
 
+/**
+ * Configured sources whose job scheduler Redis no longer holds (its data lost: FLUSHALL, a restart without AOF, a
+ * failover to an empty replica). One ZMSCORE on the schedulers' set, cheap enough for every /health.
+ */
+export async function missingSchedules(queues: VigieQueues, config: Config): Promise<string[]> {
+  if (config.sources.length === 0) return [];
+  const scores = await queues.connection.zmscore(queues.crawl.toKey('repeat'), ...config.sources.map((s) => PREFIX + s.id));
+  return config.sources.filter((_, i) => scores[i] === null).map((s) => s.id);
+}
+
 /** Time until an every-schedule's next tick, as BullMQ aligns it (period boundaries plus the phase). */
 function nextTickIn(every: number, offset: number, now = Date.now()): number {
   const at = Math.floor(now / every) * every + offset;

@@ -32,7 +32,8 @@ export class VigieQueues {
   readonly delivery: Queue;
 
   constructor(
-    private readonly connection: Redis,
+    /** The connection the queues use, for reads BullMQ has no method for. */
+    readonly connection: Redis,
     private readonly config: Config,
   ) {
     const opts = { connection, prefix: config.queuePrefix };

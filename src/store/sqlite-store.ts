@@ -226,13 +226,13 @@ export class SqliteStore implements Store {
     return r ? entryFrom(r) : null;
   }
 
-  entriesWithoutArticle(sourceId: string, limit = 100): EntryRow[] {
+  entriesWithoutArticle(sourceId: string, limit = 100, afterId = 0): EntryRow[] {
     return (
       this.sql(
-          `SELECT * FROM entries e WHERE e.source_id = ? AND e.baseline = 0
+          `SELECT * FROM entries e WHERE e.source_id = ? AND e.baseline = 0 AND e.id > ?
            AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.entry_id = e.id) ORDER BY e.id LIMIT ?`,
         )
-        .all(sourceId, limit) as Row[]
+        .all(sourceId, afterId, limit) as Row[]
     ).map(entryFrom);
   }
 
@@ -352,8 +352,8 @@ export class SqliteStore implements Store {
     })();
   }
 
-  pendingDeliveries(limit = 1000): DeliveryRow[] {
-    return (this.sql(`SELECT * FROM deliveries WHERE state = 'pending' ORDER BY id LIMIT ?`).all(limit) as Row[]).map(deliveryFrom);
+  pendingDeliveries(limit = 1000, afterId = 0): DeliveryRow[] {
+    return (this.sql(`SELECT * FROM deliveries WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`).all(afterId, limit) as Row[]).map(deliveryFrom);
   }
 
   deliveryCounts(): Record<DeliveryRow['state'], number> {

@@ -152,8 +152,11 @@ export interface Store {
   /** Logs one crawl and returns the health transition it caused, if any. */
   recordCrawl(crawl: CrawlRecord, degradeAfter: number): SourceTransition;
   getEntry(id: number): EntryRow | null;
-  /** New (non-baseline) entries of a source that have no article yet: their job may have been lost in a crash. */
-  entriesWithoutArticle(sourceId: string, limit?: number): EntryRow[];
+  /**
+   * New (non-baseline) entries of a source that have no article yet: their job may have been lost in a crash. By
+   * id, from after `afterId` (default 0), at most `limit` (default 100): a page.
+   */
+  entriesWithoutArticle(sourceId: string, limit?: number, afterId?: number): EntryRow[];
   loadTemplate(sourceId: string): unknown | null;
   saveTemplate(sourceId: string, template: unknown, now: string): void;
   /** Pages each source's template was learned from (its `seen`), read in SQL: no template's JSON is parsed. */
@@ -169,7 +172,8 @@ export interface Store {
   pendingDeliveriesForKey(dedupeKey: string): DeliveryRow[];
   getDeliveryWork(deliveryId: number): DeliveryWork | null;
   recordAttempt(attempt: AttemptRecord): void;
-  pendingDeliveries(limit?: number): DeliveryRow[];
+  /** Pending deliveries by id, from after `afterId` (default 0), at most `limit` (default 1,000): a page. */
+  pendingDeliveries(limit?: number, afterId?: number): DeliveryRow[];
   /** Number of deliveries in each state. */
   deliveryCounts(): Record<DeliveryState, number>;
   deliveries(options?: { eventId?: number; limit?: number }): DeliveryRow[];

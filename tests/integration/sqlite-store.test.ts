@@ -190,6 +190,10 @@ describe('events and deliveries', () => {
   it('recordAttempt logs attempts in order and moves the state; pendingDeliveries follows', () => {
     const [a, b] = store.createEvent(event('k'), at(0))!.deliveries;
     expect(store.pendingDeliveries().map((d) => d.id)).toEqual([a!.id, b!.id]);
+    // Paged by id, so a caller can walk every pending delivery, not only the first page.
+    expect(store.pendingDeliveries(1).map((d) => d.id)).toEqual([a!.id]);
+    expect(store.pendingDeliveries(1, a!.id).map((d) => d.id)).toEqual([b!.id]);
+    expect(store.pendingDeliveries(1, b!.id)).toEqual([]);
 
     store.recordAttempt({ deliveryId: a!.id, at: at(1), status: 500, outcome: 'retry', error: 'HTTP 500', durationMs: 30 });
     expect(store.getDeliveryWork(a!.id)).toMatchObject({ state: 'pending', attempts: 1, lastStatus: 500, lastError: 'HTTP 500' });
@@ -262,6 +266,7 @@ describe('small tables', () => {
     store.recordEntries('src', entries(1, 2), at(0));
     const added = store.recordEntries('src', entries(1, 2, 3, 4, 5), at(1)).added;
     expect(store.entriesWithoutArticle('src').map((e) => e.urlKey)).toEqual(added.map((e) => e.urlKey));
+    expect(store.entriesWithoutArticle('src', 2, added[0]!.id).map((e) => e.id)).toEqual([added[1]!.id, added[2]!.id]);
 
     const article: ArticleInput = {
       url: added[0]!.url,
