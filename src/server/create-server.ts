@@ -9,6 +9,7 @@ import { templateLearned, type HostGate, type LagHistogram, type VigieQueues } f
 import type { Store } from '../store/index.ts';
 import { bindProblem } from './bind-problem.ts';
 import { dashboardPage } from './dashboard-page.ts';
+import { healthReport } from './health-report.ts';
 import { hostReports, lagSummary } from './load-report.ts';
 import { isLoopbackHost, loopbackHostHeaderOk } from './loopback-host.ts';
 import { metricsText } from './metrics-text.ts';
@@ -75,19 +76,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(board.registerPlugin() as never, { prefix: '/queues' });
 
   app.get('/health', async (_req, reply) => {
-    const [redis, storeOk] = await Promise.all([deps.redisOk(), Promise.resolve().then(() => store.ping()).catch(() => false)]);
-    // A failing store is what /health must report, so it cannot be allowed to turn the answer into a 500.
-    const sources = (storeOk ? store.health() : []).map((s) => ({
-      id: s.id,
-      degraded: s.degraded,
-      baselineAt: s.baselineAt,
-      lastCrawlAt: s.lastCrawlAt,
-      lastOkAt: s.lastOkAt,
-      consecutiveFailures: s.consecutiveFailures,
-      lastCrawl: s.lastCrawl && { at: s.lastCrawl.at, outcome: s.lastCrawl.outcome, status: s.lastCrawl.status, error: s.lastCrawl.error },
-    }));
-    const ok = redis && storeOk;
-    return reply.code(ok ? 200 : 503).send({ ok, redis: redis ? 'ok' : 'unreachable', store: storeOk ? 'ok' : 'error', sources });
+    const { status, body } = await healthReport(deps);
+    return reply.code(status).send(body);
   });
 
   const queueCounts = async () => Object.fromEntries(await Promise.all(queues.all.map(async (q) => [q.name, await q.getJobCounts()] as const)));
