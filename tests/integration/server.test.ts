@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { createRedisConnection, HostGate, LagHistogram, QUEUE_NAMES, redisAnswers, VigieQueues } from '../../src/jobs/index.ts';
+import { createRedisConnection, HostGate, LagHistogram, QUEUE_NAMES, redisAnswers, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 
@@ -22,6 +22,7 @@ interface Running {
   config: Config;
   gate: HostGate;
   lag: LagHistogram;
+  queues: VigieQueues;
 }
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -71,10 +72,12 @@ async function serve(options: { token?: string; redisOk?: () => Promise<boolean>
     const keys = await connection.keys(`${config.queuePrefix}:*`);
     if (keys.length > 0) await connection.del(...keys);
   });
+  // The sources' schedulers, as the scheduler beside a running server keeps them.
+  await syncSchedules(queues, config);
   const app = await createServer({ config, store, queues, gate, lag, redisOk: options.redisOk ?? (() => redisAnswers(config.redis)) });
   const base = await app.listen({ host: config.server.host, port: config.server.port });
   cleanups.push(() => app.close());
-  return { base, app, store, config, gate, lag };
+  return { base, app, store, config, gate, lag, queues };
 }
 
 /** A source with a crawl, a new entry with its article, and one delivery with two attempts. */
@@ -113,6 +116,48 @@ describe('the HTTP server', () => {
     expect(body.sources).toEqual([
       expect.objectContaining({ id: 'alpha', degraded: false, lastCrawlAt: NOW, lastOkAt: NOW, consecutiveFailures: 0, lastCrawl: { at: NOW, outcome: 'changed', status: 200, error: null } }),
       expect.objectContaining({ id: 'beta', lastOkAt: null, consecutiveFailures: 1, lastCrawl: { at: NOW, outcome: 'failed', status: 500, error: 'HTTP 500' } }),
+    ]);
+  });
+
+  it('/health: 503 naming the sources whose schedulers Redis lost, 200 again once they are back', async () => {
+    const { base, queues, config } = await serve();
+    expect(await (await fetch(`${base}/health`)).json()).toMatchObject({ ok: true, schedules: 'ok', missingSchedules: [] });
+    await queues.crawl.removeJobScheduler('source-beta');
+    const res = await fetch(`${base}/health`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ ok: false, redis: 'ok', store: 'ok', schedules: 'missing', missingSchedules: ['beta'] });
+    await syncSchedules(queues, config);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+
+  it('/health: a source whose last crawl is more than 3 periods old is late', async () => {
+    const { base, store, config } = await serve({
+      config: {
+        sources: [
+          { id: 'fresh', url: 'https://fresh.example.org/', every: '5m' },
+          { id: 'stale', url: 'https://stale.example.org/', every: '5m' },
+          { id: 'hourly', url: 'https://hourly.example.org/', cron: '0 * * * *' },
+          { id: 'never', url: 'https://never.example.org/', every: '5m' },
+        ],
+      },
+    });
+    store.syncSources(config.sources, NOW);
+    const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
+    const crawl = (sourceId: string, at: string) =>
+      store.recordCrawl({ sourceId, at, durationMs: 10, status: 200, outcome: 'unchanged', entriesFound: 1, entriesNew: 0, error: null }, 3);
+    crawl('fresh', ago(14 * 60_000));
+    crawl('stale', ago(16 * 60_000));
+    crawl('hourly', ago(2 * 3_600_000));
+    const res = await fetch(`${base}/health`);
+    // Late is reported, not an outage: the answer stays 200.
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { late: string[]; sources: Array<{ id: string; late: boolean; periodMs: number }> };
+    expect(body.late).toEqual(['stale']);
+    expect(body.sources.map((s) => [s.id, s.late, s.periodMs])).toEqual([
+      ['fresh', false, 300_000],
+      ['hourly', false, 3_600_000],
+      ['never', false, 300_000],
+      ['stale', true, 300_000],
     ]);
   });
 
