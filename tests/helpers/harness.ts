@@ -27,6 +27,11 @@ export interface HarnessOptions {
   /** The monitor's logger. Default: pino at LOG_LEVEL, else silent. */
   log?: Logger;
   server?: boolean;
+  /** Redis URL. Default REDIS_URL. */
+  redis?: string;
+  /** `delivery:` and `reconcile:` in the config. Default: theirs. */
+  delivery?: Record<string, unknown>;
+  reconcile?: Record<string, unknown>;
 }
 
 export interface Harness {
@@ -49,8 +54,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const config = loadConfig({
     env: {},
     object: {
-      redis: REDIS_URL,
+      redis: options.redis ?? REDIS_URL,
       storage,
+      delivery: options.delivery,
+      reconcile: options.reconcile,
       queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`,
       server: { host: '127.0.0.1', port: 0 },
       crawl: { hostInterval: '10ms', timeout: '5s', ...options.crawl },
@@ -82,7 +89,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     },
     async close() {
       await monitor.close();
-      await obliterateQueues(REDIS_URL, config.queuePrefix);
+      await obliterateQueues(config.redis, config.queuePrefix);
       await receiver.close();
       rmSync(storage, { recursive: true, force: true });
     },
