@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config/index.ts';
+import { ConfigError, loadConfig, parseCidr, type Config } from './config/index.ts';
 import { createLogger, logLevelProblem } from './create-logger.ts';
 import type { Logger } from './jobs/use-cases/deps.ts';
 import type { Monitor } from './monitor.ts';
@@ -22,7 +22,8 @@ Usage:
   vigie demo                             a simulated news site, a webhook receiver and the monitor, on loopback
 
 Config: --config FILE, else VIGIE_CONFIG, else ./vigie.config.yaml. Environment overrides:
-  REDIS_URL, VIGIE_STORAGE, PORT, VIGIE_TOKEN. LOG_LEVEL sets the log level (default info).`;
+  REDIS_URL, VIGIE_STORAGE, PORT, VIGIE_TOKEN, VIGIE_ALLOW_NETWORKS (private CIDRs Vigie may connect to; also read by
+  \`vigie check\`). LOG_LEVEL sets the log level (default info).`;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -156,6 +157,13 @@ async function check(target: string | undefined, values: { url?: string; render?
     io.err(`vigie check: --render must be "browser" or "http", got "${values.render}"`);
     return 2;
   }
+  // No config file here: the one allow-list `check` knows is the environment's.
+  const allowNetworks = (io.env.VIGIE_ALLOW_NETWORKS ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const badCidr = allowNetworks.find((c) => parseCidr(c) === null);
+  if (badCidr !== undefined) {
+    io.err(`vigie check: VIGIE_ALLOW_NETWORKS: expected a CIDR like "10.1.0.0/16" or "fd00::/8", got "${badCidr}"`);
+    return 2;
+  }
   const { readPage } = await import('./extract/read-page.ts');
   let html: string;
   let url: string;
@@ -167,7 +175,8 @@ async function check(target: string | undefined, values: { url?: string; render?
     const [result] = await fetchPages([{ url }], {
       render: values.render === 'browser' ? 'browser' : 'http',
       userAgent,
-      robots: new RobotsPolicy({ userAgent }),
+      allowNetworks,
+      robots: new RobotsPolicy({ userAgent, allowNetworks }),
     });
     if (!result!.ok) {
       io.err(`vigie check: ${result!.error.message}`);

@@ -15,10 +15,15 @@ export function openStore(config: Config): SqliteStore {
 
 /** Builds the use-case dependencies shared by workers and `--once`. Close `deps.browser` when done. */
 export async function useCaseDeps(config: Config, store: SqliteStore, log: Logger): Promise<UseCaseDeps> {
-  const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent }) : null;
+  const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent, allowNetworks: config.network.allow }) : null;
   // Chromium is launched on the first browser job only, and only when some source renders in a browser.
   const browser = config.sources.some((s) => s.render === 'browser')
-    ? new (await import('./crawlers/browser-fetcher.ts')).BrowserFetcher({ userAgent: config.crawl.userAgent, timeoutMs: config.crawl.timeout, log })
+    ? new (await import('./crawlers/browser-fetcher.ts')).BrowserFetcher({
+        userAgent: config.crawl.userAgent,
+        timeoutMs: config.crawl.timeout,
+        log,
+        allowNetworks: config.network.allow,
+      })
     : null;
   return { config, store, log, robots, browser, fetchPages, now: () => new Date() };
 }

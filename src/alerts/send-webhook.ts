@@ -1,4 +1,6 @@
 import { request } from 'undici';
+import { guardedAgent } from '../crawlers/guarded-agent.ts';
+import { refusalIn } from '../crawlers/refused-address-error.ts';
 import { parseRetryAfter } from '../crawlers/retry-after.ts';
 import { DeliveryError } from './delivery-error.ts';
 import { signWebhook } from './sign-webhook.ts';
@@ -16,6 +18,8 @@ export interface SendWebhookOptions {
   userAgent?: string;
   /** Clock, for the signature's timestamp. Default `new Date()`. */
   now?: Date;
+  /** CIDRs the receiver may be on although private (`network.allow`); any other private address is refused. Default: none. */
+  allowNetworks?: readonly string[];
 }
 
 export interface SendResult {
@@ -29,7 +33,8 @@ const GIVE_UP = new Set([400, 410, 413, 422]);
 /**
  * One signed POST. Resolves on a 2xx only; otherwise throws a DeliveryError whose fate is `retry`,
  * `retry-later` (429 or 503 with Retry-After) or `give-up`. Redirects are not followed: a webhook that moved
- * must be reconfigured, not silently sent elsewhere.
+ * must be reconfigured, not silently sent elsewhere. A receiver at a refused address (loopback, private...) is a
+ * `give-up`: the config must change, not the network.
  */
 export async function sendWebhook(options: SendWebhookOptions): Promise<SendResult> {
   const started = performance.now();
@@ -48,6 +53,7 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
   try {
     const res = await request(options.url, {
       method: 'POST',
+      dispatcher: guardedAgent(options.allowNetworks ?? []),
       headers,
       body: options.body,
       headersTimeout: timeoutMs,
@@ -59,6 +65,8 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
     retryAfter = res.headers['retry-after'];
     await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
   } catch (err) {
+    const refused = refusalIn(err);
+    if (refused) throw new DeliveryError(`POST ${options.url}: ${refused.message}`, 'give-up', null);
     const reason = abort.signal.aborted ? `no answer within ${timeoutMs} ms` : describe(err);
     throw new DeliveryError(`POST ${options.url}: ${reason}`, 'retry', null);
   } finally {

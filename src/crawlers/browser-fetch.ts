@@ -9,7 +9,13 @@ import type { PageRequest } from './page.ts';
 export async function fetchWithBrowser(requests: PageRequest[], options: PageFetcherOptions): Promise<PageResult[]> {
   const fetcher =
     options.browser ??
-    new BrowserFetcher({ userAgent: options.userAgent, timeoutMs: options.timeoutMs, executablePath: options.executablePath, log: options.log });
+    new BrowserFetcher({
+      userAgent: options.userAgent,
+      timeoutMs: options.timeoutMs,
+      executablePath: options.executablePath,
+      log: options.log,
+      allowNetworks: options.allowNetworks,
+    });
   try {
     return await Promise.all(
       requests.map((r) =>

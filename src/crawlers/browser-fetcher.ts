@@ -3,6 +3,7 @@ import { Configuration, PlaywrightCrawler, RequestQueue, type PlaywrightCrawling
 import { crawleeLog } from './crawlee-log.ts';
 import { chromium } from 'playwright';
 import { FetchFailedError } from './fetch-failed-error.ts';
+import { REFUSED_HEADER, refusalFromHeader, startGuardedProxy, type GuardedProxy } from './guarded-proxy.ts';
 import { HttpStatusError } from './http-status-error.ts';
 import type { Page, PageRequest } from './page.ts';
 import { parseRetryAfter } from './retry-after.ts';
@@ -33,6 +34,11 @@ export interface BrowserFetcherOptions {
   /** How long rendering waits for the network to go quiet after load, for lists fetched by script. Default 5 s. */
   settleMs?: number;
   log?: { warn(obj: object, msg?: string): void };
+  /**
+   * CIDRs the browser may connect to although private (`network.allow`). Everything the browser fetches goes through
+   * a guarded proxy that refuses every other private address, redirects and sub-resources included. Default: none.
+   */
+  allowNetworks?: readonly string[];
 }
 
 /**
@@ -42,7 +48,7 @@ export interface BrowserFetcherOptions {
 export class BrowserFetcher {
   private readonly pending = new Map<string, { request: PageRequest; resolve: (r: Result) => void; beforeRequest?: (url: string) => Promise<void> | void }>();
   private readonly options: BrowserFetcherOptions;
-  private started: Promise<{ crawler: PlaywrightCrawler; queue: RequestQueue; done: Promise<unknown> }> | null = null;
+  private started: Promise<{ crawler: PlaywrightCrawler; queue: RequestQueue; done: Promise<unknown>; proxy: GuardedProxy }> | null = null;
 
   constructor(options: BrowserFetcherOptions) {
     if (!options?.userAgent) throw new TypeError('BrowserFetcher: options.userAgent is required');
@@ -63,11 +69,12 @@ export class BrowserFetcher {
 
   async close(): Promise<void> {
     if (!this.started) return;
-    const { crawler, done } = await this.started;
+    const { crawler, done, proxy } = await this.started;
     this.started = null;
     crawler.stop('closing');
     await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
     await crawler.teardown().catch(() => undefined);
+    await proxy.close();
     for (const [key, p] of this.pending) p.resolve({ ok: false, url: p.request.url, error: new FetchFailedError(p.request.url, 'browser closed') }), this.pending.delete(key);
   }
 
@@ -76,6 +83,7 @@ export class BrowserFetcher {
       const config = new Configuration({ persistStorage: false, purgeOnStart: false, headless: true });
       const queue = await RequestQueue.open(null, { config });
       const timeoutMs = this.options.timeoutMs ?? 30_000;
+      const proxy = await startGuardedProxy(this.options.allowNetworks ?? []);
       const crawler = new PlaywrightCrawler(
         {
           requestQueue: queue,
@@ -89,7 +97,8 @@ export class BrowserFetcher {
           launchContext: {
             launcher: chromium,
             userAgent: this.options.userAgent,
-            launchOptions: { executablePath: this.options.executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+            // Playwright adds `<-loopback>` to the bypass list, so loopback goes through the proxy too.
+            launchOptions: { executablePath: this.options.executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, proxy: { server: proxy.url } },
           },
           browserPoolOptions: { useFingerprints: false },
           statisticsOptions: { logIntervalSecs: 3600, saveErrorSnapshots: false },
@@ -97,13 +106,16 @@ export class BrowserFetcher {
           preNavigationHooks: [async ({ request }) => await this.pending.get(request.uniqueKey)?.beforeRequest?.(request.url)],
           requestHandler: (ctx) => this.handle(ctx),
           failedRequestHandler: async ({ request }, error) => {
-            this.settle(request.uniqueKey, { ok: false, url: request.url, error: new FetchFailedError(request.url, error.message.split('\n')[0]!) });
+            // A refused https host: its tunnel was refused, which the browser reports as a bare tunnel failure.
+            const refused = /ERR_TUNNEL_CONNECTION_FAILED/.test(error.message) ? proxy.refusals.get(new URL(request.url).hostname.replace(/^\[(.*)\]$/, '$1')) : undefined;
+            const reason = refused?.forUrl(request.url) ?? new FetchFailedError(request.url, error.message.split('\n')[0]!);
+            this.settle(request.uniqueKey, { ok: false, url: request.url, error: reason });
           },
         },
         config,
       );
       const done = crawler.run().catch((err: Error) => this.options.log?.warn({ err: err.message }, 'browser crawler stopped'));
-      return { crawler, queue, done };
+      return { crawler, queue, done, proxy };
     })();
     return this.started;
   }
@@ -111,6 +123,8 @@ export class BrowserFetcher {
   private async handle({ request, response, page }: PlaywrightCrawlingContext): Promise<void> {
     const asked = this.pending.get(request.uniqueKey)?.request ?? { url: request.url };
     const status = response?.status() ?? 0;
+    const refused = refusalFromHeader(await response?.headerValue(REFUSED_HEADER));
+    if (refused) return this.settle(request.uniqueKey, { ok: false, url: asked.url, error: refused.forUrl(asked.url) });
     if (status >= 400) {
       const retryAfter = parseRetryAfter(await response?.headerValue('retry-after'));
       return this.settle(request.uniqueKey, { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, retryAfter) });

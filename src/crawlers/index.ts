@@ -10,3 +10,5 @@ export { RobotsDisallowedError } from './robots-disallowed-error.ts';
 export { RobotsPolicy, type RobotsPolicyOptions } from './robots-policy.ts';
 export { NotHtmlError } from './not-html-error.ts';
 export { hostSpacing, MAX_CRAWL_DELAY_MS, type HostSpacing } from './host-spacing.ts';
+export { guardedAgent, guardedConnector, type GuardOptions, type LookupAll } from './guarded-agent.ts';
+export { RefusedAddressError, refusalIn } from './refused-address-error.ts';

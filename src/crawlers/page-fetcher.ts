@@ -5,10 +5,12 @@ import { Configuration, Request, type CheerioCrawlingContext } from '@crawlee/ch
 import { crawleeLog } from './crawlee-log.ts';
 import { decodeHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
+import { guardedAgent } from './guarded-agent.ts';
 import { HttpStatusError } from './http-status-error.ts';
 import { NotHtmlError } from './not-html-error.ts';
 import type { Page, PageRequest } from './page.ts';
 import { RawHtmlCrawler } from './raw-html-crawler.ts';
+import { refusalIn } from './refused-address-error.ts';
 import { RequestFeed } from './request-feed.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { RobotsDisallowedError } from './robots-disallowed-error.ts';
@@ -27,6 +29,11 @@ export interface PageFetcherOptions {
   userAgent: string;
   /** Whole-request timeout. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * CIDRs that may be connected to although private (`network.allow`). Every other loopback, private, link-local...
+   * address is refused when connecting, redirects included, with a RefusedAddressError. Default: none.
+   */
+  allowNetworks?: readonly string[];
   /** Skips URLs that robots.txt disallows for our User-Agent. Share one across calls so robots.txt is cached. Default: none (no check). */
   robots?: RobotsPolicy | null;
   /** Parallel requests within one call of `fetch`. Default 10. */
@@ -58,7 +65,14 @@ const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
  * crawler, half a second can pass between Crawlee's pre-navigation hooks and the request really leaving.
  */
 const beforeSend = new Map<string, NonNullable<PageFetcherOptions['beforeRequest']>>();
-const HTTP_CLIENT = new UndiciHttpClient(undefined, (url) => beforeSend.get(url)?.(url));
+/** One client per allow-list, each on its guarded keep-alive agent. */
+const httpClients = new Map<string, UndiciHttpClient>();
+function httpClientFor(allow: readonly string[]): UndiciHttpClient {
+  const key = allow.join(',');
+  let client = httpClients.get(key);
+  if (!client) httpClients.set(key, (client = new UndiciHttpClient(guardedAgent(allow), (url) => beforeSend.get(url)?.(url))));
+  return client;
+}
 
 /** The `onRequestSent` hooks of the calls in flight, by origin + path as undici reports a request it has written. */
 const onSent = new Map<string, { url: string; hook: (url: string) => void }>();
@@ -145,6 +159,7 @@ class SharedCrawler {
   constructor(
     private readonly timeoutMs: number,
     private readonly log: PageFetcherOptions['log'],
+    private readonly httpClient: UndiciHttpClient,
   ) {}
 
   fetch(asked: PageRequest, options: PageFetcherOptions): Promise<PageResult> {
@@ -173,8 +188,8 @@ class SharedCrawler {
       return;
     }
     this.stopping = false;
-    const crawler = (this.crawler ??= newCrawler(this.timeoutMs, this.log, this.feed, (key, ctx) => this.handle(key, ctx), (key, url, error) =>
-      this.settle(key, { ok: false, url, error: new FetchFailedError(url, conciseReason(error)) }),
+    const crawler = (this.crawler ??= newCrawler(this.timeoutMs, this.log, this.httpClient, this.feed, (key, ctx) => this.handle(key, ctx), (key, url, error) =>
+      this.settle(key, { ok: false, url, error: refusalIn(error)?.forUrl(url) ?? new FetchFailedError(url, conciseReason(error)) }),
     ));
     this.running = crawler.run().then(
       () => undefined,
@@ -214,20 +229,24 @@ class SharedCrawler {
 }
 
 let nextRequestId = 0;
-const sharedByLog = new WeakMap<object, Map<number, SharedCrawler>>();
-const sharedWithoutLog = new Map<number, SharedCrawler>();
+/** Shared crawlers by logger, then by timeout and allow-list. */
+const sharedByLog = new WeakMap<object, Map<string, SharedCrawler>>();
+const sharedWithoutLog = new Map<string, SharedCrawler>();
 
 function sharedCrawler(options: PageFetcherOptions): SharedCrawler {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const allow = options.allowNetworks ?? [];
   const byTimeout = options.log ? sharedByLog.get(options.log) ?? sharedByLog.set(options.log, new Map()).get(options.log)! : sharedWithoutLog;
-  let crawler = byTimeout.get(timeoutMs);
-  if (!crawler) byTimeout.set(timeoutMs, (crawler = new SharedCrawler(timeoutMs, options.log)));
+  const key = `${timeoutMs} ${allow.join(',')}`;
+  let crawler = byTimeout.get(key);
+  if (!crawler) byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow))));
   return crawler;
 }
 
 function newCrawler(
   timeoutMs: number,
   log: PageFetcherOptions['log'],
+  httpClient: UndiciHttpClient,
   feed: RequestFeed,
   onResponse: (uniqueKey: string, ctx: CheerioCrawlingContext) => void,
   onFailure: (uniqueKey: string, url: string, error: Error) => void,
@@ -261,7 +280,7 @@ function newCrawler(
       // Raw bytes pass through untouched when the encoding is one Node knows: Vigie decodes them itself.
       forceResponseEncoding: 'utf8',
       // Honest headers only (ours, plus accept-encoding), no generated browser fingerprint, no hidden retries.
-      httpClient: HTTP_CLIENT,
+      httpClient,
       log: crawleeLog(log),
       // Given explicitly for the same `ow.any` reason as loggingIntervalSecs (an absent value costs an error + file read).
       respectRobotsTxtFile: false,

@@ -1,6 +1,6 @@
 import robotsParserModule from 'robots-parser';
-import { interceptors, request } from 'undici';
-import { sharedAgent } from './undici-http-client.ts';
+import { interceptors, request, type Dispatcher } from 'undici';
+import { guardedAgent } from './guarded-agent.ts';
 
 export interface RobotsPolicyOptions {
   /** Sent when fetching robots.txt, and matched against its `User-agent` groups. Required. */
@@ -13,15 +13,16 @@ export interface RobotsPolicyOptions {
   timeoutMs?: number;
   /** Clock, for the cache. Default `Date.now`. */
   now?: () => number;
+  /**
+   * CIDRs robots.txt may be fetched from although private (`network.allow`); any other private address is refused,
+   * redirects included, and robots.txt is then taken as unreachable. Default: none.
+   */
+  allowNetworks?: readonly string[];
 }
 
 type Rules = { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined };
 // robots-parser is CommonJS whose typings declare an ES default export; at runtime the module itself is the function.
 const robotsParser = robotsParserModule as unknown as (url: string, text: string) => Rules;
-// undici 7 refuses `maxRedirections` unless the dispatcher composes the redirect interceptor. Without this one,
-// robots.txt worked only when something had called the global fetch() first (Node's own undici then served as the
-// global dispatcher); in a process that had not, every fetch threw, and every URL was allowed.
-const robotsDispatcher = sharedAgent.compose(interceptors.redirect({ maxRedirections: 3 }));
 
 /**
  * robots.txt, fetched with our own User-Agent and cached per origin. Crawlee's own check fetches robots.txt
@@ -35,12 +36,18 @@ export class RobotsPolicy {
   /** Fetches in flight, per origin: checks that start together share one request instead of one each. */
   private readonly fetching = new Map<string, Promise<Rules | null>>();
   private readonly options: Required<RobotsPolicyOptions>;
+  private readonly dispatcher: Dispatcher;
   /** The product token robots.txt groups are matched against: `Vigie` for `Vigie/0.1 (...)`. */
   readonly agentToken: string;
 
   constructor(options: RobotsPolicyOptions) {
     if (!options?.userAgent) throw new TypeError('RobotsPolicy: options.userAgent is required');
-    this.options = { ttlMs: 3_600_000, errorTtlMs: 60_000, timeoutMs: 10_000, now: Date.now, ...options };
+    this.options = { ttlMs: 3_600_000, errorTtlMs: 60_000, timeoutMs: 10_000, now: Date.now, allowNetworks: [], ...options };
+    // undici 7 refuses `maxRedirections` unless the dispatcher composes the redirect interceptor. Without it,
+    // robots.txt worked only when something had called the global fetch() first (Node's own undici then served as
+    // the global dispatcher); in a process that had not, every fetch threw, and every URL was allowed. Each hop
+    // goes through the guarded agent, so a robots.txt that redirects to a private address is refused there.
+    this.dispatcher = guardedAgent(this.options.allowNetworks).compose(interceptors.redirect({ maxRedirections: 3 }));
     this.agentToken = options.userAgent.split(/[/\s]/)[0]!;
   }
 
@@ -73,7 +80,7 @@ export class RobotsPolicy {
     let ttl = this.options.ttlMs;
     try {
       const res = await request(robotsUrl, {
-        dispatcher: robotsDispatcher,
+        dispatcher: this.dispatcher,
         headers: { 'user-agent': this.options.userAgent, accept: 'text/plain' },
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,

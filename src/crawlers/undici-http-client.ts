@@ -9,19 +9,14 @@ import type {
   ResponseTypes,
   StreamingHttpResponse,
 } from '@crawlee/cheerio';
-import { Agent, request as undiciRequest, type Dispatcher } from 'undici';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+import { guardedAgent } from './guarded-agent.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const DEFAULT_MAX_REDIRECTS = 10;
 const DEFAULT_TIMEOUT_MS = 30_000;
-
-/**
- * One keep-alive connection pool for every crawl of the process. Connections carry no Crawlee state (no cookies,
- * no session), so sharing them across jobs leaks nothing; it saves a TCP handshake per job on the same host.
- */
-export const sharedAgent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 });
 
 /**
  * A Crawlee `httpClient` on undici, in place of got-scraping.
@@ -34,11 +29,11 @@ export const sharedAgent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTim
  */
 export class UndiciHttpClient implements BaseHttpClient {
   /**
-   * @param dispatcher undici dispatcher. Default: the shared keep-alive agent.
+   * @param dispatcher undici dispatcher. Default: the process's keep-alive agent that refuses every private address.
    * @param beforeSend awaited with the request's URL just before it is sent (not before redirect hops). Default: none.
    */
   constructor(
-    private readonly dispatcher: Dispatcher = sharedAgent,
+    private readonly dispatcher: Dispatcher = guardedAgent([]),
     private readonly beforeSend?: (url: string) => Promise<void> | void,
   ) {}
 

@@ -12,7 +12,9 @@ afterEach(async () => {
 });
 
 function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // The site listens on loopback, which `vigie check` refuses unless the environment allows it.
+  const env = { ...process.env, LOG_LEVEL: 'warn', VIGIE_ALLOW_NETWORKS: '127.0.0.1/32' };
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((res) => child.on('close', (code) => res({ code, stderr })));

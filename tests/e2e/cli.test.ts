@@ -57,7 +57,7 @@ function yamlConfig(dir: string, body: string): string {
   const prefix = `vigie-cli-${randomBytes(5).toString('hex')}`;
   cleanups.push(() => obliterateQueues(REDIS_URL, prefix));
   const file = join(dir, 'vigie.config.yaml');
-  writeFileSync(file, `redis: ${REDIS_URL}\nstorage: ./storage\nqueuePrefix: ${prefix}\nserver: { host: 127.0.0.1, port: 0 }\ncrawl: { hostInterval: 10ms, timeout: 5s }\n${body}`);
+  writeFileSync(file, `redis: ${REDIS_URL}\nstorage: ./storage\nqueuePrefix: ${prefix}\nserver: { host: 127.0.0.1, port: 0 }\ncrawl: { hostInterval: 10ms, timeout: 5s }\nnetwork: { allow: [127.0.0.1/32] }\n${body}`);
   return file;
 }
 
@@ -165,7 +165,11 @@ describe('the vigie command', () => {
     expect(seen.latest.every((e: { url: string }) => e.url.startsWith(legacy!.url))).toBe(true);
     for (const key of ['title', 'text', 'lang', 'publishedAt', 'canonicalUrl', 'latest']) expect(seen).toHaveProperty(key);
 
-    const live = await run(['check', legacy!.listUrl, '--json']).done;
+    // Loopback is refused unless allowed; `check` reads the allow-list from the environment.
+    const refused = await run(['check', legacy!.listUrl, '--json']).done;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`vigie check: ${legacy!.listUrl} resolves to 127.0.0.1, a loopback address; allow it with network.allow`);
+    const live = await run(['check', legacy!.listUrl, '--json'], { VIGIE_ALLOW_NETWORKS: '127.0.0.1/32' }).done;
     expect(live.code).toBe(0);
     expect(JSON.parse(live.stdout).latest.map((e: { title: string }) => e.title)).toEqual(legacy!.latestEntries().map((e) => e.title));
   }, 30_000);

@@ -11,7 +11,7 @@ import type { Logger } from '../../src/jobs/index.ts';
 import { runOnce } from '../../src/jobs/run-once.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 import { boilerplateArticles, HOUSE_NOTE, startBoilerplateSite, type BoilerplateArticle, type BoilerplateSite } from '../helpers/boilerplate-site.ts';
-import { crawlCount, startHarness } from '../helpers/harness.ts';
+import { crawlCount, LOOPBACK_ALLOWED, startHarness } from '../helpers/harness.ts';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -140,6 +140,7 @@ describe('template warm-up in vigie start --once', () => {
       object: {
         storage,
         crawl: { hostInterval: '150ms', timeout: '5s', respectRobotsTxt: false },
+        network: { allow: LOOPBACK_ALLOWED },
         sources: [{ id: 'veille', url: site.listUrl }],
         webhooks: [{ url: receiver.url, secret }],
       },

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/create-logger.ts';
 import { checkSource } from '../../src/jobs/use-cases/check-source.ts';
 import { openStore, useCaseDeps } from '../../src/monitor.ts';
+import { LOOPBACK_ALLOWED } from '../helpers/harness.ts';
 
 const links = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => `<li><a href="/${prefix}/${1000 + i}-story-number-${i}">Story number ${i} of the ${prefix} block today</a></li>`).join('');
@@ -25,7 +26,7 @@ async function setup() {
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   dir = mkdtempSync(join(tmpdir(), 'vigie-check-'));
-  const config = loadConfig({ env: {}, object: { storage: dir, sources: [{ id: 'site', url }], crawl: { respectRobotsTxt: false } } });
+  const config = loadConfig({ env: {}, object: { storage: dir, sources: [{ id: 'site', url }], crawl: { respectRobotsTxt: false }, network: { allow: LOOPBACK_ALLOWED } } });
   const store = openStore(config);
   const deps = await useCaseDeps(config, store, createLogger('silent'));
   return { deps, source: config.sources[0]!, store };

@@ -63,8 +63,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function configWith(webhooks: Array<{ url: string }>, delivery: Record<string, unknown> = {}): Config {
-  return loadConfig({ env: {}, cwd: dir, object: { storage: dir, delivery: { timeout: '2s', ...delivery }, webhooks: webhooks.map((w) => ({ ...w, secret })) } });
+function configWith(webhooks: Array<{ url: string }>, delivery: Record<string, unknown> = {}, allow = ['127.0.0.1/32']): Config {
+  return loadConfig({ env: {}, cwd: dir, object: { storage: dir, network: { allow }, delivery: { timeout: '2s', ...delivery }, webhooks: webhooks.map((w) => ({ ...w, secret })) } });
 }
 
 /** Deps for the use-case with a clock we set; fetching pages is not part of a delivery. */
@@ -93,6 +93,20 @@ async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
 }
 
 describe('deliverWebhook', () => {
+  it('gives up at once on a receiver at a refused address, sends nothing, and logs why', async () => {
+    const config = configWith([{ url }], {}, ['127.0.0.2/32']);
+    const id = newDelivery(config);
+    const warnings: string[] = [];
+    const log = createLogger('silent');
+    const deps = { ...depsAt(config, { now: after(1_000) }), log: { ...log, warn: (_o: object, msg?: string) => void warnings.push(msg ?? ''), child: () => log } };
+    expect(await deliverWebhook(deps, id)).toBe('gave-up');
+    expect(received).toEqual([]);
+    const reason = `POST ${url}: 127.0.0.1 resolves to 127.0.0.1, a loopback address; allow it with network.allow`;
+    expect(store.attempts(id)).toEqual([expect.objectContaining({ outcome: 'gave-up', status: null, error: reason })]);
+    expect(warnings).toEqual([expect.stringContaining(`gave-up, status none, attempt 1`)]);
+    expect(warnings[0]).toContain(reason);
+  });
+
   it('delivers a signed body and logs it; a delivered delivery is not sent again', async () => {
     const config = configWith([{ url }]);
     const clock = { now: after(1_000) };

@@ -10,6 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fateOf, fetchPages, FetchFailedError, HttpStatusError, RobotsDisallowedError, RobotsPolicy, type Page, type PageResult } from '../../src/crawlers/index.ts';
 
 const UA = 'Vigie/0.1 (+https://example.org/vigie; integration test)';
+/** The test servers listen on 127.0.0.1, which is refused unless allowed. */
+const LOOPBACK_ALLOWED = ['127.0.0.1/32'];
 
 interface Seen {
   path: string;
@@ -104,7 +106,7 @@ describe('fetchPages: charsets', () => {
   it('decodes windows-1252 declared only in <meta>', async () => {
     const body = iconv.encode(CP1252_PAGE.replace('<head>', '<head><meta charset="windows-1252">'), 'windows-1252');
     const site = await serve((_req, res) => html(res, body));
-    const [result] = await fetchPages([{ url: `${site.origin}/editoriaux` }], { userAgent: UA });
+    const [result] = await fetchPages([{ url: `${site.origin}/editoriaux` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED });
     const p = page(result);
     expect(p.charset).toBe('windows-1252');
     expect(p.html).toContain('<h1>Éditoriaux – « défense »</h1>');
@@ -116,7 +118,7 @@ describe('fetchPages: charsets', () => {
   it('decodes windows-1252 declared in the Content-Type header', async () => {
     const body = iconv.encode(CP1252_PAGE, 'windows-1252');
     const site = await serve((_req, res) => html(res, body, { 'content-type': 'text/html; charset=windows-1252' }));
-    const p = page((await fetchPages([{ url: `${site.origin}/` }], { userAgent: UA }))[0]);
+    const p = page((await fetchPages([{ url: `${site.origin}/` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(p.charset).toBe('windows-1252');
     expect(p.html).toContain('Éditoriaux – « défense »');
     expect(p.html).not.toContain('\uFFFD');
@@ -125,7 +127,7 @@ describe('fetchPages: charsets', () => {
   it('decodes a UTF-8 page with a byte-order mark and strips the mark', async () => {
     const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(CP1252_PAGE, 'utf8')]);
     const site = await serve((_req, res) => html(res, body));
-    const p = page((await fetchPages([{ url: `${site.origin}/` }], { userAgent: UA }))[0]);
+    const p = page((await fetchPages([{ url: `${site.origin}/` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(p.charset).toBe('utf-8');
     expect(p.html!.startsWith('<!doctype html>')).toBe(true);
     expect(p.html).toContain('Éditoriaux – « défense »');
@@ -141,7 +143,7 @@ describe('fetchPages: compression', () => {
       else if (accepted.includes('gzip')) html(res, gzipSync(body), { 'content-encoding': 'gzip' });
       else html(res, body);
     });
-    const [gz, br] = await fetchPages([{ url: `${site.origin}/gz` }, { url: `${site.origin}/br` }], { userAgent: UA });
+    const [gz, br] = await fetchPages([{ url: `${site.origin}/gz` }, { url: `${site.origin}/br` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED });
     for (const p of [page(gz), page(br)]) {
       expect(p.html).toContain('<h1>Éditoriaux – « défense »</h1>');
       expect(p.charset).toBe('windows-1252');
@@ -163,7 +165,7 @@ describe('fetchPages: bodies', () => {
       };
       next();
     });
-    const p = page((await fetchPages([{ url: `${site.origin}/big` }], { userAgent: UA }))[0]);
+    const p = page((await fetchPages([{ url: `${site.origin}/big` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(p.bytes).toBe(body.length);
     expect(p.bodyHash).toBe(createHash('sha256').update(body).digest('hex'));
     expect(p.html).toBe(body.toString('utf8'));
@@ -182,12 +184,12 @@ describe('fetchPages: re-checks of an unchanged page', () => {
       html(res, body, { etag: '"v1"' });
     });
     const url = `${site.origin}/list`;
-    const first = page((await fetchPages([{ url }], { userAgent: UA }))[0]);
+    const first = page((await fetchPages([{ url }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(first.notModified).toBe(false);
     expect(first.etag).toBe('"v1"');
     expect(first.bodyHash).toMatch(/^[0-9a-f]{64}$/);
 
-    const again = page((await fetchPages([{ url, etag: first.etag, bodyHash: first.bodyHash }], { userAgent: UA }))[0]);
+    const again = page((await fetchPages([{ url, etag: first.etag, bodyHash: first.bodyHash }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(site.seen[1]?.headers['if-none-match']).toBe('"v1"');
     expect(again.status).toBe(304);
     expect(again.notModified).toBe(true);
@@ -207,11 +209,11 @@ describe('fetchPages: re-checks of an unchanged page', () => {
       html(res, '<html><body>list</body></html>', { 'last-modified': lastModified });
     });
     const url = `${site.origin}/list`;
-    const first = page((await fetchPages([{ url }], { userAgent: UA }))[0]);
+    const first = page((await fetchPages([{ url }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(first.lastModified).toBe(lastModified);
     expect(site.seen[0]?.headers['if-modified-since']).toBeUndefined();
 
-    const again = page((await fetchPages([{ url, lastModified: first.lastModified }], { userAgent: UA }))[0]);
+    const again = page((await fetchPages([{ url, lastModified: first.lastModified }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(site.seen[1]?.headers['if-modified-since']).toBe(lastModified);
     expect(again.notModified).toBe(true);
     expect(again.html).toBeNull();
@@ -222,16 +224,16 @@ describe('fetchPages: re-checks of an unchanged page', () => {
     let version = 'v1';
     const site = await serve((_req, res) => html(res, `<html><body><p>${version}</p></body></html>`));
     const url = `${site.origin}/list`;
-    const first = page((await fetchPages([{ url }], { userAgent: UA }))[0]);
+    const first = page((await fetchPages([{ url }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
 
-    const same = page((await fetchPages([{ url, bodyHash: first.bodyHash }], { userAgent: UA }))[0]);
+    const same = page((await fetchPages([{ url, bodyHash: first.bodyHash }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(same.status).toBe(200);
     expect(same.notModified).toBe(true);
     expect(same.html).toBeNull();
     expect(same.bodyHash).toBe(first.bodyHash);
 
     version = 'v2';
-    const changed = page((await fetchPages([{ url, bodyHash: first.bodyHash }], { userAgent: UA }))[0]);
+    const changed = page((await fetchPages([{ url, bodyHash: first.bodyHash }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(changed.notModified).toBe(false);
     expect(changed.html).toContain('<p>v2</p>');
     expect(changed.bodyHash).not.toBe(first.bodyHash);
@@ -248,8 +250,8 @@ describe('fetchPages: politeness', () => {
       }
       html(res, '<html><body>ok</body></html>');
     });
-    const robots = new RobotsPolicy({ userAgent: UA });
-    const results = await fetchPages([{ url: `${site.origin}/a` }, { url: `${site.origin}/b` }], { userAgent: UA, robots });
+    const robots = new RobotsPolicy({ userAgent: UA, allowNetworks: LOOPBACK_ALLOWED });
+    const results = await fetchPages([{ url: `${site.origin}/a` }, { url: `${site.origin}/b` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, robots });
     results.forEach((r) => page(r));
     const robotsRequests = site.seen.filter((s) => s.path === '/robots.txt');
     expect(robotsRequests).toHaveLength(1);
@@ -266,14 +268,14 @@ describe('fetchPages: politeness', () => {
       }
       html(res, '<html><body>ok</body></html>');
     });
-    const robots = new RobotsPolicy({ userAgent: UA });
-    const [open, closed] = await fetchPages([{ url: `${site.origin}/news` }, { url: `${site.origin}/private/x` }], { userAgent: UA, robots });
+    const robots = new RobotsPolicy({ userAgent: UA, allowNetworks: LOOPBACK_ALLOWED });
+    const [open, closed] = await fetchPages([{ url: `${site.origin}/news` }, { url: `${site.origin}/private/x` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, robots });
     expect(page(open).status).toBe(200);
     const error = failure(closed);
     expect(error).toBeInstanceOf(RobotsDisallowedError);
     expect(fateOf(error)).toBe('give-up');
 
-    const [later] = await fetchPages([{ url: `${site.origin}/private/y` }], { userAgent: UA, robots });
+    const [later] = await fetchPages([{ url: `${site.origin}/private/y` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, robots });
     expect(failure(later)).toBeInstanceOf(RobotsDisallowedError);
     expect(site.seen.filter((s) => s.path === '/robots.txt')).toHaveLength(1);
     expect(pagesOnly(site.seen).map((s) => s.path)).toEqual(['/news']);
@@ -289,7 +291,7 @@ describe('fetchPages: failures carry their fate', () => {
     });
     const [missing, broken, limited] = await fetchPages(
       [{ url: `${site.origin}/missing` }, { url: `${site.origin}/broken` }, { url: `${site.origin}/limited` }],
-      { userAgent: UA },
+      { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED },
     );
     const e404 = failure(missing);
     expect(e404).toBeInstanceOf(HttpStatusError);
@@ -311,7 +313,7 @@ describe('fetchPages: failures carry their fate', () => {
   it('gives up on a server that never answers within timeoutMs', async () => {
     const site = await serve(() => undefined);
     const started = performance.now();
-    const [result] = await fetchPages([{ url: `${site.origin}/hang` }], { userAgent: UA, timeoutMs: 1500 });
+    const [result] = await fetchPages([{ url: `${site.origin}/hang` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, timeoutMs: 1500 });
     const elapsed = performance.now() - started;
     const error = failure(result);
     expect(error).toBeInstanceOf(FetchFailedError);
@@ -330,10 +332,10 @@ describe('fetchPages: failures carry their fate', () => {
       res.on('close', () => clearInterval(drip));
     });
     const started = performance.now();
-    const [slow] = await fetchPages([{ url: `${site.origin}/drip` }], { userAgent: UA, timeoutMs: 1500 });
+    const [slow] = await fetchPages([{ url: `${site.origin}/drip` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, timeoutMs: 1500 });
     expect(failure(slow)).toBeInstanceOf(FetchFailedError);
     expect(performance.now() - started).toBeLessThan(4000);
-    const [next] = await fetchPages([{ url: `${site.origin}/ok` }], { userAgent: UA, timeoutMs: 1500 });
+    const [next] = await fetchPages([{ url: `${site.origin}/ok` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, timeoutMs: 1500 });
     expect(page(next).html).toContain('fine');
   });
 
@@ -347,7 +349,7 @@ describe('fetchPages: failures carry their fate', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const [result] = await fetchPages([{ url: `http://127.0.0.1:${port}/reset` }], { userAgent: UA, timeoutMs: 3000 });
+      const [result] = await fetchPages([{ url: `http://127.0.0.1:${port}/reset` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, timeoutMs: 3000 });
       const error = failure(result);
       expect(error).toBeInstanceOf(FetchFailedError);
       expect(fateOf(error)).toBe('retry');
@@ -363,7 +365,7 @@ describe('fetchPages: failures carry their fate', () => {
     const site = await serve(() => undefined);
     await site.close();
     const started = performance.now();
-    const [result] = await fetchPages([{ url: `${site.origin}/` }], { userAgent: UA, timeoutMs: 3000 });
+    const [result] = await fetchPages([{ url: `${site.origin}/` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, timeoutMs: 3000 });
     expect(failure(result)).toBeInstanceOf(FetchFailedError);
     expect(failure(result).message).toBe(`fetching ${site.origin}/ failed: connect ECONNREFUSED ${new URL(site.origin).host}`);
     expect(performance.now() - started).toBeLessThan(2000);
@@ -376,7 +378,7 @@ describe('fetchPages: requests', () => {
       if (req.url === '/old') res.writeHead(301, { location: '/new?x=1' }).end();
       else html(res, '<html><body>moved here</body></html>');
     });
-    const p = page((await fetchPages([{ url: `${site.origin}/old` }], { userAgent: UA }))[0]);
+    const p = page((await fetchPages([{ url: `${site.origin}/old` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }))[0]);
     expect(p.url).toBe(`${site.origin}/old`);
     expect(p.finalUrl).toBe(`${site.origin}/new?x=1`);
     expect(p.html).toContain('moved here');
@@ -386,19 +388,19 @@ describe('fetchPages: requests', () => {
   it('returns results in request order, one per request, even for duplicate URLs', async () => {
     const site = await serve((req, res) => html(res, `<html><body>${req.url}</body></html>`));
     const urls = ['/c', '/a', '/c', '/b'].map((p) => ({ url: `${site.origin}${p}` }));
-    const results = await fetchPages(urls, { userAgent: UA, concurrency: 3 });
+    const results = await fetchPages(urls, { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, concurrency: 3 });
     expect(results.map((r) => page(r).html)).toEqual(['/c', '/a', '/c', '/b'].map((p) => `<html><body>${p}</body></html>`));
   });
 
   it('serves two concurrent calls on the same URL, each with its page', async () => {
     const site = await serve((_req, res) => setTimeout(() => html(res, '<html><body>same</body></html>'), 50));
     const url = `${site.origin}/same`;
-    const [a, b] = await Promise.all([fetchPages([{ url }], { userAgent: UA }), fetchPages([{ url }], { userAgent: UA })]);
+    const [a, b] = await Promise.all([fetchPages([{ url }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED }), fetchPages([{ url }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED })]);
     expect(page(a[0]).html).toContain('same');
     expect(page(b[0]).html).toContain('same');
     expect(site.seen).toHaveLength(2);
     // And again: nothing remembered from the previous calls makes the URL look already handled.
-    const [c] = await fetchPages([{ url }], { userAgent: UA });
+    const [c] = await fetchPages([{ url }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED });
     expect(page(c).html).toContain('same');
     expect(site.seen).toHaveLength(3);
   });
@@ -424,7 +426,7 @@ document.title = 'Écrit par script';
         { 'content-type': 'text/html; charset=utf-8' },
       );
     });
-    const [result] = await fetchPages([{ url: `${site.origin}/list` }], { userAgent: UA, render: 'browser', timeoutMs: 20_000 });
+    const [result] = await fetchPages([{ url: `${site.origin}/list` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, render: 'browser', timeoutMs: 20_000 });
     const p = page(result);
     expect(p.status).toBe(200);
     expect(p.html).toContain('<title>Écrit par script</title>');

@@ -85,13 +85,14 @@ describe('vigie start --once spacing', () => {
         storage,
         crawl: { hostInterval: '0s', timeout: '5s' },
         hosts: { [hostOf(slow.url)]: { interval: '200ms' } },
+        network: { allow: ['127.0.0.1/32'] },
         sources: urls.map((url, i) => ({ id: `s${i}`, url })),
       },
     });
     const store = new SqliteStore({ path: join(storage, 'vigie.db') });
     cleanups.push(() => store.close());
     store.syncSources(config.sources, new Date().toISOString());
-    const robots = new RobotsPolicy({ userAgent: config.crawl.userAgent });
+    const robots = new RobotsPolicy({ userAgent: config.crawl.userAgent, allowNetworks: config.network.allow });
 
     const report = await runOnce({ config, store, log: createLogger('silent'), robots, browser: null, fetchPages, now: () => new Date() });
 

@@ -60,6 +60,7 @@ describe('checkSource on sources sharing a URL', () => {
       env: {},
       cwd: dir,
       object: {
+        network: { allow: ['127.0.0.1/32'] },
         sources: [
           { id: 'fr', url, latest: { heading: 'Derniers articles' } },
           { id: 'en', url, latest: { heading: 'Latest News' } },

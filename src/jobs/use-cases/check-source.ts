@@ -4,6 +4,7 @@ import { findLatest } from '../../extract/extract-latest.ts';
 import { foldText } from '../../extract/link-entries.ts';
 import { parseHtml } from '../../extract/parse-html.ts';
 import type { SourceConfig } from '../../config/index.ts';
+import { RefusedAddressError } from '../../crawlers/refused-address-error.ts';
 import type { EntryRow, NewEntry, SourceTransition } from '../../store/index.ts';
 import { SourceConfigError } from '../source-config-error.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -62,6 +63,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     render: source.render,
     userAgent: config.crawl.userAgent,
     timeoutMs: config.crawl.timeout,
+    allowNetworks: config.network.allow,
     robots: deps.robots,
     browser: deps.browser,
     log: deps.log,
@@ -70,7 +72,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
   });
   const durationMs = deps.now().getTime() - started.getTime();
   if (!result!.ok) {
-    const error = result!.error;
+    const error = forSource(result!.error, deps, source);
     const status = (error as { status?: number }).status ?? null;
     const transition = store.recordCrawl(
       { sourceId: source.id, at, durationMs, lagMs, status, outcome: 'failed', entriesFound: 0, entriesNew: 0, error: `${error.name}: ${error.message}` },
@@ -131,6 +133,12 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     );
   }
   return { outcome, found: entries.length, added, orphans, transition, durationMs };
+}
+
+/** A refused address names the source's place in the config, whose `network.allow` is the fix. */
+function forSource(error: Error, deps: UseCaseDeps, source: SourceConfig): Error {
+  if (!(error instanceof RefusedAddressError)) return error;
+  return error.withPrefix(`sources[${deps.config.sources.findIndex((s) => s.id === source.id)}] (${source.id})`);
 }
 
 function toNewEntries(listed: Array<{ title: string; url: string }>): NewEntry[] {

@@ -31,6 +31,7 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
       timeoutMs: config.delivery.timeout,
       userAgent: config.crawl.userAgent,
       now,
+      allowNetworks: config.network.allow,
     });
     store.recordAttempt({ deliveryId, at, status, outcome: 'delivered', error: null, durationMs });
     logAttempt(deps, work, attempt, { status, outcome: 'delivered', ms: durationMs });

@@ -97,6 +97,7 @@ export function articleFetchOptions(deps: UseCaseDeps, hooks: Pick<ReadArticleOp
     render: 'http',
     userAgent: deps.config.crawl.userAgent,
     timeoutMs: deps.config.crawl.timeout,
+    allowNetworks: deps.config.network.allow,
     robots: deps.robots,
     log: deps.log,
     beforeRequest: hooks.beforeRequest,

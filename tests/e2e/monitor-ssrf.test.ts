@@ -1,0 +1,93 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
+import { initialStories, toPublish } from '../fixtures/stories.ts';
+import { crawlCount, startHarness, type Harness } from '../helpers/harness.ts';
+
+interface Listening {
+  origin: string;
+  paths: string[];
+  close(): Promise<void>;
+}
+
+async function listen(host: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Listening> {
+  const paths: string[] = [];
+  const server: Server = createServer((req, res) => {
+    paths.push(`${req.method} ${req.url}`);
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://${host}:${port}`, paths, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
+}
+
+/** A list page on 127.0.0.1 whose links are `links` (absolute, any host), under `#latest`. */
+function listPage(links: Array<{ title: string; url: string }>): string {
+  const items = links.map((l) => `<li><a href="${l.url}">${l.title}</a></li>`).join('');
+  return `<!doctype html><html><head><title>Lister</title></head><body><h1>Lister</h1><ul id="latest">${items}</ul></body></html>`;
+}
+
+const closers: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+describe('private addresses, end to end (secret server on 127.0.0.2, only loopback 127.0.0.1 allowed)', () => {
+  it('a list entry and a source on the secret server are refused with clear errors, and a healthy source alerts exactly once', async () => {
+    const secret = await listen('127.0.0.2', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>admin</h1><p>secret</p>'));
+    closers.push(secret.close);
+    const links = [1, 2, 3, 4].map((n) => ({ title: `Local story number ${n} about the fleet`, url: '' }));
+    const lister = await listen('127.0.0.1', (req, res) => {
+      if (req.url === '/robots.txt') return res.writeHead(404).end();
+      if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(listPage(links));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body><article><h1>Local</h1><p>${'Local text. '.repeat(40)}</p></article></body></html>`);
+    });
+    closers.push(lister.close);
+    links.forEach((l, i) => (l.url = `${lister.origin}/news/2024/05/${1000 + i}-local-story`));
+    const site: NewsSite = await startNewsSite({ template: 'reference', articles: initialStories });
+    closers.push(() => site.close());
+
+    const harness: Harness = await startHarness({
+      sources: [
+        { id: 'healthy', url: site.listUrl, every: '1s' },
+        { id: 'lister', url: `${lister.origin}/`, every: '1s', latest: { selector: '#latest' } },
+        { id: 'secret', url: `${secret.origin}/`, every: '1s' },
+      ],
+    });
+    closers.push(() => harness.close());
+    const { store, receiver } = harness;
+    await harness.until('both baselines', () => store.health().filter((h) => h.baselineAt != null).length === 2);
+
+    // The source on the secret server: a clear error naming the source, and the crawl is not retried.
+    await harness.until('a failed crawl of the secret source', () => crawlCount(store, 'secret') >= 1);
+    const [failed] = store.recentCrawls({ sourceId: 'secret', limit: 1 });
+    expect(failed!.outcome).toBe('failed');
+    expect(failed!.error).toBe(
+      `RefusedAddressError: sources[2] (secret): ${secret.origin}/ resolves to 127.0.0.2, a loopback address; allow it with network.allow`,
+    );
+
+    // New entries: one on the healthy site, and one on the lister that leads to the secret server.
+    site.publish(toPublish[0]!);
+    links.unshift({ title: 'Internal admin page that must never be fetched', url: `${secret.origin}/news/2024/05/9999-admin-page` });
+
+    const got = await receiver.waitFor(2, 25_000);
+    const bySource = new Map(got.map((r) => [r.payload!.data.source as string, r.payload!.data]));
+    expect(bySource.get('healthy')!.entry.title).toBe(toPublish[0]!.title);
+    expect(bySource.get('healthy')!.article.text).toContain(toPublish[0]!.paragraphs[0]!.slice(0, 50));
+    // The refused entry still alerts, without its text; the article row says why.
+    expect(bySource.get('lister')!.entry.url).toBe(`${secret.origin}/news/2024/05/9999-admin-page`);
+    expect(bySource.get('lister')!.article).toBeNull();
+    const refused = store.recentArticles({ limit: 10 }).find((a) => a.sourceId === 'lister');
+    expect(refused!.error).toBe(
+      `RefusedAddressError: ${secret.origin}/news/2024/05/9999-admin-page resolves to 127.0.0.2, a loopback address; allow it with network.allow`,
+    );
+
+    // More crawls of every source: nothing else alerts, and the secret server never saw a request.
+    const seen = crawlCount(store, 'healthy');
+    await harness.until('three more crawls', () => crawlCount(store, 'healthy') >= seen + 3);
+    expect(receiver.received).toHaveLength(2);
+    expect(got.filter((r) => r.payload!.data.source === 'healthy')).toHaveLength(1);
+    expect(secret.paths).toEqual([]);
+  }, 60_000);
+});
