@@ -121,7 +121,7 @@ function writeVigieConfig(setup: Setup, storage: string): string {
   const sources = setup.urls.map((url, i) => `  - { id: page-${i}, url: "${url}" }`).join('\n');
   writeFileSync(
     file,
-    `storage: ${JSON.stringify(storage)}\ncrawl: { userAgent: "Vigie-bench/0.1 (loopback benchmark)", hostInterval: 1ms }\nsources:\n${sources}\n`,
+    `storage: ${JSON.stringify(storage)}\ncrawl: { userAgent: "Vigie-bench/0.1 (loopback benchmark)", hostInterval: 1ms }\nnetwork: { allow: [127.0.0.1/32] }\nsources:\n${sources}\n`,
   );
   return file;
 }

@@ -277,6 +277,8 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         queuePrefix: prefix,
         server: { host: '127.0.0.1', port: 0 },
         crawl: { hostInterval: `${hostIntervalMs}ms`, respectRobotsTxt: true, userAgent: 'Vigie-bench/0.1 (load benchmark on loopback)' },
+        // The sites are on 127.0.0.2 and up, the receiver on 127.0.0.1: loopback is refused unless allowed.
+        network: { allow: ['127.0.0.0/8'] },
         sources,
         webhooks: [{ url: receiver.url, secret, events: ['article.new'] }],
       },
