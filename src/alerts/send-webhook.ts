@@ -4,6 +4,7 @@ import { refusalIn } from '../crawlers/refused-address-error.ts';
 import { parseRetryAfter } from '../crawlers/retry-after.ts';
 import { DeliveryError } from './delivery-error.ts';
 import { signWebhook } from './sign-webhook.ts';
+import { redactWebhookUrls, webhookEndpoint } from './webhook-endpoint.ts';
 
 export interface SendWebhookOptions {
   url: string;
@@ -50,6 +51,8 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
   // keeps the request, response and body alive (measured ~15 KB per call in the crawl path).
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
+  // Errors name the endpoint only: they reach the store, the logs, bull-board and the API.
+  const endpoint = webhookEndpoint(options.url);
   try {
     const res = await request(options.url, {
       method: 'POST',
@@ -66,9 +69,9 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
     await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
   } catch (err) {
     const refused = refusalIn(err);
-    if (refused) throw new DeliveryError(`POST ${options.url}: ${refused.message}`, 'give-up', null);
+    if (refused) throw new DeliveryError(`POST ${endpoint}: ${redactWebhookUrls(refused.message, [options.url])}`, 'give-up', null);
     const reason = abort.signal.aborted ? `no answer within ${timeoutMs} ms` : describe(err);
-    throw new DeliveryError(`POST ${options.url}: ${reason}`, 'retry', null);
+    throw new DeliveryError(`POST ${endpoint}: ${redactWebhookUrls(reason, [options.url])}`, 'retry', null);
   } finally {
     clearTimeout(timer);
   }
@@ -76,12 +79,12 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
   if (status >= 200 && status < 300) return { status, durationMs };
   const after = parseRetryAfter(retryAfter);
   if (status === 429 || (status === 503 && after !== undefined)) {
-    throw new DeliveryError(`POST ${options.url}: HTTP ${status}`, 'retry-later', status, after);
+    throw new DeliveryError(`POST ${endpoint}: HTTP ${status}`, 'retry-later', status, after);
   }
   if (status >= 300 && status < 400) {
-    throw new DeliveryError(`POST ${options.url}: HTTP ${status} (redirects are not followed)`, 'retry', status);
+    throw new DeliveryError(`POST ${endpoint}: HTTP ${status} (redirects are not followed)`, 'retry', status);
   }
-  throw new DeliveryError(`POST ${options.url}: HTTP ${status}`, GIVE_UP.has(status) ? 'give-up' : 'retry', status, after);
+  throw new DeliveryError(`POST ${endpoint}: HTTP ${status}`, GIVE_UP.has(status) ? 'give-up' : 'retry', status, after);
 }
 
 function describe(err: unknown): string {

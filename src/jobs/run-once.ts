@@ -1,3 +1,4 @@
+import { webhookEndpoint } from '../alerts/index.ts';
 import type { SourceConfig } from '../config/index.ts';
 import { hostOf } from '../config/index.ts';
 import { hostSpacing } from '../crawlers/host-spacing.ts';
@@ -79,7 +80,8 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
       else if (outcome === 'gave-up') report.deliveries.gaveUp += 1;
     } catch (err) {
       report.deliveries.pending += 1;
-      say(`delivery ${delivery.id} to ${delivery.url}: ${(err as Error).message} (kept, will retry)`);
+      // The URL's path can be its credential: the line names the endpoint only.
+      say(`delivery ${delivery.id} to ${webhookEndpoint(delivery.url)}: ${(err as Error).message} (kept, will retry)`);
     }
   }
   return report;

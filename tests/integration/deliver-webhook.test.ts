@@ -101,7 +101,8 @@ describe('deliverWebhook', () => {
     const deps = { ...depsAt(config, { now: after(1_000) }), log: { ...log, warn: (_o: object, msg?: string) => void warnings.push(msg ?? ''), child: () => log } };
     expect(await deliverWebhook(deps, id)).toBe('gave-up');
     expect(received).toEqual([]);
-    const reason = `POST ${url}: 127.0.0.1 resolves to 127.0.0.1, a loopback address; allow it with network.allow`;
+    // Scheme and host only: a webhook URL's path can be its credential.
+    const reason = `POST ${new URL(url).origin}: 127.0.0.1 resolves to 127.0.0.1, a loopback address; allow it with network.allow`;
     expect(store.attempts(id)).toEqual([expect.objectContaining({ outcome: 'gave-up', status: null, error: reason })]);
     expect(warnings).toEqual([expect.stringContaining(`gave-up, status none, attempt 1`)]);
     expect(warnings[0]).toContain(reason);
@@ -192,7 +193,8 @@ describe('deliverWebhook', () => {
     const [attempt] = store.attempts(id);
     expect(attempt).toMatchObject({ status: null, outcome: 'gave-up' });
     expect(attempt!.error).toContain(config.webhooks[0]!.id);
-    expect(attempt!.error).toContain(url);
+    expect(attempt!.error).toContain(`(${new URL(url).origin})`);
+    expect(attempt!.error).not.toContain('/hook');
     expect(attempt!.error).toMatch(/no longer configured/);
     expect(store.getDeliveryWork(id)!.state).toBe('failed');
   });

@@ -93,7 +93,7 @@ describe('the secret server on 127.0.0.2, with only 127.0.0.1/32 allowed', () =>
     const error = (await sent.catch((e: unknown) => e)) as DeliveryError;
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error.fate).toBe('give-up');
-    expect(error.message).toBe(`POST ${secret.origin}/hook: 127.0.0.2 resolves to 127.0.0.2, a loopback address; allow it with network.allow`);
+    expect(error.message).toBe(`POST ${secret.origin}: 127.0.0.2 resolves to 127.0.0.2, a loopback address; allow it with network.allow`);
     expect(secret.paths).toEqual([]);
   });
 

@@ -1,5 +1,6 @@
 import { DeliveryError } from '../../alerts/delivery-error.ts';
 import { sendWebhook } from '../../alerts/send-webhook.ts';
+import { webhookEndpoint } from '../../alerts/webhook-endpoint.ts';
 import type { UseCaseDeps } from './deps.ts';
 
 export type DeliverOutcome = 'delivered' | 'already-done' | 'gave-up';
@@ -18,7 +19,7 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
   const at = now.toISOString();
   const webhook = config.webhooks.find((w) => w.id === work.webhookId);
   if (!webhook) {
-    store.recordAttempt({ deliveryId, at, status: null, outcome: 'gave-up', error: `webhook ${work.webhookId} (${work.url}) is no longer configured`, durationMs: 0 });
+    store.recordAttempt({ deliveryId, at, status: null, outcome: 'gave-up', error: `webhook ${work.webhookId} (${webhookEndpoint(work.url)}) is no longer configured`, durationMs: 0 });
     return 'gave-up';
   }
   const started = performance.now();
@@ -56,7 +57,7 @@ function logAttempt(
   attempt: number,
   r: { status: number | null; outcome: 'delivered' | 'retry' | 'gave-up'; ms: number; error?: string },
 ): void {
-  const endpoint = new URL(work.url).host;
+  const endpoint = webhookEndpoint(work.url);
   const line = `delivery ${work.eventType} to ${endpoint}: ${r.outcome}, status ${r.status ?? 'none'}, attempt ${attempt}, ${r.ms} ms${r.error ? ` (${r.error})` : ''}`;
   const fields = { delivery: work.id, event: work.eventType, endpoint, status: r.status, attempt, outcome: r.outcome, ms: r.ms };
   if (r.outcome === 'delivered') deps.log.info(fields, line);
