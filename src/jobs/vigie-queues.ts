@@ -40,6 +40,9 @@ export class VigieQueues {
     this.crawl = new Queue(QUEUE_NAMES.crawl, opts);
     this.article = new Queue(QUEUE_NAMES.article, opts);
     this.delivery = new Queue(QUEUE_NAMES.delivery, opts);
+    // BullMQ prints each error of a queue without a listener, with its stack, on every reconnect attempt while Redis
+    // is away; the connection's owner logs these errors once per attempt already (see startMonitor).
+    for (const q of this.all) q.on('error', () => undefined);
   }
 
   get all(): Queue[] {
