@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cronProblem } from './cron-problem.ts';
+import { parseByteSize } from './byte-size.ts';
 import { parseDuration } from './duration.ts';
 import { parseCidr } from './network-policy.ts';
 
@@ -16,6 +17,18 @@ const duration = (example = '30s, 5m or 1h', allowZero = false) =>
         return z.NEVER;
       }
       return ms;
+    });
+
+const byteSize = (example: string) =>
+  z
+    .union([z.number(), z.string()], { error: `expected a size like ${example}` })
+    .transform((value, ctx) => {
+      const bytes = typeof value === 'number' ? (Number.isSafeInteger(value) && value > 0 ? value : null) : parseByteSize(value);
+      if (bytes === null) {
+        ctx.addIssue({ code: 'custom', message: `expected a size like ${example}, got ${JSON.stringify(value)}` });
+        return z.NEVER;
+      }
+      return bytes;
     });
 
 const HOST_KEY = /^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
@@ -128,6 +141,25 @@ export const configSchema = z
             { error: 'expected a list of CIDRs like ["10.1.0.0/16"]' },
           )
           .default([]),
+      })
+      .strict()
+      .prefault({}),
+    /** What one page may cost: pages are written by strangers. Each limit gives a per-source error, never a crash. */
+    limits: z
+      .object({
+        /** Largest page body, counted after decompression while it streams (so a gzip bomb stops at this size). */
+        maxBodyBytes: byteSize('10MB or 500KB').default(10 * 1024 ** 2),
+        /** Largest robots.txt read; RFC 9309 asks crawlers to read at least 500 KiB, and the rest is ignored. */
+        maxRobotsBytes: byteSize('500KB').default(500 * 1024),
+        /** Redirects followed per fetch; one more fails the fetch. */
+        maxRedirects: z.number({ error: 'expected a whole number of redirects from 0 to 20' }).int().min(0).max(20).default(5),
+        /** Entries of a latest list taken per crawl, first ones in page order; the rest are dropped with a warning. */
+        maxListEntries: z.number({ error: 'expected a whole number of entries from 1 to 10000' }).int().min(1).max(10_000).default(500),
+        /**
+         * More new entries than this in one crawl, on a source whose list is usually a tenth of their number or
+         * less, are a relist (a site redesign, a pagination change): recorded as a new baseline, without alerts.
+         */
+        relistJump: z.number({ error: 'expected a whole number of entries' }).int().min(1).default(100),
       })
       .strict()
       .prefault({}),
