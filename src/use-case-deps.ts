@@ -15,7 +15,7 @@ export function openStore(config: Config): SqliteStore {
 
 /** Builds the use-case dependencies shared by workers and `--once`. Close `deps.browser` when done. */
 export async function useCaseDeps(config: Config, store: SqliteStore, log: Logger): Promise<UseCaseDeps> {
-  const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent, allowNetworks: config.network.allow }) : null;
+  const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent, allowNetworks: config.network.allow, maxBytes: config.limits.maxRobotsBytes }) : null;
   // Chromium is launched on the first browser job only, and only when some source renders in a browser.
   const browser = config.sources.some((s) => s.render === 'browser')
     ? new (await import('./crawlers/browser-fetcher.ts')).BrowserFetcher({
@@ -23,6 +23,7 @@ export async function useCaseDeps(config: Config, store: SqliteStore, log: Logge
         timeoutMs: config.crawl.timeout,
         log,
         allowNetworks: config.network.allow,
+        maxBodyBytes: config.limits.maxBodyBytes,
       })
     : null;
   return { config, store, log, robots, browser, fetchPages, now: () => new Date() };

@@ -15,6 +15,7 @@ export async function fetchWithBrowser(requests: PageRequest[], options: PageFet
       executablePath: options.executablePath,
       log: options.log,
       allowNetworks: options.allowNetworks,
+      maxBodyBytes: options.limits?.maxBodyBytes,
     });
   try {
     return await Promise.all(

@@ -6,6 +6,7 @@ import { FetchFailedError } from './fetch-failed-error.ts';
 import { REFUSED_HEADER, refusalFromHeader, startGuardedProxy, type GuardedProxy } from './guarded-proxy.ts';
 import { HttpStatusError } from './http-status-error.ts';
 import type { Page, PageRequest } from './page.ts';
+import { PageLimitError } from './page-limit-error.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
 /** Flags that let Debian's chromium start headless as root on a machine with no outside network. */
@@ -39,6 +40,8 @@ export interface BrowserFetcherOptions {
    * a guarded proxy that refuses every other private address, redirects and sub-resources included. Default: none.
    */
   allowNetworks?: readonly string[];
+  /** Largest rendered page (`limits.maxBodyBytes`); a larger DOM fails with a PageLimitError. Default 10 MB. */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -130,7 +133,14 @@ export class BrowserFetcher {
       return this.settle(request.uniqueKey, { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, retryAfter) });
     }
     await page.waitForLoadState('networkidle', { timeout: this.options.settleMs ?? 5_000 }).catch(() => undefined);
+    const maxBytes = this.options.maxBodyBytes ?? 10 * 1024 ** 2;
+    // Measured in the page first, so a huge DOM is never serialised across to this process; a character is at
+    // least one byte, and the exact byte count is checked once the HTML is here.
+    const chars = await page.evaluate(() => document.documentElement?.outerHTML.length ?? 0).catch(() => 0);
+    const tooLarge = PageLimitError.body(asked.url, maxBytes);
+    if (chars > maxBytes) return this.settle(request.uniqueKey, { ok: false, url: asked.url, error: tooLarge });
     const html = await page.content();
+    if (Buffer.byteLength(html) > maxBytes) return this.settle(request.uniqueKey, { ok: false, url: asked.url, error: tooLarge });
     const bodyHash = createHash('sha256').update(html).digest('hex');
     const notModified = asked.bodyHash === bodyHash;
     this.settle(request.uniqueKey, {

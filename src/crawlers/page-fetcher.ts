@@ -11,6 +11,8 @@ import { NotHtmlError } from './not-html-error.ts';
 import type { Page, PageRequest } from './page.ts';
 import { RawHtmlCrawler } from './raw-html-crawler.ts';
 import { refusalIn } from './refused-address-error.ts';
+import { limitIn } from './page-limit-error.ts';
+import { sniffPage, unknownCharset } from './sniff-page.ts';
 import { RequestFeed } from './request-feed.ts';
 import { parseRetryAfter } from './retry-after.ts';
 import { RobotsDisallowedError } from './robots-disallowed-error.ts';
@@ -34,6 +36,8 @@ export interface PageFetcherOptions {
    * address is refused when connecting, redirects included, with a RefusedAddressError. Default: none.
    */
   allowNetworks?: readonly string[];
+  /** What one response may cost (`limits.maxBodyBytes`, `limits.maxRedirects`). Default: 10 MB, 5 redirects. */
+  limits?: { maxBodyBytes?: number; maxRedirects?: number };
   /** Skips URLs that robots.txt disallows for our User-Agent. Share one across calls so robots.txt is cached. Default: none (no check). */
   robots?: RobotsPolicy | null;
   /** Parallel requests within one call of `fetch`. Default 10. */
@@ -56,7 +60,8 @@ export interface PageFetcherOptions {
   onRequestSent?: (url: string) => void;
 }
 
-const HTML_LIKE = /html|xml|text\/plain|octet-stream/i;
+/** Only HTML is a page: text, JSON, feeds and files are refused, with NotHtmlError. */
+const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i;
 const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
 // Given, so the autoscaled pool does not spawn `ps` to learn it on every call.
 const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
@@ -65,12 +70,12 @@ const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
  * crawler, half a second can pass between Crawlee's pre-navigation hooks and the request really leaving.
  */
 const beforeSend = new Map<string, NonNullable<PageFetcherOptions['beforeRequest']>>();
-/** One client per allow-list, each on its guarded keep-alive agent. */
+/** One client per allow-list and limits, each on its allow-list's guarded keep-alive agent. */
 const httpClients = new Map<string, UndiciHttpClient>();
-function httpClientFor(allow: readonly string[]): UndiciHttpClient {
-  const key = allow.join(',');
+function httpClientFor(allow: readonly string[], limits: PageFetcherOptions['limits'] = {}): UndiciHttpClient {
+  const key = `${allow.join(',')} ${limits.maxBodyBytes} ${limits.maxRedirects}`;
   let client = httpClients.get(key);
-  if (!client) httpClients.set(key, (client = new UndiciHttpClient(guardedAgent(allow), (url) => beforeSend.get(url)?.(url))));
+  if (!client) httpClients.set(key, (client = new UndiciHttpClient(guardedAgent(allow), (url) => beforeSend.get(url)?.(url), limits)));
   return client;
 }
 
@@ -189,7 +194,7 @@ class SharedCrawler {
     }
     this.stopping = false;
     const crawler = (this.crawler ??= newCrawler(this.timeoutMs, this.log, this.httpClient, this.feed, (key, ctx) => this.handle(key, ctx), (key, url, error) =>
-      this.settle(key, { ok: false, url, error: refusalIn(error)?.forUrl(url) ?? new FetchFailedError(url, conciseReason(error)) }),
+      this.settle(key, { ok: false, url, error: refusalIn(error)?.forUrl(url) ?? limitIn(error)?.forUrl(url) ?? new FetchFailedError(url, conciseReason(error)) }),
     ));
     this.running = crawler.run().then(
       () => undefined,
@@ -237,9 +242,9 @@ function sharedCrawler(options: PageFetcherOptions): SharedCrawler {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const allow = options.allowNetworks ?? [];
   const byTimeout = options.log ? sharedByLog.get(options.log) ?? sharedByLog.set(options.log, new Map()).get(options.log)! : sharedWithoutLog;
-  const key = `${timeoutMs} ${allow.join(',')}`;
+  const key = `${timeoutMs} ${allow.join(',')} ${options.limits?.maxBodyBytes} ${options.limits?.maxRedirects}`;
   let crawler = byTimeout.get(key);
-  if (!crawler) byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow))));
+  if (!crawler) byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow, options.limits))));
   return crawler;
 }
 
@@ -310,10 +315,14 @@ function responseResult(asked: PageRequest, ctx: CheerioCrawlingContext): PageRe
     return { ok: false, url: asked.url, error: new HttpStatusError(asked.url, status, parseRetryAfter(response.headers['retry-after'])) };
   }
   const type = header(response.headers, 'content-type');
-  if (status !== 304 && type && !HTML_LIKE.test(type)) {
+  if (status !== 304 && type && !HTML_TYPES.test(type)) {
     return { ok: false, url: asked.url, error: new NotHtmlError(asked.url, type) };
   }
   const body = (ctx as unknown as { body: Buffer }).body;
+  if (status !== 304) {
+    const refused = sniffPage(asked.url, body, type);
+    if (refused) return { ok: false, url: asked.url, error: refused };
+  }
   return { ok: true, page: toPage(asked, ctx.request.loadedUrl ?? asked.url, status, response.headers, body) };
 }
 
@@ -356,8 +365,12 @@ function toPage(
   if (asked.bodyHash && asked.bodyHash === bodyHash) {
     return { url: asked.url, finalUrl, status, notModified: true, html: null, charset: null, etag, lastModified, bodyHash, bytes: body.length };
   }
-  const decoded = decodeHtml(body, header(headers, 'content-type'));
-  return { url: asked.url, finalUrl, status, notModified: false, html: decoded.html, charset: decoded.charset, etag, lastModified, bodyHash, bytes: body.length };
+  const type = header(headers, 'content-type');
+  const decoded = decodeHtml(body, type);
+  const page: Page = { url: asked.url, finalUrl, status, notModified: false, html: decoded.html, charset: decoded.charset, etag, lastModified, bodyHash, bytes: body.length };
+  const unknown = unknownCharset(body, type);
+  if (unknown !== null) page.warnings = [`unknown charset "${unknown}"; decoded as ${decoded.charset} instead`];
+  return page;
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {

@@ -20,6 +20,8 @@ export interface Page {
   html: string | null;
   /** Charset the bytes were decoded with, and where it was found. */
   charset: string | null;
+  /** What the page got wrong but could still be read (an unknown charset label), for the caller to log. */
+  warnings?: string[];
   etag: string | null;
   lastModified: string | null;
   bodyHash: string | null;

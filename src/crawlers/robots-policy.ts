@@ -18,6 +18,8 @@ export interface RobotsPolicyOptions {
    * redirects included, and robots.txt is then taken as unreachable. Default: none.
    */
   allowNetworks?: readonly string[];
+  /** Bytes of robots.txt read (`limits.maxRobotsBytes`); the rest is ignored, as RFC 9309 allows past 500 KiB. Default 500 KB. */
+  maxBytes?: number;
 }
 
 type Rules = { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined };
@@ -42,7 +44,7 @@ export class RobotsPolicy {
 
   constructor(options: RobotsPolicyOptions) {
     if (!options?.userAgent) throw new TypeError('RobotsPolicy: options.userAgent is required');
-    this.options = { ttlMs: 3_600_000, errorTtlMs: 60_000, timeoutMs: 10_000, now: Date.now, allowNetworks: [], ...options };
+    this.options = { ttlMs: 3_600_000, errorTtlMs: 60_000, timeoutMs: 10_000, now: Date.now, allowNetworks: [], maxBytes: 500 * 1024, ...options };
     // undici 7 refuses `maxRedirections` unless the dispatcher composes the redirect interceptor. Without it,
     // robots.txt worked only when something had called the global fetch() first (Node's own undici then served as
     // the global dispatcher); in a process that had not, every fetch threw, and every URL was allowed. Each hop
@@ -85,7 +87,7 @@ export class RobotsPolicy {
         headersTimeout: this.options.timeoutMs,
         bodyTimeout: this.options.timeoutMs,
       });
-      const text = await res.body.text();
+      const text = await readAtMost(res.body, this.options.maxBytes);
       if (res.statusCode >= 200 && res.statusCode < 300) rules = robotsParser(robotsUrl, text);
       else if (res.statusCode >= 500) ttl = this.options.errorTtlMs;
     } catch {
@@ -94,4 +96,19 @@ export class RobotsPolicy {
     this.cache.set(origin, { rules, until: now + ttl });
     return rules;
   }
+}
+
+/** The body's first `maxBytes` as text; the rest is not read (the connection is dropped). */
+async function readAtMost(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= maxBytes) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
 }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type {
   BaseHttpClient,
@@ -11,11 +11,20 @@ import type {
 } from '@crawlee/cheerio';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 import { guardedAgent } from './guarded-agent.ts';
+import { PageLimitError } from './page-limit-error.ts';
 
 type Headers = Record<string, string | string[] | undefined>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const DEFAULT_MAX_REDIRECTS = 10;
+const DEFAULT_MAX_REDIRECTS = 5;
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 ** 2;
+
+export interface UndiciHttpClientLimits {
+  /** Body bytes read, after decompression; past them the stream fails with a PageLimitError. Default 10 MB. */
+  maxBodyBytes?: number;
+  /** Redirects followed per request, whatever the request asks; one more fails with a PageLimitError. Default 5. */
+  maxRedirects?: number;
+}
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
@@ -31,10 +40,12 @@ export class UndiciHttpClient implements BaseHttpClient {
   /**
    * @param dispatcher undici dispatcher. Default: the process's keep-alive agent that refuses every private address.
    * @param beforeSend awaited with the request's URL just before it is sent (not before redirect hops). Default: none.
+   * @param limits what one response may cost. Default: 10 MB, 5 redirects.
    */
   constructor(
     private readonly dispatcher: Dispatcher = guardedAgent([]),
     private readonly beforeSend?: (url: string) => Promise<void> | void,
+    private readonly limits: UndiciHttpClientLimits = {},
   ) {}
 
   async stream(request: HttpRequest, onRedirect?: RedirectHandler): Promise<StreamingHttpResponse> {
@@ -53,7 +64,8 @@ export class UndiciHttpClient implements BaseHttpClient {
 
   private async follow(request: HttpRequest, deadline: Deadline, onRedirect?: RedirectHandler): Promise<StreamingHttpResponse> {
     const method = (request.method ?? 'GET').toUpperCase() as Dispatcher.HttpMethod;
-    const maxRedirects = request.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    const ceiling = this.limits.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    const maxRedirects = Math.min(request.maxRedirects ?? ceiling, ceiling);
     let url = new URL(String(request.url));
     let headers: Headers = { ...request.headers, 'accept-encoding': 'gzip, deflate, br' };
     const redirectUrls: URL[] = [];
@@ -70,7 +82,7 @@ export class UndiciHttpClient implements BaseHttpClient {
       const location = res.headers.location;
       if (request.followRedirect !== false && REDIRECTS.has(res.statusCode) && typeof location === 'string') {
         res.body.resume();
-        if (redirectUrls.length >= maxRedirects) throw new Error(`too many redirects (more than ${maxRedirects}) from ${String(request.url)}`);
+        if (redirectUrls.length >= maxRedirects) throw PageLimitError.redirects(String(request.url), maxRedirects);
         const next = new URL(location, url);
         if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`redirect to unsupported protocol ${next.protocol}`);
         const updated = { url: next, headers: { ...headers } };
@@ -80,7 +92,14 @@ export class UndiciHttpClient implements BaseHttpClient {
         redirectUrls.push(url);
         continue;
       }
-      const stream = decompressed(res.body, res.headers['content-encoding']);
+      const maxBytes = this.limits.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+      const declared = Number(res.headers['content-length']);
+      // A body declared too large is not read at all; one that is not declared is counted as it streams.
+      if (declared > maxBytes && !res.headers['content-encoding']) {
+        res.body.destroy();
+        throw PageLimitError.body(url.href, maxBytes);
+      }
+      const stream = capped(decompressed(res.body, res.headers['content-encoding']), maxBytes, url.href, res.body);
       // Progress is only read by Crawlee's file downloads. Counting bytes here would need a 'data' listener, which
       // starts the stream flowing before the crawler reads it.
       return { ...responseData(res, url, redirectUrls), request, stream, downloadProgress: { percent: 0, transferred: 0 }, uploadProgress: { percent: 1, transferred: 0 } };
@@ -130,6 +149,31 @@ function decompressed(body: Readable, encoding: string | string[] | undefined): 
   if (!decoder) return body;
   body.on('error', (err) => decoder.destroy(err));
   return body.pipe(decoder);
+}
+
+/**
+ * `stream`, failing with a PageLimitError once more than `maxBytes` have come out of it (after decompression), and
+ * destroying the socket's body so no more is read or inflated: a 64 KB gzip bomb stops at the limit, not at 64 MB.
+ */
+function capped(stream: Readable, maxBytes: number, url: string, raw: Readable): Readable {
+  let seen = 0;
+  let over = false;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen <= maxBytes) return done(null, chunk);
+      // Fail first, then hang up: the socket's own "aborted" error must not hide which limit was hit.
+      over = true;
+      done(PageLimitError.body(url, maxBytes));
+      stream.unpipe(counter);
+      raw.destroy();
+      if (stream !== raw) stream.destroy();
+    },
+  });
+  stream.on('error', (err) => {
+    if (!over) counter.destroy(err);
+  });
+  return stream.pipe(counter);
 }
 
 /**

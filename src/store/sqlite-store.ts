@@ -154,8 +154,8 @@ export class SqliteStore implements Store {
     sourceId: string,
     entries: NewEntry[],
     now: string,
-    options: { listSignature?: string } = {},
-  ): { baseline: boolean; relisted: boolean; added: EntryRow[] } {
+    options: { listSignature?: string; relistJump?: number } = {},
+  ): { baseline: boolean; relisted: boolean; added: EntryRow[]; jump?: { count: number; usual: number } } {
     const insert = this.sql(
       `INSERT INTO entries (source_id, url, url_key, title, first_seen_at, baseline) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (source_id, url_key) DO NOTHING RETURNING *`,
@@ -178,6 +178,14 @@ export class SqliteStore implements Store {
       }
       if (baseline) this.sql('UPDATE sources SET baseline_at = ? WHERE id = ?').run(now, sourceId);
       if (signature !== null && entries.length > 0) this.sql('UPDATE sources SET list_signature = ? WHERE id = ?').run(signature, sourceId);
+      if (!silent && options.relistJump !== undefined && added.length > options.relistJump) {
+        const usual = this.usualListSize(sourceId);
+        if (usual !== null && added.length >= usual * 10) {
+          const mark = this.sql('UPDATE entries SET baseline = 1 WHERE id = ?');
+          for (const e of added) mark.run(e.id);
+          return { baseline, relisted: true, added: [], jump: { count: added.length, usual } };
+        }
+      }
       return { baseline, relisted, added: silent ? [] : added };
     });
     return run.immediate();
@@ -196,6 +204,17 @@ export class SqliteStore implements Store {
       );
       insert.run(batch.flatMap((e) => [sourceId, e.url, e.urlKey, e.title, now]));
     }
+  }
+
+  /** The median number of entries found by the source's last 5 crawls that read a list; null before any. */
+  private usualListSize(sourceId: string): number | null {
+    const rows = this.sql(
+      `SELECT entries_found FROM crawls WHERE source_id = ? AND outcome IN ('baseline', 'changed', 'unchanged', 'relisted')
+       ORDER BY id DESC LIMIT 5`,
+    ).all(sourceId) as Row[];
+    if (rows.length === 0) return null;
+    const sizes = rows.map((r) => r.entries_found as number).sort((a, b) => a - b);
+    return sizes[Math.floor(sizes.length / 2)]!;
   }
 
   recordCrawl(crawl: CrawlRecord, degradeAfter: number): SourceTransition {

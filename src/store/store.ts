@@ -141,14 +141,15 @@ export interface Store {
    * entry for a source, every entry is stored as the baseline and none is returned as new. When the list was
    * found another way than last time (`listSignature` changed: a selector stopped matching, the heading went,
    * the fallback picked another block), the entries are a new baseline too (`relisted`): a different block is
-   * not a burst of news.
+   * not a burst of news. So are more than `relistJump` new entries at once when the source's usual list (the
+   * median found by its last 5 crawls that read one) is a tenth of their number or less (`jump` says so).
    */
   recordEntries(
     sourceId: string,
     entries: NewEntry[],
     now: string,
-    options?: { listSignature?: string },
-  ): { baseline: boolean; relisted: boolean; added: EntryRow[] };
+    options?: { listSignature?: string; relistJump?: number },
+  ): { baseline: boolean; relisted: boolean; added: EntryRow[]; jump?: { count: number; usual: number } };
   /** Logs one crawl and returns the health transition it caused, if any. */
   recordCrawl(crawl: CrawlRecord, degradeAfter: number): SourceTransition;
   getEntry(id: number): EntryRow | null;

@@ -64,6 +64,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     userAgent: config.crawl.userAgent,
     timeoutMs: config.crawl.timeout,
     allowNetworks: config.network.allow,
+    limits: config.limits,
     robots: deps.robots,
     browser: deps.browser,
     log: deps.log,
@@ -99,10 +100,21 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
   } catch (err) {
     throw new SourceConfigError(source.id, 'latest.selector', (err as Error).message);
   }
-  const entries = toNewEntries(found.entries);
+  for (const warning of page.warnings ?? []) deps.log.warn({ source: source.id, url: page.finalUrl }, `crawl ${source.id}: ${warning}`);
+  const listed = toNewEntries(found.entries);
+  const { maxListEntries, relistJump } = config.limits;
+  // The first ones in page order: a list of thousands is a site map or an attack, not news.
+  const entries = listed.slice(0, maxListEntries);
+  if (listed.length > maxListEntries && !warnedLongList(store).has(source.id)) {
+    warnedLongList(store).add(source.id);
+    deps.log.warn(
+      { source: source.id, url: page.finalUrl, listed: listed.length, kept: maxListEntries },
+      `crawl ${source.id}: the latest list has ${listed.length} entries; only the first ${maxListEntries} are read (limits.maxListEntries)`,
+    );
+  }
   // How the list was found; when that changes, the entries come from another block and are not news.
   const listSignature = `${found.via}:${foldText(found.heading ?? '')}`;
-  const { baseline, relisted, added } = store.recordEntries(source.id, entries, at, { listSignature });
+  const { baseline, relisted, added, jump } = store.recordEntries(source.id, entries, at, { listSignature, relistJump });
   const outcome = entries.length === 0 ? 'no-list' : baseline ? 'baseline' : relisted ? 'relisted' : added.length > 0 ? 'changed' : 'unchanged';
   const transition = store.recordCrawl(
     {
@@ -117,7 +129,9 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
       error:
         outcome === 'no-list'
           ? `no latest-articles list found on ${page.finalUrl}`
-          : outcome === 'relisted'
+          : jump
+            ? `${jump.count} new entries at once where the list usually has ${jump.usual}: recorded as a new baseline`
+            : outcome === 'relisted'
             ? `list now found by ${found.via}${found.heading ? ` under "${found.heading}"` : ''}: recorded as a new baseline`
             : null,
     },
@@ -126,7 +140,12 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
   // Validators are saved only once the entries are committed: a crash in between re-reads the page next time.
   store.saveHttpCache(source.id, source.url, page, at);
   if (outcome === 'no-list') deps.log.warn({ source: source.id, url: page.finalUrl }, 'no latest-articles list found');
-  if (outcome === 'relisted') {
+  if (jump) {
+    deps.log.warn(
+      { source: source.id, url: page.finalUrl, new: jump.count, usual: jump.usual },
+      `crawl ${source.id}: ${jump.count} new entries at once where the list usually has ${jump.usual}; recorded as a new baseline, without alerts`,
+    );
+  } else if (outcome === 'relisted') {
     deps.log.warn(
       { source: source.id, url: page.finalUrl, via: found.via, heading: found.heading },
       'the latest list is now found another way; its entries were recorded as a new baseline, without alerts',
@@ -139,6 +158,14 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
 function forSource(error: Error, deps: UseCaseDeps, source: SourceConfig): Error {
   if (!(error instanceof RefusedAddressError)) return error;
   return error.withPrefix(`sources[${deps.config.sources.findIndex((s) => s.id === source.id)}] (${source.id})`);
+}
+
+/** Sources already warned about a list over `limits.maxListEntries`, per store (so once per process). */
+const longListWarned = new WeakMap<object, Set<string>>();
+function warnedLongList(store: object): Set<string> {
+  let set = longListWarned.get(store);
+  if (!set) longListWarned.set(store, (set = new Set()));
+  return set;
 }
 
 function toNewEntries(listed: Array<{ title: string; url: string }>): NewEntry[] {

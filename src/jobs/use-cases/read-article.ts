@@ -98,6 +98,7 @@ export function articleFetchOptions(deps: UseCaseDeps, hooks: Pick<ReadArticleOp
     userAgent: deps.config.crawl.userAgent,
     timeoutMs: deps.config.crawl.timeout,
     allowNetworks: deps.config.network.allow,
+    limits: deps.config.limits,
     robots: deps.robots,
     log: deps.log,
     beforeRequest: hooks.beforeRequest,
