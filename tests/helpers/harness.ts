@@ -20,6 +20,8 @@ export interface HarnessOptions {
   events?: string[];
   respond?: WebhookReceiverOptions['respond'];
   crawl?: Record<string, unknown>;
+  /** `limits:` in the config. Default: the config's defaults. */
+  limits?: Record<string, unknown>;
   /** Per-host overrides (`hosts:` in the config). */
   hosts?: Record<string, unknown>;
   /** `network:` in the config. Default: loopback allowed (127.0.0.1/32 and ::1/128), where the fixture servers listen. */
@@ -61,6 +63,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`,
       server: { host: '127.0.0.1', port: 0 },
       crawl: { hostInterval: '10ms', timeout: '5s', ...options.crawl },
+      limits: options.limits,
       hosts: options.hosts,
       network: options.network ?? { allow: LOOPBACK_ALLOWED },
       sources: options.sources,
