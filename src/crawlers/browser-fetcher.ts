@@ -137,7 +137,7 @@ export class BrowserFetcher {
     // Measured in the page first, so a huge DOM is never serialised across to this process; a character is at
     // least one byte, and the exact byte count is checked once the HTML is here.
     const chars = await page.evaluate(() => document.documentElement?.outerHTML.length ?? 0).catch(() => 0);
-    const tooLarge = PageLimitError.body(asked.url, maxBytes);
+    const tooLarge = PageLimitError.rendered(asked.url, maxBytes);
     if (chars > maxBytes) return this.settle(request.uniqueKey, { ok: false, url: asked.url, error: tooLarge });
     const html = await page.content();
     if (Buffer.byteLength(html) > maxBytes) return this.settle(request.uniqueKey, { ok: false, url: asked.url, error: tooLarge });

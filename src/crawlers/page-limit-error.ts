@@ -23,6 +23,10 @@ export class PageLimitError extends Error implements FatedError {
     return new PageLimitError(url, limit, `body larger than ${formatBytes(maxBytes)} once decompressed; stopped reading there`);
   }
 
+  static rendered(url: string, maxBytes: number): PageLimitError {
+    return new PageLimitError(url, 'maxBodyBytes', `rendered page larger than ${formatBytes(maxBytes)}`);
+  }
+
   static redirects(url: string, maxRedirects: number): PageLimitError {
     return new PageLimitError(url, 'maxRedirects', `more than ${maxRedirects} redirects`);
   }
