@@ -22,8 +22,9 @@ Usage:
   vigie demo                             a simulated news site, a webhook receiver and the monitor, on loopback
 
 Config: --config FILE, else VIGIE_CONFIG, else ./vigie.config.yaml. Environment overrides:
-  REDIS_URL, VIGIE_STORAGE, PORT, VIGIE_TOKEN, VIGIE_ALLOW_NETWORKS (private CIDRs Vigie may connect to; also read by
-  \`vigie check\`). LOG_LEVEL sets the log level (default info).`;
+  REDIS_URL, VIGIE_STORAGE, VIGIE_HOST, PORT, VIGIE_TOKEN (needed to bind beyond loopback, and for any change through
+  the dashboard), VIGIE_CHROMIUM_NO_SANDBOX (root only), VIGIE_ALLOW_NETWORKS (private CIDRs Vigie may connect to;
+  also read by \`vigie check\`). LOG_LEVEL sets the log level (default info).`;
 
 export interface CliIo {
   out: (text: string) => void;
@@ -177,6 +178,8 @@ async function check(target: string | undefined, values: { url?: string; render?
       userAgent,
       allowNetworks,
       robots: new RobotsPolicy({ userAgent, allowNetworks }),
+      // No config file here either: the environment says whether Chromium may drop its sandbox (root only).
+      chromiumNoSandbox: /^(1|true)$/i.test(io.env.VIGIE_CHROMIUM_NO_SANDBOX ?? ''),
     });
     if (!result!.ok) {
       io.err(`vigie check: ${result!.error.message}`);

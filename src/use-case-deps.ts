@@ -24,6 +24,7 @@ export async function useCaseDeps(config: Config, store: SqliteStore, log: Logge
         log,
         allowNetworks: config.network.allow,
         maxBodyBytes: config.limits.maxBodyBytes,
+        noSandbox: config.crawl.chromiumNoSandbox,
       })
     : null;
   return { config, store, log, robots, browser, fetchPages, now: () => new Date() };

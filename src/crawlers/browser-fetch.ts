@@ -13,6 +13,7 @@ export async function fetchWithBrowser(requests: PageRequest[], options: PageFet
       userAgent: options.userAgent,
       timeoutMs: options.timeoutMs,
       executablePath: options.executablePath,
+      noSandbox: options.chromiumNoSandbox,
       log: options.log,
       allowNetworks: options.allowNetworks,
       maxBodyBytes: options.limits?.maxBodyBytes,

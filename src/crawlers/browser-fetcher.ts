@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Configuration, PlaywrightCrawler, RequestQueue, type PlaywrightCrawlingContext } from '@crawlee/playwright';
-import { crawleeLog } from './crawlee-log.ts';
 import { chromium } from 'playwright';
+import { chromiumLaunchOptions, chromiumSandbox, ChromiumSandboxError } from './chromium-sandbox.ts';
+import { crawleeLog } from './crawlee-log.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
 import { REFUSED_HEADER, refusalFromHeader, startGuardedProxy, type GuardedProxy } from './guarded-proxy.ts';
 import { HttpStatusError } from './http-status-error.ts';
@@ -9,10 +10,9 @@ import type { Page, PageRequest } from './page.ts';
 import { PageLimitError } from './page-limit-error.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
-/** Flags that let Debian's chromium start headless as root on a machine with no outside network. */
+/** Flags for Debian's chromium, headless on a machine with no outside network. The sandbox is chromiumSandbox's call. */
 export const CHROMIUM_ARGS = [
   '--headless',
-  '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
@@ -42,6 +42,10 @@ export interface BrowserFetcherOptions {
   allowNetworks?: readonly string[];
   /** Largest rendered page (`limits.maxBodyBytes`); a larger DOM fails with a PageLimitError. Default 10 MB. */
   maxBodyBytes?: number;
+  /** `crawl.chromiumNoSandbox`: drop Chromium's sandbox, which is done only when running as root. Default false. */
+  noSandbox?: boolean;
+  /** The process's uid, for the sandbox decision. Default `process.getuid()`. */
+  uid?: number | null;
 }
 
 /**
@@ -63,6 +67,8 @@ export class BrowserFetcher {
 
   /** Renders one page; `beforeRequest` is awaited just before the browser navigates to it. */
   async fetch(request: PageRequest, beforeRequest?: (url: string) => Promise<void> | void): Promise<Result> {
+    const sandbox = this.sandbox();
+    if (!sandbox.ok) return { ok: false, url: request.url, error: new ChromiumSandboxError(request.url, sandbox.error) };
     const { queue } = await this.start();
     const uniqueKey = randomUUID();
     const result = new Promise<Result>((resolve) => this.pending.set(uniqueKey, { request, resolve, beforeRequest }));
@@ -81,8 +87,14 @@ export class BrowserFetcher {
     for (const [key, p] of this.pending) p.resolve({ ok: false, url: p.request.url, error: new FetchFailedError(p.request.url, 'browser closed') }), this.pending.delete(key);
   }
 
+  private sandbox() {
+    return chromiumSandbox({ noSandbox: this.options.noSandbox ?? false, uid: this.options.uid !== undefined ? this.options.uid : (process.getuid?.() ?? null) });
+  }
+
   private start() {
     this.started ??= (async () => {
+      const sandbox = this.sandbox();
+      if (sandbox.ok && sandbox.note) this.options.log?.warn({ sandbox: sandbox.sandbox }, sandbox.note);
       const config = new Configuration({ persistStorage: false, purgeOnStart: false, headless: true });
       const queue = await RequestQueue.open(null, { config });
       const timeoutMs = this.options.timeoutMs ?? 30_000;
@@ -101,7 +113,10 @@ export class BrowserFetcher {
             launcher: chromium,
             userAgent: this.options.userAgent,
             // Playwright adds `<-loopback>` to the bypass list, so loopback goes through the proxy too.
-            launchOptions: { executablePath: this.options.executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, proxy: { server: proxy.url } },
+            launchOptions: chromiumLaunchOptions(
+              { executablePath: this.options.executablePath ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, proxy: { server: proxy.url } },
+              { sandbox: sandbox.ok && sandbox.sandbox },
+            ),
           },
           browserPoolOptions: { useFingerprints: false },
           statisticsOptions: { logIntervalSecs: 3600, saveErrorSnapshots: false },

@@ -44,6 +44,8 @@ export interface PageFetcherOptions {
   concurrency?: number;
   /** Path of the browser for `render: browser`. Default `/usr/bin/chromium`. */
   executablePath?: string;
+  /** `crawl.chromiumNoSandbox`, for `render: browser` without a long-lived `browser`: see chromiumSandbox. Default false. */
+  chromiumNoSandbox?: boolean;
   /** A long-lived browser for `render: browser`, shared across calls. Default: one launched for this call only. */
   browser?: BrowserFetcher | null;
   /** Pino-compatible logger; Crawlee's own messages go to it at warn level and above. */

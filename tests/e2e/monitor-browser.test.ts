@@ -18,7 +18,8 @@ describe('a render: browser source', () => {
     // The list really is not in the HTML: an http source would see nothing here.
     for (const e of site.latestEntries()) expect(raw).not.toContain(new URL(e.url).pathname);
 
-    harness = await startHarness({ sources: [{ id: 'scripted', url: site.listUrl, every: '2s', render: 'browser' }] });
+    // Chromium drops its sandbox only when asked and running as root, as these tests may.
+    harness = await startHarness({ sources: [{ id: 'scripted', url: site.listUrl, every: '2s', render: 'browser' }], crawl: { chromiumNoSandbox: process.getuid?.() === 0 } });
     const { store, receiver } = harness;
     await harness.until('the baseline', () => store.health()[0]?.baselineAt != null, 40_000);
     expect(store.recentEntries({ sourceId: 'scripted', limit: 100 }).length).toBe(site.latestEntries().length);

@@ -17,7 +17,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = new BrowserFetcher({ userAgent: UA, timeoutMs: 15_000, settleMs: 1_000, allowNetworks: ['127.0.0.1/32'], maxBodyBytes: 1024 * 1024 });
+  // Chromium drops its sandbox only when asked and running as root, as these tests may.
+  browser = new BrowserFetcher({ userAgent: UA, timeoutMs: 15_000, settleMs: 1_000, allowNetworks: ['127.0.0.1/32'], maxBodyBytes: 1024 * 1024, noSandbox: process.getuid?.() === 0 });
 }, 30_000);
 
 afterAll(async () => {

@@ -426,7 +426,8 @@ document.title = 'Écrit par script';
         { 'content-type': 'text/html; charset=utf-8' },
       );
     });
-    const [result] = await fetchPages([{ url: `${site.origin}/list` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, render: 'browser', timeoutMs: 20_000 });
+    // Chromium drops its sandbox only when asked and running as root, as these tests may.
+    const [result] = await fetchPages([{ url: `${site.origin}/list` }], { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, render: 'browser', timeoutMs: 20_000, chromiumNoSandbox: process.getuid?.() === 0 });
     const p = page(result);
     expect(p.status).toBe(200);
     expect(p.html).toContain('<title>Écrit par script</title>');

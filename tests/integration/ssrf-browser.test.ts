@@ -44,7 +44,8 @@ beforeAll(async () => {
         ]).then(([s, o]) => { document.getElementById('out').textContent = 'secret ' + s + ', own ' + o; });
       </script></body></html>`);
   });
-  browser = new BrowserFetcher({ userAgent: UA, timeoutMs: 15_000, settleMs: 2_000, allowNetworks: ['127.0.0.1/32'] });
+  // Chromium drops its sandbox only when asked and running as root, as these tests may.
+  browser = new BrowserFetcher({ userAgent: UA, timeoutMs: 15_000, settleMs: 2_000, allowNetworks: ['127.0.0.1/32'], noSandbox: process.getuid?.() === 0 });
 }, 30_000);
 
 afterAll(async () => {
