@@ -160,6 +160,11 @@ export const configSchema = z
          * less, are a relist (a site redesign, a pagination change): recorded as a new baseline, without alerts.
          */
         relistJump: z.number({ error: 'expected a whole number of entries' }).int().min(1).default(100),
+        /**
+         * Elements open at once while parsing; deeper nesting is flattened (its text kept), so 100,000 nested
+         * <div>s parse like flat ones instead of blocking the event loop for seconds.
+         */
+        maxNesting: z.number({ error: 'expected a whole number of levels from 32 to 4096' }).int().min(32).max(4096).default(256),
       })
       .strict()
       .prefault({}),

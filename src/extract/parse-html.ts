@@ -21,7 +21,12 @@ const truncated = new WeakSet<CheerioAPI>();
  * markup). Oversized input is cut at the last tag start before the limit, so no tag is split in half;
  * `wasTruncated` tells the extractor to warn about it. Nesting beyond MAX_NESTING is flattened.
  */
-export function parseHtml(html: string): CheerioAPI {
+export interface ParseOptions {
+  /** Elements open at once; deeper ones are flattened. Default MAX_NESTING (256), the config's limits.maxNesting. */
+  maxNesting?: number;
+}
+
+export function parseHtml(html: string, options: ParseOptions = {}): CheerioAPI {
   let source = html;
   let cut = false;
   if (source.length > MAX_HTML_LENGTH) {
@@ -31,7 +36,7 @@ export function parseHtml(html: string): CheerioAPI {
   }
   // What cheerio's own htmlparser2 path does (parseDocument), with a parser that stops nesting.
   const handler = new UnwrappingHandler(undefined, OPTIONS);
-  new NestingCappedParser(handler, MAX_NESTING).end(source);
+  new NestingCappedParser(handler, options.maxNesting ?? MAX_NESTING).end(source);
   const doc = load(handler.root, { xml: OPTIONS });
   if (cut) truncated.add(doc);
   return doc;

@@ -20,6 +20,8 @@ export interface ReadPageOptions {
    * link list.
    */
   latest?: { heading?: string; selector?: string } | false;
+  /** Elements open at once while parsing (limits.maxNesting). Default 256. */
+  maxNesting?: number;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface ReadPageOptions {
  * and the article read with that template. None of them mutates the tree.
  */
 export function readPage(html: string, options: ReadPageOptions): { article: Article; template: SiteTemplate | null } {
-  const doc = parseHtml(html);
+  const doc = parseHtml(html, { maxNesting: options.maxNesting });
   const wanted = options.latest;
   const latest = wanted === false ? [] : extractLatest(doc, { url: options.url, heading: wanted?.heading, selector: wanted?.selector });
   const overrides = { url: options.url, include: options.include, exclude: options.exclude };

@@ -5,8 +5,8 @@ import { parseByteSize } from '../../src/config/byte-size.ts';
 const load = (limits?: unknown) => loadConfig({ env: {}, object: limits === undefined ? {} : { limits } });
 
 describe('limits in the config', () => {
-  it('has defaults: 10 MB bodies, 500 KB robots.txt, 5 redirects, 500 list entries, jumps past 100', () => {
-    expect(load().limits).toEqual({ maxBodyBytes: 10 * 1024 * 1024, maxRobotsBytes: 500 * 1024, maxRedirects: 5, maxListEntries: 500, relistJump: 100 });
+  it('has defaults: 10 MB bodies, 500 KB robots.txt, 5 redirects, 500 list entries, jumps past 100, 256 levels', () => {
+    expect(load().limits).toEqual({ maxBodyBytes: 10 * 1024 * 1024, maxRobotsBytes: 500 * 1024, maxRedirects: 5, maxListEntries: 500, relistJump: 100, maxNesting: 256 });
   });
 
   it('reads sizes written with units or as bytes', () => {
@@ -20,6 +20,7 @@ describe('limits in the config', () => {
     expect(() => load({ maxBodyBytes: 'ten megs' })).toThrow(/limits\.maxBodyBytes.*expected a size like 10MB or 500KB, got "ten megs"/);
     expect(() => load({ maxRedirects: 50 })).toThrow(/limits\.maxRedirects/);
     expect(() => load({ maxListEntries: 0 })).toThrow(/limits\.maxListEntries/);
-    expect(() => load({ maxNesting: 3 })).toThrow(/maxNesting/);
+    expect(() => load({ maxNesting: 3 })).toThrow(/limits\.maxNesting: expected a whole number of levels from 32 to 4096/);
+    expect(load({ maxNesting: 64 }).limits.maxNesting).toBe(64);
   });
 });

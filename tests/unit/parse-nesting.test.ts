@@ -51,6 +51,12 @@ describe('parse cost of deeply nested pages', () => {
     expect(parseHtml(html).html()).toBe(load(html, { xml: { xmlMode: false, decodeEntities: true } }).html());
   });
 
+  it('takes another cap from limits.maxNesting', () => {
+    const html = `<body>${'<div>'.repeat(1000)}text${'</div>'.repeat(1000)}</body>`;
+    expect(parseHtml(html, { maxNesting: 64 })('div').length).toBeLessThanOrEqual(64);
+    expect(parseHtml(html, { maxNesting: 512 })('div').length).toBeGreaterThan(MAX_NESTING);
+  });
+
   it('keeps the innermost structure past the cap, and what follows the nesting outside it', () => {
     const list = '<h2>Latest News</h2><ul><li><a href="/a/1">One story here</a></li></ul>';
     const html = `<body>${'<div>'.repeat(MAX_NESTING * 4)}${list}${'</div>'.repeat(MAX_NESTING * 4)}<p id="after">after</p></body>`;

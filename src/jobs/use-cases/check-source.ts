@@ -93,7 +93,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     return { outcome: 'not-modified', found: 0, added: [], orphans, transition, durationMs };
   }
 
-  const doc = parseHtml(page.html!);
+  const doc = parseHtml(page.html!, { maxNesting: config.limits.maxNesting });
   let found;
   try {
     found = findLatest(doc, { url: page.finalUrl, heading: source.latest?.heading, selector: source.latest?.selector });

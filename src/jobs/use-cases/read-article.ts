@@ -115,6 +115,7 @@ export function readWithTemplate(deps: UseCaseDeps, sourceId: string, page: Page
     include: source?.extract?.include,
     exclude: source?.extract?.exclude,
     latest: false,
+    maxNesting: deps.config.limits.maxNesting,
   });
   deps.store.saveTemplate(sourceId, read.template, at);
   return read;
