@@ -20,7 +20,7 @@ import {
   type UseCaseDeps,
 } from './jobs/index.ts';
 import { createServer } from './server/create-server.ts';
-import { openStore, useCaseDeps } from './use-case-deps.ts';
+import { openStore, useCaseDeps, type DepsOptions } from './use-case-deps.ts';
 
 export { openStore, useCaseDeps } from './use-case-deps.ts';
 
@@ -31,6 +31,8 @@ export interface MonitorOptions {
   log?: Logger;
   /** Start a private redis-server when none answers (only `vigie start` and `vigie demo`). Default false. */
   privateRedis?: boolean;
+  /** The resolver of the connect-time address check for page fetches. Default: the system's. Tests inject one. */
+  lookup?: DepsOptions['lookup'];
 }
 
 export interface Monitor {
@@ -73,7 +75,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     const store = openStore(config);
     closers.push(() => store.close());
     store.syncSources(config.sources, new Date().toISOString());
-    const deps = await useCaseDeps(config, store, log);
+    const deps = await useCaseDeps(config, store, log, { lookup: options.lookup });
     closers.push(() => deps.browser?.close());
 
     const queues = new VigieQueues(connection, config);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from './config/index.ts';
+import type { LookupAll } from './crawlers/guarded-agent.ts';
 import { fetchPages } from './crawlers/page-fetcher.ts';
 import { RobotsPolicy } from './crawlers/robots-policy.ts';
 import type { Logger, UseCaseDeps } from './jobs/use-cases/deps.ts';
@@ -14,7 +15,12 @@ export function openStore(config: Config): SqliteStore {
 }
 
 /** Builds the use-case dependencies shared by workers and `--once`. Close `deps.browser` when done. */
-export async function useCaseDeps(config: Config, store: SqliteStore, log: Logger): Promise<UseCaseDeps> {
+export interface DepsOptions {
+  /** The resolver of the connect-time address check for page fetches. Default: the system's. Tests inject one. */
+  lookup?: LookupAll;
+}
+
+export async function useCaseDeps(config: Config, store: SqliteStore, log: Logger, options: DepsOptions = {}): Promise<UseCaseDeps> {
   const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent, allowNetworks: config.network.allow, maxBytes: config.limits.maxRobotsBytes }) : null;
   // Chromium is launched on the first browser job only, and only when some source renders in a browser.
   const browser = config.sources.some((s) => s.render === 'browser')
@@ -27,5 +33,7 @@ export async function useCaseDeps(config: Config, store: SqliteStore, log: Logge
         noSandbox: config.crawl.chromiumNoSandbox,
       })
     : null;
-  return { config, store, log, robots, browser, fetchPages, now: () => new Date() };
+  const { lookup } = options;
+  const fetch: UseCaseDeps['fetchPages'] = lookup ? (requests, fetchOptions) => fetchPages(requests, { ...fetchOptions, lookup }) : fetchPages;
+  return { config, store, log, robots, browser, fetchPages: fetch, now: () => new Date() };
 }

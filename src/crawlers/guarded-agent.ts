@@ -62,9 +62,13 @@ const agents = new Map<string, Agent>();
  * crawls, robots.txt and webhooks under one config share their connections. Connections carry no Crawlee state
  * (no cookies, no session), so sharing them across jobs leaks nothing; it saves a TCP handshake per job on a host.
  */
-export function guardedAgent(allow: readonly string[]): Agent {
+export function guardedAgent(allow: readonly string[], lookup?: LookupAll): Agent {
   const key = allow.join(',');
-  let agent = agents.get(key);
-  if (!agent) agents.set(key, (agent = new Agent({ ...AGENT_OPTIONS, connect: guardedConnector({ allow }) })));
+  // An injected resolver (tests) gets agents of its own, so it never serves the system resolver's callers.
+  const pool = lookup ? (agentsByLookup.get(lookup) ?? agentsByLookup.set(lookup, new Map()).get(lookup)!) : agents;
+  let agent = pool.get(key);
+  if (!agent) pool.set(key, (agent = new Agent({ ...AGENT_OPTIONS, connect: guardedConnector({ allow, lookup }) })));
   return agent;
 }
+
+const agentsByLookup = new WeakMap<LookupAll, Map<string, Agent>>();

@@ -5,7 +5,7 @@ import { Configuration, Request, type CheerioCrawlingContext } from '@crawlee/ch
 import { crawleeLog } from './crawlee-log.ts';
 import { decodeHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
-import { guardedAgent } from './guarded-agent.ts';
+import { guardedAgent, type LookupAll } from './guarded-agent.ts';
 import { HttpStatusError } from './http-status-error.ts';
 import { NotHtmlError } from './not-html-error.ts';
 import type { Page, PageRequest } from './page.ts';
@@ -36,6 +36,8 @@ export interface PageFetcherOptions {
    * address is refused when connecting, redirects included, with a RefusedAddressError. Default: none.
    */
   allowNetworks?: readonly string[];
+  /** The resolver the connect-time check uses. Default: the system's. Tests inject one (see guardedConnector). */
+  lookup?: LookupAll;
   /** What one response may cost (`limits.maxBodyBytes`, `limits.maxRedirects`). Default: 10 MB, 5 redirects. */
   limits?: { maxBodyBytes?: number; maxRedirects?: number };
   /** Skips URLs that robots.txt disallows for our User-Agent. Share one across calls so robots.txt is cached. Default: none (no check). */
@@ -74,10 +76,12 @@ const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
 const beforeSend = new Map<string, NonNullable<PageFetcherOptions['beforeRequest']>>();
 /** One client per allow-list and limits, each on its allow-list's guarded keep-alive agent. */
 const httpClients = new Map<string, UndiciHttpClient>();
-function httpClientFor(allow: readonly string[], limits: PageFetcherOptions['limits'] = {}): UndiciHttpClient {
+const httpClientsByLookup = new WeakMap<LookupAll, Map<string, UndiciHttpClient>>();
+function httpClientFor(allow: readonly string[], limits: PageFetcherOptions['limits'] = {}, lookup?: LookupAll): UndiciHttpClient {
   const key = `${allow.join(',')} ${limits.maxBodyBytes} ${limits.maxRedirects}`;
-  let client = httpClients.get(key);
-  if (!client) httpClients.set(key, (client = new UndiciHttpClient(guardedAgent(allow), (url) => beforeSend.get(url)?.(url), limits)));
+  const pool = lookup ? (httpClientsByLookup.get(lookup) ?? httpClientsByLookup.set(lookup, new Map()).get(lookup)!) : httpClients;
+  let client = pool.get(key);
+  if (!client) pool.set(key, (client = new UndiciHttpClient(guardedAgent(allow, lookup), (url) => beforeSend.get(url)?.(url), limits)));
   return client;
 }
 
@@ -239,14 +243,18 @@ let nextRequestId = 0;
 /** Shared crawlers by logger, then by timeout and allow-list. */
 const sharedByLog = new WeakMap<object, Map<string, SharedCrawler>>();
 const sharedWithoutLog = new Map<string, SharedCrawler>();
+/** Ids of injected resolvers, for the shared crawlers' keys. */
+const lookupIds = new WeakMap<LookupAll, number>();
+let lookupCount = 0;
+const lookupId = (lookup: LookupAll | undefined): number => (lookup ? (lookupIds.get(lookup) ?? lookupIds.set(lookup, ++lookupCount).get(lookup)!) : 0);
 
 function sharedCrawler(options: PageFetcherOptions): SharedCrawler {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const allow = options.allowNetworks ?? [];
   const byTimeout = options.log ? sharedByLog.get(options.log) ?? sharedByLog.set(options.log, new Map()).get(options.log)! : sharedWithoutLog;
-  const key = `${timeoutMs} ${allow.join(',')} ${options.limits?.maxBodyBytes} ${options.limits?.maxRedirects}`;
+  const key = `${timeoutMs} ${allow.join(',')} ${options.limits?.maxBodyBytes} ${options.limits?.maxRedirects} ${lookupId(options.lookup)}`;
   let crawler = byTimeout.get(key);
-  if (!crawler) byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow, options.limits))));
+  if (!crawler) byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow, options.limits, options.lookup))));
   return crawler;
 }
 

@@ -90,4 +90,50 @@ describe('private addresses, end to end (secret server on 127.0.0.2, only loopba
     expect(got.filter((r) => r.payload!.data.source === 'healthy')).toHaveLength(1);
     expect(secret.paths).toEqual([]);
   }, 60_000);
+  it('a list entry whose host name resolves (through a test resolver) to an address that is not allowed is refused before any connection', async () => {
+    const secret = await listen('127.0.0.2', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>admin</h1><p>secret</p>'));
+    closers.push(secret.close);
+    const port = new URL(secret.origin).port;
+    const links = [1, 2, 3].map((n) => ({ title: `Local story number ${n} about the fleet`, url: '' }));
+    const lister = await listen('127.0.0.1', (req, res) => {
+      if (req.url === '/robots.txt') return res.writeHead(404).end();
+      if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(listPage(links));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body><article><h1>Local</h1><p>${'Local text. '.repeat(40)}</p></article></body></html>`);
+    });
+    closers.push(lister.close);
+    links.forEach((l, i) => (l.url = `${lister.origin}/news/2024/05/${1000 + i}-local-story`));
+    // The test resolver: "intranet.test" resolves to the secret server's loopback address, outside the allow-list
+    // (a guard that let it through would reach the secret server, never beyond this machine); other names as usual.
+    const asked: string[] = [];
+    const lookup = async (hostname: string) => {
+      asked.push(hostname);
+      if (hostname === 'intranet.test') return [{ address: '127.0.0.2', family: 4 }];
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    };
+
+    const harness: Harness = await startHarness({
+      sources: [{ id: 'lister', url: `${lister.origin}/`, every: '1s', latest: { selector: '#latest' } }],
+      lookup,
+    });
+    closers.push(() => harness.close());
+    const { store, receiver } = harness;
+    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+
+    const leak = `http://intranet.test:${port}/news/2024/05/9999-intranet-page`;
+    links.unshift({ title: 'Intranet page behind a public-looking name', url: leak });
+    links.unshift({ title: 'Local story number 9 about the fleet', url: `${lister.origin}/news/2024/05/1009-local-story` });
+
+    const got = await receiver.waitFor(2, 25_000);
+    const byUrl = new Map(got.map((r) => [r.payload!.data.entry.url as string, r.payload!.data]));
+    expect(byUrl.get(`${lister.origin}/news/2024/05/1009-local-story`)!.article.text).toContain('Local text.');
+    expect(byUrl.get(leak)!.article).toBeNull();
+    const refused = store.recentArticles({ limit: 10 }).find((a) => a.url === leak);
+    expect(refused!.error).toBe(`RefusedAddressError: ${leak} resolves to 127.0.0.2, a loopback address; allow it with network.allow`);
+    expect(asked).toContain('intranet.test');
+
+    const seen = crawlCount(store, 'lister');
+    await harness.until('three more crawls', () => crawlCount(store, 'lister') >= seen + 3);
+    expect(receiver.received).toHaveLength(2);
+    expect(secret.paths).toEqual([]);
+  }, 60_000);
 });

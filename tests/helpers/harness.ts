@@ -6,7 +6,7 @@ import { loadConfig, type Config, type ConfigInput } from '../../src/config/inde
 import { startWebhookReceiver, type WebhookReceiver, type WebhookReceiverOptions } from '../../src/demo/webhook-receiver.ts';
 import { createLogger } from '../../src/create-logger.ts';
 import type { Logger } from '../../src/jobs/index.ts';
-import { startMonitor, type Monitor } from '../../src/monitor.ts';
+import { startMonitor, type Monitor, type MonitorOptions } from '../../src/monitor.ts';
 import { obliterateQueues } from './wait.ts';
 import type { SqliteStore } from '../../src/store/index.ts';
 
@@ -34,6 +34,8 @@ export interface HarnessOptions {
   /** `delivery:` and `reconcile:` in the config. Default: theirs. */
   delivery?: Record<string, unknown>;
   reconcile?: Record<string, unknown>;
+  /** The resolver of the page fetches' connect-time address check (a test resolver). Default: the system's. */
+  lookup?: MonitorOptions['lookup'];
 }
 
 export interface Harness {
@@ -74,6 +76,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     config,
     roles: { scheduler: true, workers: true, server: options.server ?? false },
     log: options.log ?? createLogger(process.env.LOG_LEVEL ?? 'silent'),
+    lookup: options.lookup,
   });
   const store = monitor.deps.store as SqliteStore;
   return {
