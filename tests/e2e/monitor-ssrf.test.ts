@@ -1,31 +1,30 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { initialStories, toPublish } from '../fixtures/stories.ts';
 import { crawlCount, startHarness, type Harness } from '../helpers/harness.ts';
-
-interface Listening {
-  origin: string;
-  paths: string[];
-  close(): Promise<void>;
-}
-
-async function listen(host: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Listening> {
-  const paths: string[] = [];
-  const server: Server = createServer((req, res) => {
-    paths.push(`${req.method} ${req.url}`);
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return { origin: `http://${host}:${port}`, paths, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
-}
+import { listen, type Listening } from '../helpers/listen.ts';
 
 /** A list page on 127.0.0.1 whose links are `links` (absolute, any host), under `#latest`. */
 function listPage(links: Array<{ title: string; url: string }>): string {
   const items = links.map((l) => `<li><a href="${l.url}">${l.title}</a></li>`).join('');
   return `<!doctype html><html><head><title>Lister</title></head><body><h1>Lister</h1><ul id="latest">${items}</ul></body></html>`;
+}
+
+/** The secret server on 127.0.0.2, outside the allow-list: it must never see a request. */
+async function secretServer(): Promise<Listening> {
+  return listen('127.0.0.2', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>admin</h1><p>secret</p>'));
+}
+
+/** A lister on 127.0.0.1 serving `links` at `/` (filled in with its own article URLs) and an article at any other path. */
+async function listerSite(count: number): Promise<{ server: Listening; links: Array<{ title: string; url: string }> }> {
+  const links = Array.from({ length: count }, (_, i) => ({ title: `Local story number ${i + 1} about the fleet`, url: '' }));
+  const server = await listen('127.0.0.1', (req, res) => {
+    if (req.url === '/robots.txt') return res.writeHead(404).end();
+    if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(listPage(links));
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body><article><h1>Local</h1><p>${'Local text. '.repeat(40)}</p></article></body></html>`);
+  });
+  links.forEach((l, i) => (l.url = `${server.origin}/news/2024/05/${1000 + i}-local-story`));
+  return { server, links };
 }
 
 const closers: Array<() => Promise<unknown>> = [];
@@ -35,16 +34,10 @@ afterEach(async () => {
 
 describe('private addresses, end to end (secret server on 127.0.0.2, only loopback 127.0.0.1 allowed)', () => {
   it('a list entry and a source on the secret server are refused with clear errors, and a healthy source alerts exactly once', async () => {
-    const secret = await listen('127.0.0.2', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>admin</h1><p>secret</p>'));
+    const secret = await secretServer();
     closers.push(secret.close);
-    const links = [1, 2, 3, 4].map((n) => ({ title: `Local story number ${n} about the fleet`, url: '' }));
-    const lister = await listen('127.0.0.1', (req, res) => {
-      if (req.url === '/robots.txt') return res.writeHead(404).end();
-      if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(listPage(links));
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body><article><h1>Local</h1><p>${'Local text. '.repeat(40)}</p></article></body></html>`);
-    });
+    const { server: lister, links } = await listerSite(4);
     closers.push(lister.close);
-    links.forEach((l, i) => (l.url = `${lister.origin}/news/2024/05/${1000 + i}-local-story`));
     const site: NewsSite = await startNewsSite({ template: 'reference', articles: initialStories });
     closers.push(() => site.close());
 
@@ -91,17 +84,11 @@ describe('private addresses, end to end (secret server on 127.0.0.2, only loopba
     expect(secret.paths).toEqual([]);
   }, 60_000);
   it('a list entry whose host name resolves (through a test resolver) to an address that is not allowed is refused before any connection', async () => {
-    const secret = await listen('127.0.0.2', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>admin</h1><p>secret</p>'));
+    const secret = await secretServer();
     closers.push(secret.close);
-    const port = new URL(secret.origin).port;
-    const links = [1, 2, 3].map((n) => ({ title: `Local story number ${n} about the fleet`, url: '' }));
-    const lister = await listen('127.0.0.1', (req, res) => {
-      if (req.url === '/robots.txt') return res.writeHead(404).end();
-      if (req.url === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(listPage(links));
-      res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body><article><h1>Local</h1><p>${'Local text. '.repeat(40)}</p></article></body></html>`);
-    });
+    const port = secret.port;
+    const { server: lister, links } = await listerSite(3);
     closers.push(lister.close);
-    links.forEach((l, i) => (l.url = `${lister.origin}/news/2024/05/${1000 + i}-local-story`));
     // The test resolver: "intranet.test" resolves to the secret server's loopback address, outside the allow-list
     // (a guard that let it through would reach the secret server, never beyond this machine); other names as usual.
     const asked: string[] = [];

@@ -1,27 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserFetcher } from '../../src/crawlers/browser-fetcher.ts';
 import { RefusedAddressError } from '../../src/crawlers/refused-address-error.ts';
+import { listen, type Listening } from '../helpers/listen.ts';
 
 const UA = 'Vigie/0.1 (+https://example.org/vigie; ssrf browser test)';
-
-interface Listening {
-  origin: string;
-  paths: string[];
-  close(): Promise<void>;
-}
-
-async function listen(host: string, handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Listening> {
-  const paths: string[] = [];
-  const server: Server = createServer((req, res) => {
-    paths.push(`${req.method} ${req.url}`);
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return { origin: `http://${host}:${port}`, paths, close: () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))) };
-}
 
 let secret: Listening;
 let open: Listening;

@@ -1,40 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeliveryError, sendWebhook } from '../../src/alerts/index.ts';
 import { fateOf, fetchPages, RobotsPolicy, type PageResult } from '../../src/crawlers/index.ts';
 import { guardedConnector, type LookupAll } from '../../src/crawlers/guarded-agent.ts';
 import { RefusedAddressError } from '../../src/crawlers/refused-address-error.ts';
+import { listen, type Handler, type Listening } from '../helpers/listen.ts';
 
 const UA = 'Vigie/0.1 (+https://example.org/vigie; ssrf test)';
 /** Only the open server's address: the secret one, on 127.0.0.2, is loopback outside the allow-list. */
 const ALLOW = ['127.0.0.1/32'];
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-interface Listening {
-  origin: string;
-  port: number;
-  paths: string[];
-  close(): Promise<void>;
-}
-
-async function listen(host: string, handler: Handler): Promise<Listening> {
-  const paths: string[] = [];
-  const server: Server = createServer((req, res) => {
-    paths.push(`${req.method} ${req.url}`);
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://${host}:${port}`,
-    port,
-    paths,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
 
 const page = '<!doctype html><html><head><title>Open</title></head><body><h1>Open page</h1><p>Public text.</p></body></html>';
 let secret: Listening;
