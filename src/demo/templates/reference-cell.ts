@@ -1,5 +1,5 @@
 import { esc } from './html.ts';
-import { referenceMenus } from './reference.ts';
+import { reference, referenceMenus } from './reference.ts';
 import type { Page, SiteArticle, SiteTemplate, SiteView } from './site-template.ts';
 
 /**
@@ -58,16 +58,11 @@ function articlePage(view: SiteView, article: SiteArticle): string {
   return layout(view, `${view.siteTitle} - ${article.title}`, centre);
 }
 
+/** The reference site's URLs (`/n_index.php?id=`, PHPSESSID, the oldest article's page as the list), its own cell layout. */
 export const referenceCell: SiteTemplate = {
-  latestLimit: 50,
+  ...reference,
   charset: 'windows-1252',
   charsetInHeader: false,
-  listPath(view) {
-    const oldest = view.articles.reduce<SiteArticle | undefined>((min, a) => (min && min.id < a.id ? min : a), undefined);
-    return oldest ? this.articlePath(oldest) : '/';
-  },
-  articlePath: (article) => `/n_index.php?id=${article.id}`,
-  withSession: (path, sessionId) => `${path}&PHPSESSID=${encodeURIComponent(sessionId)}`,
   route(url, view): Page | null {
     if (url.pathname !== '/n_index.php') return null;
     const id = Number(url.searchParams.get('id'));
