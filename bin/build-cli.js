@@ -88,6 +88,9 @@ export async function buildCli(root, outdir, tsconfig) {
     metafile: true,
     logLevel: 'silent',
   });
+  // The bundle lives under node_modules/, where Node does not look further up for the project's package.json: without
+  // one of its own, Node reads every chunk a second time to guess whether it is an ES module (about 70 ms a start).
+  await writeFile(join(outdir, 'package.json'), '{ "type": "module" }\n');
   for (const [file, output] of Object.entries(metafile.outputs)) {
     if (!file.endsWith('.js')) continue;
     const path = join(root, file);
