@@ -111,10 +111,20 @@ export function crawlProcessor(deps: ProcessorDeps) {
 }
 
 /** A warm-up request's host turn: null when the job may not go (merged with another warm-up, or past its deadline). */
+/**
+ * How long the safety net's warm-up (inside an article job, which cannot leave its worker slot then) waits for one
+ * read: about two of its host's slots. On a host with a queue, it gives up and the article is read without a learned
+ * template: at twice a host's capacity, warm-ups that slept their turns in place held every article worker, and
+ * deliveries stopped (bench:load scenario B, c2eb04a).
+ */
+const SAFETY_NET_WAIT = (intervalMs: number): number => 2 * intervalMs + 200;
+
 function warmUpTurn(deps: ProcessorDeps, spacing: (url: string) => Promise<number>, job: Job, token: string | undefined, ticket: string, deadlineAt?: number) {
   return async (url: string): Promise<PageTurn | null> => {
     const intervalMs = await spacing(url);
-    const turn = await takeHostTurn(deps.gate, job, token, { url, ticket, lane: 'article', intervalMs, deadlineAt });
+    // Without a token the job cannot be delayed: it would sleep its whole wait in its worker slot.
+    const until = token ? deadlineAt : Math.min(deadlineAt ?? Infinity, Date.now() + SAFETY_NET_WAIT(intervalMs));
+    const turn = await takeHostTurn(deps.gate, job, token, { url, ticket, lane: 'article', intervalMs, deadlineAt: until });
     if (turn.kind !== 'go') return null;
     const hold = holdOf(deps, String(job.id), intervalMs);
     return { onRequestSent: hold.onRequestSent, done: () => hold.done(url) };
