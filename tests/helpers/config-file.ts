@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig, type Config, type ConfigInput } from '../../src/config/index.ts';
 import { REDIS_URL } from './harness.ts';
 import { obliterateQueues } from './wait.ts';
 
@@ -31,4 +32,14 @@ export function tempConfig(
   const head = [`redis: ${REDIS_URL}`, 'storage: ./storage', `queuePrefix: ${prefix}`, 'server: { host: 127.0.0.1, port: 0 }', `crawl: ${crawl}`, `network: ${network}`];
   writeFileSync(file, [...head, ...lines, ''].join('\n'));
   return { dir, file, prefix };
+}
+
+/**
+ * A loaded config for an in-process test: storage in a temp folder, real Redis under a queue prefix of its own,
+ * then `object` (server, sources, webhooks...). The folder is removed by the test's cleanups.
+ */
+export function tempDirConfig(cleanups: Array<() => unknown>, name: string, object: ConfigInput): Config {
+  const dir = mkdtempSync(join(tmpdir(), `vigie-${name}-`));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return loadConfig({ env: {}, cwd: dir, object: { redis: REDIS_URL, queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`, ...object } });
 }

@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, type Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../src/config/index.ts';
+import type { Config } from '../../src/config/index.ts';
 import { createRedisConnection, QUEUE_NAMES, VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 import { fillPath, serverRoutes } from '../helpers/server-routes.ts';
+import { tempDirConfig } from '../helpers/config-file.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const READS = new Set(['GET', 'HEAD']);
@@ -31,17 +30,9 @@ interface Running {
 }
 
 async function serve(server: Record<string, unknown> = {}): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-auth-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const config = loadConfig({
-    env: {},
-    cwd: dir,
-    object: {
-      redis: REDIS_URL,
-      queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`,
-      server: { port: 0, ...server },
-      sources: [{ id: 'alpha', url: 'https://alpha.example.org/news' }],
-    },
+  const config = tempDirConfig(cleanups, 'auth', {
+    server: { port: 0, ...server },
+    sources: [{ id: 'alpha', url: 'https://alpha.example.org/news' }],
   });
   const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
   cleanups.push(() => store.close());

@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../src/config/index.ts';
+import type { Config } from '../../src/config/index.ts';
 import { createRedisConnection, HostGate, LagHistogram, QUEUE_NAMES, redisAnswers, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { SqliteStore } from '../../src/store/index.ts';
+import { tempDirConfig } from '../helpers/config-file.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NOW = '2026-12-01T08:00:00.000Z';
@@ -40,22 +39,14 @@ async function closedPort(): Promise<number> {
 
 /** createServer with a real store and real queues, listening where the config says (port 0). */
 async function serve(options: { token?: string; redisOk?: () => Promise<boolean>; config?: Record<string, unknown> } = {}): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), 'vigie-server-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  const config = loadConfig({
-    env: {},
-    cwd: dir,
-    object: {
-      redis: REDIS_URL,
-      queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`,
-      server: { port: 0, ...(options.token ? { token: options.token } : {}) },
-      sources: [
-        { id: 'alpha', url: 'https://alpha.example.org/news' },
-        { id: 'beta', url: 'https://beta.example.org/news' },
-      ],
-      webhooks: [{ url: 'https://hooks.example.org/vigie', secret: SECRET }],
-      ...options.config,
-    },
+  const config = tempDirConfig(cleanups, 'server', {
+    server: { port: 0, ...(options.token ? { token: options.token } : {}) },
+    sources: [
+      { id: 'alpha', url: 'https://alpha.example.org/news' },
+      { id: 'beta', url: 'https://beta.example.org/news' },
+    ],
+    webhooks: [{ url: 'https://hooks.example.org/vigie', secret: SECRET }],
+    ...options.config,
   });
   const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
   cleanups.push(() => store.close());

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.ts';
 import { createRedisConnection, VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { SqliteStore } from '../../src/store/index.ts';
+import { tempDirConfig } from '../helpers/config-file.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NOW = '2026-12-01T08:00:00.000Z';
@@ -21,18 +19,10 @@ afterEach(async () => {
 
 describe('webhook URLs are secrets: the server shows scheme and host only', () => {
   it('/api/deliveries, its attempt log and the dashboard, including errors stored with the full URL', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'vigie-hook-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const config = loadConfig({
-      env: {},
-      cwd: dir,
-      object: {
-        redis: REDIS_URL,
-        queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`,
-        server: { port: 0 },
-        sources: [{ id: 'alpha', url: 'https://alpha.example.org/news' }],
-        webhooks: [{ url: HOOK, secret: `whsec_${randomBytes(24).toString('base64')}` }],
-      },
+    const config = tempDirConfig(cleanups, 'hook', {
+      server: { port: 0 },
+      sources: [{ id: 'alpha', url: 'https://alpha.example.org/news' }],
+      webhooks: [{ url: HOOK, secret: `whsec_${randomBytes(24).toString('base64')}` }],
     });
     const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
     cleanups.push(() => store.close());
