@@ -212,6 +212,11 @@ export class HostGate {
     return Number(await this.redis.eval(BACKOFF, 1, this.keys(hostOf(url)).next, Math.max(1, Math.round(ms))));
   }
 
+  /** Jobs now waiting in `url`'s host line. */
+  async waiting(url: string): Promise<number> {
+    return this.redis.zcard(this.keys(hostOf(url)).line);
+  }
+
   /** Every host a job has waited for, with its line now (for /metrics, /api and the dashboard). */
   async lines(): Promise<HostLine[]> {
     const hosts = (await this.redis.smembers(`${this.prefix}:hosts`)).sort();

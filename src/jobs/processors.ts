@@ -168,7 +168,9 @@ export function articleProcessor(deps: ProcessorDeps) {
     let unreadable: Error | undefined;
     let hold = holdOf(deps, String(job.id), 0);
     const source = entry && deps.config.sources.find((s) => s.id === entry.sourceId);
-    if (entry && source && warmUps.needed(source.id)) {
+    // On a host with a line the safety net is skipped: its reads would come out of that line's time, at alert time.
+    // The article is then read with the generic layer, and the template still learns from it.
+    if (entry && source && warmUps.needed(source.id) && !((await deps.gate?.waiting(entry.url)) ?? 0)) {
       // The safety net: the source's template is not learned (no warm-up ran, or it failed), so this article's
       // first reads listed pages, in its own place in line. It sleeps for those turns rather than leave: a delayed
       // job would come back to a warm-up another job may have finished meanwhile.
