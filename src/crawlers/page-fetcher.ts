@@ -76,13 +76,21 @@ const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
 const beforeSend = new Map<string, NonNullable<PageFetcherOptions['beforeRequest']>>();
 /** One client per allow-list and limits, each on its allow-list's guarded keep-alive agent. */
 const httpClients = new Map<string, UndiciHttpClient>();
-const httpClientsByLookup = new WeakMap<LookupAll, Map<string, UndiciHttpClient>>();
 function httpClientFor(allow: readonly string[], limits: PageFetcherOptions['limits'] = {}, lookup?: LookupAll): UndiciHttpClient {
-  const key = `${allow.join(',')} ${limits.maxBodyBytes} ${limits.maxRedirects}`;
-  const pool = lookup ? (httpClientsByLookup.get(lookup) ?? httpClientsByLookup.set(lookup, new Map()).get(lookup)!) : httpClients;
-  let client = pool.get(key);
-  if (!client) pool.set(key, (client = new UndiciHttpClient(guardedAgent(allow, lookup), (url) => beforeSend.get(url)?.(url), limits)));
+  const key = `${allow.join(',')} ${limits.maxBodyBytes} ${limits.maxRedirects} ${lookupId(lookup)}`;
+  let client = httpClients.get(key);
+  if (!client) httpClients.set(key, (client = new UndiciHttpClient(guardedAgent(allow, lookup), (url) => beforeSend.get(url)?.(url), limits)));
   return client;
+}
+
+/** Ids of injected resolvers (tests), for the keys of the clients and shared crawlers built on them; 0 is the system's. */
+const lookupIds = new WeakMap<LookupAll, number>();
+let lookupCount = 0;
+function lookupId(lookup: LookupAll | undefined): number {
+  if (!lookup) return 0;
+  let id = lookupIds.get(lookup);
+  if (id === undefined) lookupIds.set(lookup, (id = ++lookupCount));
+  return id;
 }
 
 /** The `onRequestSent` hooks of the calls in flight, by origin + path as undici reports a request it has written. */
@@ -243,10 +251,6 @@ let nextRequestId = 0;
 /** Shared crawlers by logger, then by timeout and allow-list. */
 const sharedByLog = new WeakMap<object, Map<string, SharedCrawler>>();
 const sharedWithoutLog = new Map<string, SharedCrawler>();
-/** Ids of injected resolvers, for the shared crawlers' keys. */
-const lookupIds = new WeakMap<LookupAll, number>();
-let lookupCount = 0;
-const lookupId = (lookup: LookupAll | undefined): number => (lookup ? (lookupIds.get(lookup) ?? lookupIds.set(lookup, ++lookupCount).get(lookup)!) : 0);
 
 function sharedCrawler(options: PageFetcherOptions): SharedCrawler {
   const timeoutMs = options.timeoutMs ?? 30_000;
