@@ -4,6 +4,7 @@ import {
   baseUrl,
   BLOCK_TAGS,
   classTokens,
+  collapsedLength,
   collapseWhitespace,
   foldText,
   HEADING_TAGS,
@@ -150,7 +151,7 @@ function shortText(el: Element, texts: Map<Element, string>, long: Set<Element>)
     } else if (child.type !== 'comment') return null;
     if (text.length > MAX_HEADING_CHARS * 4) return null;
   }
-  if (text.length > MAX_HEADING_CHARS && collapseWhitespace(text).length > MAX_HEADING_CHARS) return null;
+  if (text.length > MAX_HEADING_CHARS && collapsedLength(text, MAX_HEADING_CHARS) > MAX_HEADING_CHARS) return null;
   return text;
 }
 
@@ -287,7 +288,7 @@ function bareTextHeadings(
     if (isElement(node) && NO_HEADING_INSIDE.has(tagOf(node))) return false;
     // Most text nodes are sentences; only those about as long as a heading are worth folding.
     if (node.type !== 'text' || node.data.length > MAX_HEADING_CHARS * 2) return undefined;
-    if (collapseWhitespace(node.data).length > longest + 8) return undefined;
+    if (collapsedLength(node.data, longest + 8) > longest + 8) return undefined;
     const parent = node.parent;
     if (!parent || !isElement(parent)) return undefined;
     const folded = foldText(node.data);

@@ -91,6 +91,29 @@ export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * `collapseWhitespace(text).length` without building the copy, counting no further than `limit + 1`: the list
+ * finder asks it of every element whose raw text is a little long, and only wants to know if it stays short.
+ */
+export function collapsedLength(text: string, limit = Infinity): number {
+  let n = 0;
+  let pendingSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || (c >= 9 && c <= 13) || (c > 127 && WHITESPACE.test(text[i]!));
+    if (space) {
+      pendingSpace = n > 0;
+      continue;
+    }
+    if (pendingSpace) n++;
+    pendingSpace = false;
+    if (++n > limit) return n;
+  }
+  return n;
+}
+
+const WHITESPACE = /\s/;
+
 /** The page's base URL: its `<base href>` resolved against the page URL, else the page URL; null if unusable. */
 export function baseUrl(doc: CheerioAPI, pageUrl: string): URL | null {
   let page: URL;
