@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cronProblem } from './cron-problem.ts';
 import { parseByteSize } from './byte-size.ts';
+import { databaseUrlProblem } from './database-url.ts';
 import { parseDuration } from './duration.ts';
 import { parseCidr } from './network-policy.ts';
 
@@ -94,6 +95,18 @@ export const configSchema = z
   .object({
     redis: z.string().regex(/^rediss?:\/\//, 'expected a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
     storage: z.string().min(1).default('./storage'),
+    /**
+     * A Postgres URL (postgres://user:password@host:5432/vigie), for workers on several machines. Absent or empty:
+     * the embedded SQLite file `<storage>/vigie.db`, which must stay on a local disk (its WAL fails on network filesystems).
+     */
+    database: z
+      .string({ error: 'expected a Postgres URL like postgres://user:password@host:5432/vigie' })
+      .superRefine((url, ctx) => {
+        const problem = databaseUrlProblem(url);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .nullable()
+      .default(null),
     /** Prefix of every BullMQ key, so several Vigie installs (or test runs) can share one Redis. */
     queuePrefix: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('vigie'),
     server: z

@@ -50,6 +50,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const merged: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   const server = { ...((merged.server as Record<string, unknown> | undefined) ?? {}) };
   if (env.REDIS_URL) merged.redis = env.REDIS_URL;
+  if (env.DATABASE_URL) merged.database = env.DATABASE_URL;
+  // `database:` left empty in the file means what its absence means: SQLite.
+  else if (merged.database === '') merged.database = null;
   if (env.VIGIE_STORAGE) merged.storage = resolve(cwd, env.VIGIE_STORAGE);
   if (env.PORT) server.port = /^\d+$/.test(env.PORT) ? Number(env.PORT) : env.PORT;
   if (env.VIGIE_TOKEN) server.token = env.VIGIE_TOKEN;
@@ -68,7 +71,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
 
   const result = configSchema.safeParse(merged);
-  if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue), origin);
+  if (!result.success) {
+    // The database URL's variable is named only when it was set: the URL is not quoted (it holds a password).
+    const fromEnv = env.DATABASE_URL ? new Map([['database', 'DATABASE_URL']]) : new Map<string, string>();
+    throw new ConfigError(result.error.issues.map((issue) => describeIssue(issue, fromEnv)), origin);
+  }
 
   const parsed = result.data;
   const base = path !== undefined ? dirname(path) : cwd;
@@ -91,13 +98,21 @@ const ENV_NAMES = new Map([
   ['network.allow', 'VIGIE_ALLOW_NETWORKS'],
 ]);
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** `fromEnv`: fields whose value is known to come from a variable, named as `field (from VARIABLE)`. */
+function describeIssue(issue: z.core.$ZodIssue, fromEnv: ReadonlyMap<string, string>): string {
   const path = issue.path
     .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
     .join('');
   // `network.allow[1]` names VIGIE_ALLOW_NETWORKS too: the list may have come from it.
   const field = path.replace(/\[\d+\]$/, '');
-  const where = path === '' ? '(top level)' : ENV_NAMES.has(field) ? `${path} (or ${ENV_NAMES.get(field)})` : path;
+  const where =
+    path === ''
+      ? '(top level)'
+      : fromEnv.has(field)
+        ? `${path} (from ${fromEnv.get(field)})`
+        : ENV_NAMES.has(field)
+          ? `${path} (or ${ENV_NAMES.get(field)})`
+          : path;
   if (issue.code === 'unrecognized_keys') return `${where}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   // A bad key of a mapping (`hosts`): zod nests the key's own message.
   if (issue.code === 'invalid_key') return `${where}: ${issue.issues[0]?.message ?? issue.message}`;
