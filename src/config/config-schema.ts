@@ -107,8 +107,20 @@ export const configSchema = z
       })
       .nullable()
       .default(null),
-    /** Prefix of every BullMQ key, so several Vigie installs (or test runs) can share one Redis. */
-    queuePrefix: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('vigie'),
+    /**
+     * Prefix of every Redis key (BullMQ's, the host gate's, the lag histogram's), so several installs can share one
+     * Redis. The default `{vigie}` is a hash tag: Redis Cluster, Dragonfly and others hash only the tag, so all the
+     * keys land in one slot, as BullMQ's scripts and the host gate's (several keys per call) require.
+     */
+    queuePrefix: z
+      .string({ error: 'expected a string; quote a hash tag in YAML, as in queuePrefix: "{vigie}" (unquoted, {vigie} is a mapping)' })
+      .regex(/^(?:\{[A-Za-z0-9:_-]+\})?[A-Za-z0-9:_-]*$/, {
+        error: (issue) =>
+          `expected letters, digits, ":", "_" and "-", after at most one hash tag at the very start, like "{vigie}" or "{team-a}" ` +
+          `(Redis Cluster hashes only the first {...}, so one tag puts all the keys in one slot), got "${String(issue.input)}"`,
+      })
+      .min(1, 'expected a prefix like "{vigie}"')
+      .default('{vigie}'),
     server: z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
