@@ -133,9 +133,9 @@ async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
   // One pass needs the store, the HTTP crawler and the use-cases only. monitor.ts would also load BullMQ, Fastify
   // and bull-board: about a second of imports that `--once` never uses, on every cron run.
   const [{ openStore, useCaseDeps }, { runOnce }] = await Promise.all([import('./use-case-deps.ts'), import('./jobs/run-once.ts')]);
-  const store = openStore(config);
+  const store = await openStore(config);
   try {
-    store.syncSources(config.sources, new Date().toISOString());
+    await store.syncSources(config.sources, new Date().toISOString());
     const deps = await useCaseDeps(config, store, log);
     try {
       const report = await runOnce(deps, (line) => io.err(line));
@@ -145,7 +145,7 @@ async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
       await deps.browser?.close();
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -72,9 +72,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
     closers.push(() => void connection.disconnect());
 
-    const store = openStore(config);
+    const store = await openStore(config);
     closers.push(() => store.close());
-    store.syncSources(config.sources, new Date().toISOString());
+    await store.syncSources(config.sources, new Date().toISOString());
     const deps = await useCaseDeps(config, store, log, { lookup: options.lookup });
     closers.push(() => deps.browser?.close());
 
@@ -95,7 +95,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     }
     if (roles.scheduler) {
       // A source without a baseline yet is crawled at once even if its scheduler exists (a new store, a lost crawl).
-      const crawlNow = new Set(store.health().filter((s) => s.baselineAt === null).map((s) => s.id));
+      const crawlNow = new Set((await store.health()).filter((s) => s.baselineAt === null).map((s) => s.id));
       const { upserted, removed, crawledNow } = await syncSchedules(queues, config, { crawlNow });
       log.info({ sources: upserted, removed, crawledNow }, `schedules in place for ${upserted.length} source${upserted.length === 1 ? '' : 's'}; ${crawledNow.length} crawled now`);
     }

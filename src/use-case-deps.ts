@@ -1,17 +1,17 @@
-import { join } from 'node:path';
 import type { Config } from './config/index.ts';
 import type { LookupAll } from './crawlers/guarded-agent.ts';
 import { fetchPages } from './crawlers/page-fetcher.ts';
 import { RobotsPolicy } from './crawlers/robots-policy.ts';
 import type { Logger, UseCaseDeps } from './jobs/use-cases/deps.ts';
-import { SqliteStore } from './store/index.ts';
+import { openStore as openConfiguredStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
 
 // Imports are narrow on purpose: `vigie start --once` and `vigie check` use this module without BullMQ or Fastify,
 // and Playwright (about 60 MB and a second of imports) is loaded only for a config with a browser source.
 
-/** Opens the store: `<storage>/vigie.db`. */
-export function openStore(config: Config): SqliteStore {
-  return new SqliteStore({ path: join(config.storage, 'vigie.db') });
+/** Opens the configured store: Postgres when `database` (or DATABASE_URL) names one, else `<storage>/vigie.db`. */
+export function openStore(config: Config): Promise<Store> {
+  return openConfiguredStore({ database: config.database, storage: config.storage });
 }
 
 /** Builds the use-case dependencies shared by workers and `--once`. Close `deps.browser` when done. */
@@ -20,7 +20,7 @@ export interface DepsOptions {
   lookup?: LookupAll;
 }
 
-export async function useCaseDeps(config: Config, store: SqliteStore, log: Logger, options: DepsOptions = {}): Promise<UseCaseDeps> {
+export async function useCaseDeps(config: Config, store: Store, log: Logger, options: DepsOptions = {}): Promise<UseCaseDeps> {
   const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent, allowNetworks: config.network.allow, maxBytes: config.limits.maxRobotsBytes }) : null;
   // Chromium is launched on the first browser job only, and only when some source renders in a browser.
   const browser = config.sources.some((s) => s.render === 'browser')

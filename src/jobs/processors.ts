@@ -97,12 +97,12 @@ export function crawlProcessor(deps: ProcessorDeps) {
       const result = await checkSource(deps, source, { lagMs, onRequestSent: hold.onRequestSent });
       await deps.queues.enqueueArticles([...result.orphans, ...result.added]);
       // A new source learns its template from listed articles now, so that its first alert is read clean.
-      if (result.outcome === 'baseline' && warmUps.wanted(sourceId)) await deps.queues.enqueueWarmUp(sourceId);
-      await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, result.transition, null));
+      if (result.outcome === 'baseline' && (await warmUps.wanted(sourceId))) await deps.queues.enqueueWarmUp(sourceId);
+      await deps.queues.enqueueDeliveries(await reportSourceHealth(deps, source, result.transition, null));
       return { outcome: result.outcome, found: result.found, added: result.added.length };
     } catch (err) {
       const transition = (err as { transition?: SourceTransition }).transition ?? null;
-      await deps.queues.enqueueDeliveries(reportSourceHealth(deps, source, transition, (err as Error).message));
+      await deps.queues.enqueueDeliveries(await reportSourceHealth(deps, source, transition, (err as Error).message));
       return await applyFate(err, job, token, deps.gate, source.url);
     } finally {
       await hold.done(source.url);
@@ -162,7 +162,7 @@ export function articleProcessor(deps: ProcessorDeps) {
   return async (job: Job, token?: string) => {
     if (job.name === WARM_UP_JOB) return warmUp(job, token);
     const { entryId } = parse(articleData, job);
-    const entry = deps.store.getEntry(entryId);
+    const entry = await deps.store.getEntry(entryId);
     // Past this, the alert goes out without the text rather than wait on a host that keeps saying "later".
     const deadlineAt = entry ? Date.parse(entry.firstSeenAt) + deps.config.crawl.articleDeadline : Infinity;
     let unreadable: Error | undefined;
@@ -170,7 +170,7 @@ export function articleProcessor(deps: ProcessorDeps) {
     const source = entry && deps.config.sources.find((s) => s.id === entry.sourceId);
     // On a host with a line the safety net is skipped: its reads would come out of that line's time, at alert time.
     // The article is then read with the generic layer, and the template still learns from it.
-    if (entry && source && warmUps.needed(source.id) && !((await deps.gate?.waiting(entry.url)) ?? 0)) {
+    if (entry && source && (await warmUps.needed(source.id)) && !((await deps.gate?.waiting(entry.url)) ?? 0)) {
       // The safety net: the source's template is not learned (no warm-up ran, or it failed), so this article's
       // first reads listed pages, in its own place in line. It sleeps for those turns rather than leave: a delayed
       // job would come back to a warm-up another job may have finished meanwhile.

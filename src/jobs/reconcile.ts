@@ -62,11 +62,11 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
   }
 
   if (options.work) {
-    for (let page = store.pendingDeliveries(PAGE); page.length > 0; page = store.pendingDeliveries(PAGE, page.at(-1)!.id)) {
+    for (let page = await store.pendingDeliveries(PAGE); page.length > 0; page = await store.pendingDeliveries(PAGE, page.at(-1)!.id)) {
       report.deliveries += (await queues.enqueueDeliveries(page.filter((d) => d.createdAt < before))).length;
     }
     for (const source of config.sources) {
-      for (let page = store.entriesWithoutArticle(source.id, PAGE); page.length > 0; page = store.entriesWithoutArticle(source.id, PAGE, page.at(-1)!.id)) {
+      for (let page = await store.entriesWithoutArticle(source.id, PAGE); page.length > 0; page = await store.entriesWithoutArticle(source.id, PAGE, page.at(-1)!.id)) {
         report.articles += (await queues.enqueueArticles(page.filter((e) => e.firstSeenAt < before))).length;
       }
     }

@@ -41,12 +41,12 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
     try {
       const r = await checkSource(deps, source, { beforeRequest });
       entries.push(...r.orphans, ...r.added);
-      reportSourceHealth(deps, source, r.transition, null);
+      await reportSourceHealth(deps, source, r.transition, null);
       report.sources.push({ id: source.id, outcome: r.outcome, found: r.found, added: r.added.length });
       say(`${source.id}: ${r.outcome}, ${r.found} listed, ${r.added.length} new`);
     } catch (err) {
       const message = (err as Error).message;
-      reportSourceHealth(deps, source, (err as { transition?: null }).transition ?? null, message);
+      await reportSourceHealth(deps, source, (err as { transition?: null }).transition ?? null, message);
       report.sources.push({ id: source.id, outcome: 'failed', found: 0, added: 0, error: message });
       report.failedSources.push(source.id);
       say(`${source.id}: failed: ${message}`);
@@ -59,7 +59,7 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
     // The only warm-up of --once: a source's first new article is read once its template has learned from listed
     // ones, so that alert is clean while a first-sight run (a baseline) still fetches no article.
     const source = deps.config.sources.find((s) => s.id === entry.sourceId);
-    if (source && warmUps.needed(source.id)) {
+    if (source && (await warmUps.needed(source.id))) {
       const w = await warmUps.run(source, { turn: async () => ({ beforeRequest: spacing.beforeRequest }) });
       if (w.read > 0 || w.failed.length > 0) say(`${source.id}: template warm-up, ${w.read} listed page${w.read === 1 ? '' : 's'} read${w.failed.length > 0 ? `, ${w.failed.length} failed` : ''}; learned from ${w.pages}`);
     }
@@ -73,7 +73,7 @@ export async function runOnce(deps: UseCaseDeps, onProgress?: (line: string) => 
   }
 
   // Page by page, every pending delivery: a delivery still pending after its attempt is behind the next page.
-  for (let page = deps.store.pendingDeliveries(500); page.length > 0; page = deps.store.pendingDeliveries(500, page.at(-1)!.id)) for (const delivery of page) {
+  for (let page = await deps.store.pendingDeliveries(500); page.length > 0; page = await deps.store.pendingDeliveries(500, page.at(-1)!.id)) for (const delivery of page) {
     try {
       const outcome = await deliverWebhook(deps, delivery.id);
       if (outcome === 'delivered') report.deliveries.delivered += 1;

@@ -84,51 +84,61 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/api/queues', queueCounts);
   const hosts = () => hostReports(config, deps.gate ?? null);
   // Lag figures per source from its most recent crawls (the histogram in /metrics counts every crawl).
-  const withLag = <T extends { id: string }>(s: T) => ({ ...s, lag: lagSummary(store.recentCrawls({ sourceId: s.id, limit: 50 })) });
+  const withLag = async <T extends { id: string }>(s: T) => ({ ...s, lag: lagSummary(await store.recentCrawls({ sourceId: s.id, limit: 50 })) });
   // Every source's template size from one query (its JSON is not parsed): whether its next article reads clean.
-  const sourcesNow = () => {
-    const sizes = new Map(store.templateSizes().map((t) => [t.sourceId, t.seen]));
-    return store.health().map((s) => {
-      const pages = sizes.get(s.id) ?? 0;
-      return { ...withLag(s), template: { learned: templateLearned(pages), pages } };
-    });
+  const sourcesNow = async () => {
+    const sizes = new Map((await store.templateSizes()).map((t) => [t.sourceId, t.seen]));
+    return Promise.all(
+      (await store.health()).map(async (s) => {
+        const pages = sizes.get(s.id) ?? 0;
+        return { ...(await withLag(s)), template: { learned: templateLearned(pages), pages } };
+      }),
+    );
   };
   app.get('/metrics', async (_req, reply) => {
-    const sources = store.health();
+    const sources = await store.health();
     const [queuesNow, lag, hostsNow] = await Promise.all([queueCounts(), deps.lag?.read(sources.map((s) => s.id)) ?? [], hosts()]);
     return reply
       .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(metricsText({ queues: queuesNow, sources, deliveries: store.deliveryCounts(), lag, hosts: hostsNow }));
+      .send(metricsText({ queues: queuesNow, sources, deliveries: await store.deliveryCounts(), lag, hosts: hostsNow }));
   });
   app.get('/api/sources', async () => sourcesNow());
   app.get('/api/hosts', hosts);
   app.get<{ Querystring: { source?: string; limit?: string } }>('/api/entries', async (req) =>
-    store.recentEntries({ sourceId: req.query.source, limit: clampLimit(req.query.limit) }),
+    await store.recentEntries({ sourceId: req.query.source, limit: clampLimit(req.query.limit) }),
   );
   app.get<{ Querystring: { limit?: string } }>('/api/articles', async (req) =>
-    store.recentArticles({ limit: clampLimit(req.query.limit) }).map((a) => ({ ...a, html: undefined, alsoAt: a.storyId ? store.storyCopies(a.storyId).filter((c) => c.articleId !== a.id) : [] })),
+    Promise.all(
+      (await store.recentArticles({ limit: clampLimit(req.query.limit) })).map(async (a) => ({
+        ...a,
+        html: undefined,
+        alsoAt: a.storyId ? (await store.storyCopies(a.storyId)).filter((c) => c.articleId !== a.id) : [],
+      })),
+    ),
   );
   app.get<{ Params: { id: string } }>('/api/stories/:id', async (req, reply) => {
-    const copies = store.storyCopies(Number(req.params.id));
+    const copies = await store.storyCopies(Number(req.params.id));
     if (copies.length === 0) return reply.code(404).send({ error: `no story ${req.params.id}` });
     return { id: Number(req.params.id), first: copies[0], alsoAt: copies.slice(1) };
   });
   // A webhook URL can carry its token: shown as scheme and host, and scrubbed from errors stored before that rule.
-  const deliveriesNow = (limit: number) =>
-    store.deliveries({ limit }).map((d) => {
-      const urls = [d.url, ...config.webhooks.map((w) => w.url)];
-      const scrub = (text: string | null) => (text === null ? null : redactWebhookUrls(text, urls));
-      return { ...d, url: webhookEndpoint(d.url), lastError: scrub(d.lastError), attemptLog: store.attempts(d.id).map((a) => ({ ...a, error: scrub(a.error) })) };
-    });
+  const deliveriesNow = async (limit: number) =>
+    Promise.all(
+      (await store.deliveries({ limit })).map(async (d) => {
+        const urls = [d.url, ...config.webhooks.map((w) => w.url)];
+        const scrub = (text: string | null) => (text === null ? null : redactWebhookUrls(text, urls));
+        return { ...d, url: webhookEndpoint(d.url), lastError: scrub(d.lastError), attemptLog: (await store.attempts(d.id)).map((a) => ({ ...a, error: scrub(a.error) })) };
+      }),
+    );
   app.get<{ Querystring: { limit?: string } }>('/api/deliveries', async (req) => deliveriesNow(clampLimit(req.query.limit)));
   app.get('/', async (_req, reply) => {
     const [counts, hostsNow] = await Promise.all([queueCounts(), hosts()]);
     return reply.type('text/html; charset=utf-8').send(
       dashboardPage({
-        sources: sourcesNow(),
+        sources: await sourcesNow(),
         hosts: hostsNow,
-        articles: store.recentArticles({ limit: 30 }),
-        deliveries: deliveriesNow(30),
+        articles: await store.recentArticles({ limit: 30 }),
+        deliveries: await deliveriesNow(30),
         counts,
       }),
     );

@@ -45,7 +45,7 @@ export async function healthReport(deps: HealthDeps, now = Date.now()): Promise<
     ]);
   }
   // A failing store is what /health must report, so it cannot be allowed to turn the answer into a 500.
-  const sources = (storeOk ? store.health() : []).map((s) => sourceHealth(config, s, now));
+  const sources = (storeOk ? await store.health() : []).map((s) => sourceHealth(config, s, now));
   const schedules = missing === null ? 'unknown' : missing.length > 0 ? 'missing' : 'ok';
   const ok = redis && storeOk && schedules !== 'missing';
   return {

@@ -1,3 +1,4 @@
+import type { SiteTemplate } from '../extract/site-template.ts';
 import type { Article } from '../extract/types.ts';
 
 /** Rows and inputs of the store. Names follow the API's JSON (camelCase). */
@@ -124,18 +125,22 @@ export interface StoryCopy {
 }
 
 /**
- * The database behind one narrow interface. Every method that decides "is this new?" does it with one atomic
- * insert-if-absent, so two workers never both see the same thing as new.
+ * The database behind one narrow interface, on SQLite or Postgres. Every method is asynchronous, so a backend on a
+ * server never blocks the event loop. Every method that decides "is this new?" does it with one atomic
+ * insert-if-absent (`ON CONFLICT DO NOTHING`), so two workers, in one process or on two machines, never both see
+ * the same thing as new.
  */
 export interface Store {
+  /** Which backend this is, for logs and /health: 'sqlite' or 'postgres'. */
+  readonly kind: 'sqlite' | 'postgres';
   /** Records the configured sources; sources no longer configured are marked removed (their history stays). */
-  syncSources(sources: Array<{ id: string; url: string }>, now: string): void;
+  syncSources(sources: Array<{ id: string; url: string }>, now: string): Promise<void>;
   /**
    * Validators of a source's last fetch of `url`. Per source: two sources watching one page each read every
    * change, which a 304 earned by the other source would hide.
    */
-  getHttpCache(sourceId: string, url: string): HttpCacheRow | null;
-  saveHttpCache(sourceId: string, url: string, cache: HttpCacheRow, now: string): void;
+  getHttpCache(sourceId: string, url: string): Promise<HttpCacheRow | null>;
+  saveHttpCache(sourceId: string, url: string, cache: HttpCacheRow, now: string): Promise<void>;
   /**
    * Inserts the entries never seen for this source and returns only those. On the first call that brings any
    * entry for a source, every entry is stored as the baseline and none is returned as new. When the list was
@@ -149,45 +154,53 @@ export interface Store {
     entries: NewEntry[],
     now: string,
     options?: { listSignature?: string; relistJump?: number },
-  ): { baseline: boolean; relisted: boolean; added: EntryRow[]; jump?: { count: number; usual: number } };
+  ): Promise<RecordedEntries>;
   /** Logs one crawl and returns the health transition it caused, if any. */
-  recordCrawl(crawl: CrawlRecord, degradeAfter: number): SourceTransition;
-  getEntry(id: number): EntryRow | null;
+  recordCrawl(crawl: CrawlRecord, degradeAfter: number): Promise<SourceTransition>;
+  getEntry(id: number): Promise<EntryRow | null>;
   /**
    * New (non-baseline) entries of a source that have no article yet: their job may have been lost in a crash. By
    * id, from after `afterId` (default 0), at most `limit` (default 100): a page.
    */
-  entriesWithoutArticle(sourceId: string, limit?: number, afterId?: number): EntryRow[];
-  loadTemplate(sourceId: string): unknown | null;
-  saveTemplate(sourceId: string, template: unknown, now: string): void;
+  entriesWithoutArticle(sourceId: string, limit?: number, afterId?: number): Promise<EntryRow[]>;
+  loadTemplate(sourceId: string): Promise<SiteTemplate | null>;
+  saveTemplate(sourceId: string, template: SiteTemplate, now: string): Promise<void>;
   /** Pages each source's template was learned from (its `seen`), read in SQL: no template's JSON is parsed. */
-  templateSizes(): Array<{ sourceId: string; seen: number }>;
+  templateSizes(): Promise<Array<{ sourceId: string; seen: number }>>;
   /** Saves what the article job read for an entry (or the error when it read nothing). Idempotent per entry. */
-  saveArticle(entryId: number, article: ArticleInput | null, error: string | null, now: string): ArticleRow;
+  saveArticle(entryId: number, article: ArticleInput | null, error: string | null, now: string): Promise<ArticleRow>;
   /** Puts an article in a story, atomically: the first copy opens the story. Idempotent per article. */
-  claimStory(articleId: number, title: string, text: string, now: string): StoryClaim;
-  storyCopies(storyId: number): StoryCopy[];
+  claimStory(articleId: number, title: string, text: string, now: string): Promise<StoryClaim>;
+  storyCopies(storyId: number): Promise<StoryCopy[]>;
   /** Creates an event and one pending delivery per webhook; null when the key already had an event. */
-  createEvent(event: EventInput, now: string): { eventId: number; deliveries: DeliveryRow[] } | null;
+  createEvent(event: EventInput, now: string): Promise<{ eventId: number; deliveries: DeliveryRow[] } | null>;
   /** Pending deliveries of the event with this key (to re-enqueue after a crash). */
-  pendingDeliveriesForKey(dedupeKey: string): DeliveryRow[];
-  getDeliveryWork(deliveryId: number): DeliveryWork | null;
-  recordAttempt(attempt: AttemptRecord): void;
+  pendingDeliveriesForKey(dedupeKey: string): Promise<DeliveryRow[]>;
+  getDeliveryWork(deliveryId: number): Promise<DeliveryWork | null>;
+  recordAttempt(attempt: AttemptRecord): Promise<void>;
   /** Pending deliveries by id, from after `afterId` (default 0), at most `limit` (default 1,000): a page. */
-  pendingDeliveries(limit?: number, afterId?: number): DeliveryRow[];
+  pendingDeliveries(limit?: number, afterId?: number): Promise<DeliveryRow[]>;
   /** Number of deliveries in each state. */
-  deliveryCounts(): Record<DeliveryState, number>;
-  deliveries(options?: { eventId?: number; limit?: number }): DeliveryRow[];
-  attempts(deliveryId: number): AttemptRecord[];
-  health(): SourceHealth[];
-  recentEntries(options?: { sourceId?: string; limit?: number }): EntryRow[];
-  recentCrawls(options?: { sourceId?: string; limit?: number }): CrawlRecord[];
-  recentArticles(options?: { limit?: number }): ArticleRow[];
+  deliveryCounts(): Promise<Record<DeliveryState, number>>;
+  deliveries(options?: { eventId?: number; limit?: number }): Promise<DeliveryRow[]>;
+  attempts(deliveryId: number): Promise<AttemptRecord[]>;
+  health(): Promise<SourceHealth[]>;
+  recentEntries(options?: { sourceId?: string; limit?: number }): Promise<EntryRow[]>;
+  recentCrawls(options?: { sourceId?: string; limit?: number }): Promise<CrawlRecord[]>;
+  recentArticles(options?: { limit?: number }): Promise<ArticleRow[]>;
   /**
-   * Runs `fn` in one write transaction (BEGIN IMMEDIATE): everything it writes is committed together or not at all.
-   * The store's own transactions inside it become savepoints of this one. `fn` must be synchronous.
+   * Runs `fn` in one write transaction: everything it writes through `tx` is committed together or not at all.
+   * Use only `tx` inside `fn`: on SQLite the store's other callers wait until the transaction ends, so a call on
+   * the outer store from inside `fn` would wait for itself. Transactions inside `fn` join this one.
    */
-  transaction<T>(fn: () => T): T;
-  ping(): boolean;
-  close(): void;
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface RecordedEntries {
+  baseline: boolean;
+  relisted: boolean;
+  added: EntryRow[];
+  jump?: { count: number; usual: number };
 }

@@ -58,7 +58,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
   const { store, config } = deps;
   const started = deps.now();
   const at = started.toISOString();
-  const cache = store.getHttpCache(source.id, source.url);
+  const cache = await store.getHttpCache(source.id, source.url);
   const [result] = await deps.fetchPages([{ url: source.url, ...cache }], {
     render: source.render,
     userAgent: config.crawl.userAgent,
@@ -75,7 +75,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
   if (!result!.ok) {
     const error = forSource(result!.error, deps, source);
     const status = (error as { status?: number }).status ?? null;
-    const transition = store.recordCrawl(
+    const transition = await store.recordCrawl(
       { sourceId: source.id, at, durationMs, lagMs, status, outcome: 'failed', entriesFound: 0, entriesNew: 0, error: `${error.name}: ${error.message}` },
       DEGRADE_AFTER,
     );
@@ -83,13 +83,13 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     throw error;
   }
   const page = result!.page;
-  const orphans = store.entriesWithoutArticle(source.id);
+  const orphans = await store.entriesWithoutArticle(source.id);
   if (page.notModified) {
-    const transition = store.recordCrawl(
+    const transition = await store.recordCrawl(
       { sourceId: source.id, at, durationMs, lagMs, status: page.status, outcome: 'not-modified', entriesFound: 0, entriesNew: 0, error: null },
       DEGRADE_AFTER,
     );
-    store.saveHttpCache(source.id, source.url, page, at);
+    await store.saveHttpCache(source.id, source.url, page, at);
     return { outcome: 'not-modified', found: 0, added: [], orphans, transition, durationMs };
   }
 
@@ -114,9 +114,9 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
   }
   // How the list was found; when that changes, the entries come from another block and are not news.
   const listSignature = `${found.via}:${foldText(found.heading ?? '')}`;
-  const { baseline, relisted, added, jump } = store.recordEntries(source.id, entries, at, { listSignature, relistJump });
+  const { baseline, relisted, added, jump } = await store.recordEntries(source.id, entries, at, { listSignature, relistJump });
   const outcome = entries.length === 0 ? 'no-list' : baseline ? 'baseline' : relisted ? 'relisted' : added.length > 0 ? 'changed' : 'unchanged';
-  const transition = store.recordCrawl(
+  const transition = await store.recordCrawl(
     {
       sourceId: source.id,
       at,
@@ -138,7 +138,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     DEGRADE_AFTER,
   );
   // Validators are saved only once the entries are committed: a crash in between re-reads the page next time.
-  store.saveHttpCache(source.id, source.url, page, at);
+  await store.saveHttpCache(source.id, source.url, page, at);
   if (outcome === 'no-list') deps.log.warn({ source: source.id, url: page.finalUrl }, 'no latest-articles list found');
   if (jump) {
     deps.log.warn(

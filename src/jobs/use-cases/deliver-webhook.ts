@@ -12,14 +12,14 @@ export type DeliverOutcome = 'delivered' | 'already-done' | 'gave-up';
  */
 export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, attempt = 1): Promise<DeliverOutcome> {
   const { store, config } = deps;
-  const work = store.getDeliveryWork(deliveryId);
+  const work = await store.getDeliveryWork(deliveryId);
   if (!work) return 'gave-up';
   if (work.state !== 'pending') return 'already-done';
   const now = deps.now();
   const at = now.toISOString();
   const webhook = config.webhooks.find((w) => w.id === work.webhookId);
   if (!webhook) {
-    store.recordAttempt({ deliveryId, at, status: null, outcome: 'gave-up', error: `webhook ${work.webhookId} (${webhookEndpoint(work.url)}) is no longer configured`, durationMs: 0 });
+    await store.recordAttempt({ deliveryId, at, status: null, outcome: 'gave-up', error: `webhook ${work.webhookId} (${webhookEndpoint(work.url)}) is no longer configured`, durationMs: 0 });
     return 'gave-up';
   }
   const started = performance.now();
@@ -34,7 +34,7 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
       now,
       allowNetworks: config.network.allow,
     });
-    store.recordAttempt({ deliveryId, at, status, outcome: 'delivered', error: null, durationMs });
+    await store.recordAttempt({ deliveryId, at, status, outcome: 'delivered', error: null, durationMs });
     logAttempt(deps, work, attempt, { status, outcome: 'delivered', ms: durationMs });
     return 'delivered';
   } catch (err) {
@@ -44,7 +44,7 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
     const error = expired && e.fate !== 'give-up' ? `${e.message}; retry window of ${config.delivery.retryFor / 3_600_000} h is over` : e.message;
     const durationMs = Math.round(performance.now() - started);
     const outcome = giveUp ? 'gave-up' : 'retry';
-    store.recordAttempt({ deliveryId, at, status: e.status, outcome, error, durationMs });
+    await store.recordAttempt({ deliveryId, at, status: e.status, outcome, error, durationMs });
     logAttempt(deps, work, attempt, { status: e.status, outcome, ms: durationMs, error });
     if (giveUp) return 'gave-up';
     throw e;

@@ -30,7 +30,7 @@ export interface ReadArticleOptions {
 export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttempt: boolean, options: ReadArticleOptions = {}): Promise<ReadArticleResult | null> {
   const { unreadable } = options;
   const { store, config } = deps;
-  const entry = store.getEntry(entryId);
+  const entry = await store.getEntry(entryId);
   if (!entry) {
     deps.log.warn({ entryId }, 'entry no longer exists; nothing to read');
     return null;
@@ -43,7 +43,7 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
   let article = null;
   let error: string | null = null;
   if (result!.ok && result!.page.html !== null) {
-    const read = readWithTemplate(deps, entry.sourceId, result!.page, at);
+    const read = await readWithTemplate(deps, entry.sourceId, result!.page, at);
     article = {
       url: entry.url,
       title: read.article.title || entry.title,
@@ -63,10 +63,10 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
 
   // One transaction: an article saved without its story and event would never alert, as an entry with an article
   // is no longer an orphan to re-queue. Rolled back, the entry stays unread and its job (or the reconcile) retries.
-  const { row, claim, deliveries } = store.transaction(() => {
-    const row = store.saveArticle(entryId, article, error, at);
-    const claim = store.claimStory(row.id, row.title || entry.title, row.text, at);
-    const copies = store.storyCopies(claim.storyId);
+  const { row, claim, deliveries } = await store.transaction(async (tx) => {
+    const row = await tx.saveArticle(entryId, article, error, at);
+    const claim = await tx.claimStory(row.id, row.title || entry.title, row.text, at);
+    const copies = await tx.storyCopies(claim.storyId);
     const alsoAt = copies.filter((c) => c.articleId !== row.id).map((c) => ({ source: c.sourceId, url: c.url }));
     const type = claim.isNew ? 'article.new' : 'article.duplicate';
     const webhooks = config.webhooks.filter((w) => w.events.includes(type));
@@ -81,8 +81,8 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
       article: article && { title: article.title, text: article.text, lang: article.lang, publishedAt: article.publishedAt, url: article.url },
       now: at,
     });
-    const created = store.createEvent({ type, dedupeKey, sourceId: entry.sourceId, storyId: claim.storyId, payload, webhooks }, at);
-    return { row, claim, deliveries: created ? created.deliveries : store.pendingDeliveriesForKey(dedupeKey) };
+    const created = await tx.createEvent({ type, dedupeKey, sourceId: entry.sourceId, storyId: claim.storyId, payload, webhooks }, at);
+    return { row, claim, deliveries: created ? created.deliveries : await tx.pendingDeliveriesForKey(dedupeKey) };
   });
   deps.log.info(
     { source: entry.sourceId, entryId, story: claim.storyId, isNew: claim.isNew, read: article !== null },
@@ -107,16 +107,16 @@ export function articleFetchOptions(deps: UseCaseDeps, hooks: Pick<ReadArticleOp
 }
 
 /** Reads an article page with its source's template, and saves the template this page taught. */
-export function readWithTemplate(deps: UseCaseDeps, sourceId: string, page: Page, at: string): ReturnType<typeof readPage> {
+export async function readWithTemplate(deps: UseCaseDeps, sourceId: string, page: Page, at: string): Promise<ReturnType<typeof readPage>> {
   const source = deps.config.sources.find((s) => s.id === sourceId);
   const read = readPage(page.html!, {
     url: page.finalUrl,
-    template: deps.store.loadTemplate(sourceId) as never,
+    template: await deps.store.loadTemplate(sourceId),
     include: source?.extract?.include,
     exclude: source?.extract?.exclude,
     latest: false,
     maxNesting: deps.config.limits.maxNesting,
   });
-  deps.store.saveTemplate(sourceId, read.template, at);
+  if (read.template) await deps.store.saveTemplate(sourceId, read.template, at);
   return read;
 }

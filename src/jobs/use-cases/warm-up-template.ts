@@ -44,9 +44,8 @@ export interface WarmUpResult {
 }
 
 /** Pages the source's template has learned from; 0 when it has none. */
-export function templatePages(deps: UseCaseDeps, sourceId: string): number {
-  const seen = (deps.store.loadTemplate(sourceId) as { seen?: unknown } | null)?.seen;
-  return typeof seen === 'number' ? seen : 0;
+export async function templatePages(deps: UseCaseDeps, sourceId: string): Promise<number> {
+  return (await deps.store.loadTemplate(sourceId))?.seen ?? 0;
 }
 
 /**
@@ -66,9 +65,8 @@ export function warmUpCandidates(source: SourceConfig, listed: ReadonlyArray<{ u
 }
 
 /** The entries of the source's baseline lists, in list order (entry ids follow it), newest baseline last. */
-function baselineListed(deps: UseCaseDeps, sourceId: string): Array<{ url: string }> {
-  return deps.store
-    .recentEntries({ sourceId, limit: 500 })
+async function baselineListed(deps: UseCaseDeps, sourceId: string): Promise<Array<{ url: string }>> {
+  return (await deps.store.recentEntries({ sourceId, limit: 500 }))
     .filter((e) => e.baseline)
     .sort((a, b) => a.id - b.id);
 }
@@ -81,11 +79,11 @@ function baselineListed(deps: UseCaseDeps, sourceId: string): Array<{ url: strin
  */
 export async function warmUpTemplate(deps: UseCaseDeps, source: SourceConfig, options: WarmUpOptions = {}): Promise<WarmUpResult> {
   const target = deps.config.crawl.warmUpPages;
-  let pages = templatePages(deps, source.id);
+  let pages = await templatePages(deps, source.id);
   const result: WarmUpResult = { pages, read: 0, failed: [] };
   if (pages >= target) return result;
   const tried = options.tried ?? new Set<string>();
-  const urls = warmUpCandidates(source, baselineListed(deps, source.id)).filter((u) => !tried.has(u));
+  const urls = warmUpCandidates(source, await baselineListed(deps, source.id)).filter((u) => !tried.has(u));
   // At most the pages missing: a page that fails is not replaced by another, so a broken site costs N requests.
   let budget = target - pages;
   for (const url of urls) {
@@ -98,7 +96,7 @@ export async function warmUpTemplate(deps: UseCaseDeps, source: SourceConfig, op
       const [fetched] = await deps.fetchPages([{ url }], articleFetchOptions(deps, turn));
       if (!fetched!.ok) throw fetched!.error;
       if (fetched!.page.html === null) throw new Error(`${url}: empty response`);
-      const read = readWithTemplate(deps, source.id, fetched!.page, deps.now().toISOString());
+      const read = await readWithTemplate(deps, source.id, fetched!.page, deps.now().toISOString());
       pages = read.template?.seen ?? pages;
       result.read += 1;
     } catch (err) {
@@ -139,17 +137,17 @@ export class TemplateWarmUps {
   constructor(private readonly deps: UseCaseDeps) {}
 
   /** Whether a new article of this source should wait for a warm-up: warm-ups are on and its template is not learned. */
-  needed(sourceId: string): boolean {
+  async needed(sourceId: string): Promise<boolean> {
     if (this.deps.config.crawl.warmUpPages === 0 || this.learned.has(sourceId)) return false;
-    if (!templateLearned(templatePages(this.deps, sourceId))) return true;
+    if (!templateLearned(await templatePages(this.deps, sourceId))) return true;
     this.learned.add(sourceId);
     return false;
   }
 
   /** Whether a source just baselined should be warmed up: its template has fewer than `crawl.warmUpPages` pages. */
-  wanted(sourceId: string): boolean {
+  async wanted(sourceId: string): Promise<boolean> {
     const target = this.deps.config.crawl.warmUpPages;
-    return target > 0 && templatePages(this.deps, sourceId) < target;
+    return target > 0 && (await templatePages(this.deps, sourceId)) < target;
   }
 
   async run(source: SourceConfig, options: Omit<WarmUpOptions, 'tried'> = {}): Promise<WarmUpResult> {

@@ -1,0 +1,40 @@
+/** First key of every advisory lock Vigie takes on Postgres ('VIGI'), so its locks never meet another application's. */
+export const LOCK_NAMESPACE = 0x56494749;
+
+/** A row as the driver returns it, by column name. */
+export type Row = Record<string, unknown>;
+
+/** What a statement binds: both drivers take these as they are (a Uint8Array becomes a BLOB or a bytea). */
+export type SqlParam = string | number | null | Uint8Array;
+
+/**
+ * One database connection (or pool), with `?` placeholders on both backends, so the store's SQL is written once.
+ * The SQL itself must be what SQLite and Postgres both accept: `ON CONFLICT ... DO NOTHING`, `RETURNING`,
+ * `excluded.`, sub-selects with `LIMIT`; what differs (JSON, locks) is asked of `dialect`.
+ */
+export interface SqlDb {
+  readonly dialect: SqlDialect;
+  all(sql: string, params?: readonly SqlParam[]): Promise<Row[]>;
+  get(sql: string, params?: readonly SqlParam[]): Promise<Row | undefined>;
+  run(sql: string, params?: readonly SqlParam[]): Promise<{ changes: number }>;
+  /**
+   * Runs `fn` in one write transaction on one connection and commits, or rolls back if it throws. Called on the db
+   * that `fn` received, it runs inside the open transaction (no nesting of its own).
+   */
+  transaction<T>(fn: (db: SqlDb) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface SqlDialect {
+  readonly name: 'sqlite' | 'postgres';
+  /** Appended to a SELECT of one row that the transaction will update: `FOR UPDATE` on Postgres; SQLite's write transaction already holds the whole database. */
+  readonly forUpdate: string;
+  /** A number read from a JSON text column: `json_extract(col, '$.key')` or `(col::json->>'key')::float8`. */
+  jsonNumber(column: string, key: string): string;
+  /**
+   * Serialises the writers of the same keys until the transaction ends, and no others (Postgres advisory locks,
+   * taken in a fixed order so that two such transactions cannot deadlock). On SQLite a write transaction already
+   * holds the database, so this does nothing.
+   */
+  lockKeys(db: SqlDb, keys: readonly string[]): Promise<void>;
+}

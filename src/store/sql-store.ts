@@ -1,0 +1,427 @@
+import { randomUUID } from 'node:crypto';
+import { fingerprint } from '../dedupe/fingerprint.ts';
+import type { SiteTemplate } from '../extract/site-template.ts';
+import type { Row, SqlDb } from './sql-db.ts';
+import { claimStoryIn } from './story-index.ts';
+import type {
+  ArticleInput,
+  ArticleRow,
+  AttemptRecord,
+  CrawlRecord,
+  DeliveryRow,
+  DeliveryWork,
+  EntryRow,
+  EventInput,
+  HttpCacheRow,
+  NewEntry,
+  RecordedEntries,
+  SourceHealth,
+  SourceTransition,
+  Store,
+  StoryClaim,
+  StoryCopy,
+} from './store.ts';
+
+/** Rows per INSERT of a crawl's entries: 300 parameters, far below either backend's limit. */
+const ENTRY_BATCH = 50;
+
+const entryFrom = (r: Row): EntryRow => ({
+  id: r.id as number,
+  sourceId: r.source_id as string,
+  url: r.url as string,
+  urlKey: r.url_key as string,
+  title: r.title as string,
+  firstSeenAt: r.first_seen_at as string,
+  baseline: r.baseline === 1,
+});
+
+const articleFrom = (r: Row): ArticleRow => ({
+  id: r.id as number,
+  entryId: r.entry_id as number,
+  sourceId: r.source_id as string,
+  url: r.url as string,
+  title: (r.title as string | null) ?? '',
+  text: (r.text as string | null) ?? '',
+  html: (r.html as string | null) ?? '',
+  lang: r.lang as string | null,
+  publishedAt: r.published_at as string | null,
+  byline: r.byline as string | null,
+  canonicalUrl: r.canonical_url as string | null,
+  fetchedAt: r.fetched_at as string,
+  error: r.error as string | null,
+  storyId: r.story_id as number | null,
+});
+
+const deliveryFrom = (r: Row): DeliveryRow => ({
+  id: r.id as number,
+  eventId: r.event_id as number,
+  webhookId: r.webhook_id as string,
+  url: r.url as string,
+  msgId: r.msg_id as string,
+  state: r.state as DeliveryRow['state'],
+  attempts: r.attempts as number,
+  lastStatus: r.last_status as number | null,
+  lastError: r.last_error as string | null,
+  createdAt: r.created_at as string,
+});
+
+const crawlFrom = (r: Row): CrawlRecord => ({
+  sourceId: r.source_id as string,
+  at: r.at as string,
+  durationMs: r.duration_ms as number,
+  lagMs: (r.lag_ms as number | null) ?? null,
+  status: r.status as number | null,
+  outcome: r.outcome as CrawlRecord['outcome'],
+  entriesFound: r.entries_found as number,
+  entriesNew: r.entries_new as number,
+  error: r.error as string | null,
+});
+
+/**
+ * The store's logic, written once over SqlDb: SQLite and Postgres differ only in their SqlDb (driver, placeholders,
+ * locks) and their schema's column types. Every "is this new?" is an insert-if-absent whose RETURNING rows are the
+ * answer, so concurrent workers on one database each get only what they inserted.
+ */
+export class SqlStore implements Store {
+  constructor(
+    /** The connection: exposed for backend-specific tests and the dedupe benchmark. */
+    readonly db: SqlDb,
+  ) {}
+
+  get kind(): Store['kind'] {
+    return this.db.dialect.name;
+  }
+
+  async syncSources(sources: Array<{ id: string; url: string }>, now: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const s of sources) {
+        await tx.run(
+          `INSERT INTO sources (id, url, added_at) VALUES (?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET url = excluded.url, removed_at = NULL`,
+          [s.id, s.url, now],
+        );
+      }
+      const ids = sources.map((s) => s.id);
+      await tx.run(
+        `UPDATE sources SET removed_at = ? WHERE removed_at IS NULL${ids.length ? ` AND id NOT IN (${ids.map(() => '?').join(',')})` : ''}`,
+        [now, ...ids],
+      );
+    });
+  }
+
+  async getHttpCache(sourceId: string, url: string): Promise<HttpCacheRow | null> {
+    const r = await this.db.get('SELECT etag, last_modified, body_hash FROM http_cache WHERE source_id = ? AND url = ?', [sourceId, url]);
+    return r ? { etag: r.etag as string | null, lastModified: r.last_modified as string | null, bodyHash: r.body_hash as string | null } : null;
+  }
+
+  async saveHttpCache(sourceId: string, url: string, cache: HttpCacheRow, now: string): Promise<void> {
+    await this.db.run(
+      `INSERT INTO http_cache (source_id, url, etag, last_modified, body_hash, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (source_id, url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+         body_hash = excluded.body_hash, updated_at = excluded.updated_at`,
+      [sourceId, url, cache.etag, cache.lastModified, cache.bodyHash, now],
+    );
+  }
+
+  async recordEntries(
+    sourceId: string,
+    entries: NewEntry[],
+    now: string,
+    options: { listSignature?: string; relistJump?: number } = {},
+  ): Promise<RecordedEntries> {
+    return this.db.transaction(async (tx) => {
+      await tx.run('INSERT INTO sources (id, url, added_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING', [sourceId, '', now]);
+      // Locked on Postgres: two workers crawling one source at once must agree on which crawl is the baseline.
+      const source = (await tx.get(`SELECT baseline_at, list_signature FROM sources WHERE id = ?${tx.dialect.forUpdate}`, [sourceId]))!;
+      const baseline = source.baseline_at === null && entries.length > 0;
+      const signature = options.listSignature ?? null;
+      const relisted =
+        !baseline && entries.length > 0 && signature !== null && source.list_signature !== null && source.list_signature !== signature;
+      const silent = baseline || relisted;
+      const added = await insertEntries(tx, sourceId, entries, now, silent);
+      if (baseline) await tx.run('UPDATE sources SET baseline_at = ? WHERE id = ?', [now, sourceId]);
+      if (signature !== null && entries.length > 0) await tx.run('UPDATE sources SET list_signature = ? WHERE id = ?', [signature, sourceId]);
+      if (!silent && options.relistJump !== undefined && added.length > options.relistJump) {
+        const usual = await usualListSize(tx, sourceId);
+        if (usual !== null && added.length >= usual * 10) {
+          for (let i = 0; i < added.length; i += ENTRY_BATCH) {
+            const ids = added.slice(i, i + ENTRY_BATCH).map((e) => e.id);
+            await tx.run(`UPDATE entries SET baseline = 1 WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+          }
+          return { baseline, relisted: true, added: [], jump: { count: added.length, usual } };
+        }
+      }
+      return { baseline, relisted, added: silent ? [] : added };
+    });
+  }
+
+  async recordCrawl(crawl: CrawlRecord, degradeAfter: number): Promise<SourceTransition> {
+    return this.db.transaction(async (tx): Promise<SourceTransition> => {
+      await tx.run(
+        `INSERT INTO crawls (source_id, at, duration_ms, lag_ms, status, outcome, entries_found, entries_new, error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [crawl.sourceId, crawl.at, crawl.durationMs, crawl.lagMs ?? null, crawl.status, crawl.outcome, crawl.entriesFound, crawl.entriesNew, crawl.error],
+      );
+      const before = await tx.get(`SELECT consecutive_failures, degraded FROM sources WHERE id = ?${tx.dialect.forUpdate}`, [crawl.sourceId]);
+      if (!before) return null;
+      if (crawl.outcome === 'failed') {
+        const failures = (before.consecutive_failures as number) + 1;
+        const degrade = before.degraded === 0 && failures >= degradeAfter;
+        await tx.run('UPDATE sources SET last_crawl_at = ?, consecutive_failures = ?, degraded = ? WHERE id = ?', [
+          crawl.at,
+          failures,
+          degrade ? 1 : (before.degraded as number),
+          crawl.sourceId,
+        ]);
+        return degrade ? 'degraded' : null;
+      }
+      await tx.run('UPDATE sources SET last_crawl_at = ?, last_ok_at = ?, consecutive_failures = 0, degraded = 0 WHERE id = ?', [crawl.at, crawl.at, crawl.sourceId]);
+      return before.degraded === 1 ? 'recovered' : null;
+    });
+  }
+
+  async getEntry(id: number): Promise<EntryRow | null> {
+    const r = await this.db.get('SELECT * FROM entries WHERE id = ?', [id]);
+    return r ? entryFrom(r) : null;
+  }
+
+  async entriesWithoutArticle(sourceId: string, limit = 100, afterId = 0): Promise<EntryRow[]> {
+    const rows = await this.db.all(
+      `SELECT * FROM entries e WHERE e.source_id = ? AND e.baseline = 0 AND e.id > ?
+       AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.entry_id = e.id) ORDER BY e.id LIMIT ?`,
+      [sourceId, afterId, limit],
+    );
+    return rows.map(entryFrom);
+  }
+
+  async loadTemplate(sourceId: string): Promise<SiteTemplate | null> {
+    const r = await this.db.get('SELECT data FROM templates WHERE source_id = ?', [sourceId]);
+    return r ? (JSON.parse(r.data as string) as SiteTemplate) : null;
+  }
+
+  async saveTemplate(sourceId: string, template: SiteTemplate, now: string): Promise<void> {
+    await this.db.run(
+      `INSERT INTO templates (source_id, data, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (source_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      [sourceId, JSON.stringify(template), now],
+    );
+  }
+
+  async templateSizes(): Promise<Array<{ sourceId: string; seen: number }>> {
+    const rows = await this.db.all(`SELECT source_id, ${this.db.dialect.jsonNumber('data', 'seen')} AS seen FROM templates ORDER BY source_id`);
+    return rows.map((r) => ({ sourceId: r.source_id as string, seen: Number(r.seen ?? 0) }));
+  }
+
+  async saveArticle(entryId: number, article: ArticleInput | null, error: string | null, now: string): Promise<ArticleRow> {
+    const entry = await this.getEntry(entryId);
+    if (!entry) throw new Error(`saveArticle: entry ${entryId} does not exist`);
+    const a = article;
+    const row = await this.db.get(
+      `INSERT INTO articles (entry_id, source_id, url, title, text, html, lang, published_at, byline, canonical_url, fetched_at, error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (entry_id) DO UPDATE SET title = excluded.title, text = excluded.text, html = excluded.html,
+         lang = excluded.lang, published_at = excluded.published_at, byline = excluded.byline,
+         canonical_url = excluded.canonical_url, fetched_at = excluded.fetched_at, error = excluded.error
+       RETURNING *`,
+      [
+        entryId,
+        entry.sourceId,
+        a?.url ?? entry.url,
+        a?.title ?? entry.title,
+        a?.text ?? '',
+        a?.html ?? '',
+        a?.lang ?? null,
+        a?.publishedAt ?? null,
+        a?.byline ?? null,
+        a?.canonicalUrl ?? null,
+        now,
+        error,
+      ],
+    );
+    return articleFrom(row!);
+  }
+
+  async claimStory(articleId: number, title: string, text: string, now: string): Promise<StoryClaim> {
+    // The fingerprint is CPU only: computed before the transaction, so no lock waits on it.
+    const fp = fingerprint(title, text);
+    return this.db.transaction(async (tx): Promise<StoryClaim> => {
+      const existing = await tx.get('SELECT a.story_id, s.first_article_id FROM articles a JOIN stories s ON s.id = a.story_id WHERE a.id = ?', [articleId]);
+      if (existing) {
+        return { storyId: existing.story_id as number, isNew: existing.first_article_id === articleId, matchedArticleId: null, distance: null };
+      }
+      const claim = await claimStoryIn(tx, { articleId, title, text, now }, fp);
+      await tx.run('UPDATE articles SET story_id = ? WHERE id = ?', [claim.storyId, articleId]);
+      return claim;
+    });
+  }
+
+  async storyCopies(storyId: number): Promise<StoryCopy[]> {
+    const rows = await this.db.all('SELECT id, source_id, url, title, fetched_at FROM articles WHERE story_id = ? ORDER BY id', [storyId]);
+    return rows.map((r) => ({ articleId: r.id as number, sourceId: r.source_id as string, url: r.url as string, title: r.title as string | null, fetchedAt: r.fetched_at as string }));
+  }
+
+  async createEvent(event: EventInput, now: string): Promise<{ eventId: number; deliveries: DeliveryRow[] } | null> {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get(
+        `INSERT INTO events (type, dedupe_key, source_id, story_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+        [event.type, event.dedupeKey, event.sourceId, event.storyId, JSON.stringify(event.payload), now],
+      );
+      if (!row) return null;
+      const eventId = row.id as number;
+      const deliveries: DeliveryRow[] = [];
+      for (const w of event.webhooks) {
+        const d = await tx.get(
+          'INSERT INTO deliveries (event_id, webhook_id, url, msg_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING *',
+          [eventId, w.id, w.url, `msg_${randomUUID().replace(/-/g, '')}`, now, now],
+        );
+        deliveries.push(deliveryFrom(d!));
+      }
+      return { eventId, deliveries };
+    });
+  }
+
+  async pendingDeliveriesForKey(dedupeKey: string): Promise<DeliveryRow[]> {
+    const rows = await this.db.all(
+      `SELECT d.* FROM deliveries d JOIN events e ON e.id = d.event_id WHERE e.dedupe_key = ? AND d.state = 'pending' ORDER BY d.id`,
+      [dedupeKey],
+    );
+    return rows.map(deliveryFrom);
+  }
+
+  async getDeliveryWork(deliveryId: number): Promise<DeliveryWork | null> {
+    const r = await this.db.get('SELECT d.*, e.type AS event_type, e.payload AS body FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ?', [deliveryId]);
+    return r ? { ...deliveryFrom(r), eventType: r.event_type as string, body: r.body as string } : null;
+  }
+
+  async recordAttempt(attempt: AttemptRecord): Promise<void> {
+    const state = attempt.outcome === 'delivered' ? 'delivered' : attempt.outcome === 'gave-up' ? 'failed' : 'pending';
+    await this.db.transaction(async (tx) => {
+      const d = await tx.get('UPDATE deliveries SET attempts = attempts + 1, state = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ? RETURNING attempts', [
+        state,
+        attempt.status,
+        attempt.error,
+        attempt.at,
+        attempt.deliveryId,
+      ]);
+      if (!d) throw new Error(`recordAttempt: delivery ${attempt.deliveryId} does not exist`);
+      await tx.run('INSERT INTO delivery_attempts (delivery_id, attempt, at, status, outcome, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        attempt.deliveryId,
+        d.attempts as number,
+        attempt.at,
+        attempt.status,
+        attempt.outcome,
+        attempt.error,
+        attempt.durationMs,
+      ]);
+    });
+  }
+
+  async pendingDeliveries(limit = 1000, afterId = 0): Promise<DeliveryRow[]> {
+    return (await this.db.all(`SELECT * FROM deliveries WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`, [afterId, limit])).map(deliveryFrom);
+  }
+
+  async deliveryCounts(): Promise<Record<DeliveryRow['state'], number>> {
+    const counts = { pending: 0, delivered: 0, failed: 0 };
+    for (const r of await this.db.all('SELECT state, COUNT(*) AS n FROM deliveries GROUP BY state')) counts[r.state as DeliveryRow['state']] = Number(r.n);
+    return counts;
+  }
+
+  async deliveries(options: { eventId?: number; limit?: number } = {}): Promise<DeliveryRow[]> {
+    const where = options.eventId !== undefined ? 'WHERE event_id = ?' : '';
+    const args = options.eventId !== undefined ? [options.eventId] : [];
+    return (await this.db.all(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT ?`, [...args, options.limit ?? 100])).map(deliveryFrom);
+  }
+
+  async attempts(deliveryId: number): Promise<AttemptRecord[]> {
+    const rows = await this.db.all('SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY id', [deliveryId]);
+    return rows.map((r) => ({
+      deliveryId,
+      at: r.at as string,
+      status: r.status as number | null,
+      outcome: r.outcome as AttemptRecord['outcome'],
+      error: r.error as string | null,
+      durationMs: r.duration_ms as number,
+    }));
+  }
+
+  /** Three statements whatever the number of sources, not two per source: the dashboard reads this often. */
+  async health(): Promise<SourceHealth[]> {
+    const sources = await this.db.all('SELECT * FROM sources WHERE removed_at IS NULL ORDER BY id');
+    const lastCrawls = new Map<string, Row>();
+    for (const c of await this.db.all('SELECT * FROM crawls WHERE id IN (SELECT MAX(id) FROM crawls GROUP BY source_id)')) lastCrawls.set(c.source_id as string, c);
+    const counts = new Map<string, number>();
+    for (const r of await this.db.all('SELECT source_id, COUNT(*) AS n FROM entries GROUP BY source_id')) counts.set(r.source_id as string, Number(r.n));
+    return sources.map((s) => {
+      const c = lastCrawls.get(s.id as string);
+      return {
+        id: s.id as string,
+        url: s.url as string,
+        baselineAt: s.baseline_at as string | null,
+        lastCrawlAt: s.last_crawl_at as string | null,
+        lastOkAt: s.last_ok_at as string | null,
+        consecutiveFailures: s.consecutive_failures as number,
+        degraded: s.degraded === 1,
+        lastCrawl: c ? crawlFrom(c) : null,
+        entries: counts.get(s.id as string) ?? 0,
+      };
+    });
+  }
+
+  async recentEntries(options: { sourceId?: string; limit?: number } = {}): Promise<EntryRow[]> {
+    const where = options.sourceId ? 'WHERE source_id = ?' : '';
+    const args = options.sourceId ? [options.sourceId] : [];
+    return (await this.db.all(`SELECT * FROM entries ${where} ORDER BY id DESC LIMIT ?`, [...args, options.limit ?? 50])).map(entryFrom);
+  }
+
+  async recentCrawls(options: { sourceId?: string; limit?: number } = {}): Promise<CrawlRecord[]> {
+    const where = options.sourceId ? 'WHERE source_id = ?' : '';
+    const args = options.sourceId ? [options.sourceId] : [];
+    return (await this.db.all(`SELECT * FROM crawls ${where} ORDER BY id DESC LIMIT ?`, [...args, options.limit ?? 50])).map(crawlFrom);
+  }
+
+  async recentArticles(options: { limit?: number } = {}): Promise<ArticleRow[]> {
+    return (await this.db.all('SELECT * FROM articles ORDER BY id DESC LIMIT ?', [options.limit ?? 50])).map(articleFrom);
+  }
+
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new SqlStore(tx)));
+  }
+
+  async ping(): Promise<boolean> {
+    return Number((await this.db.get('SELECT 1 AS ok'))?.ok) === 1;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+/**
+ * A crawl's entries, 50 to an INSERT. Only the rows that were inserted come back (`RETURNING` skips the
+ * conflicts), in list order by id; a silent crawl reads none back.
+ */
+async function insertEntries(tx: SqlDb, sourceId: string, entries: NewEntry[], now: string, silent: boolean): Promise<EntryRow[]> {
+  const added: EntryRow[] = [];
+  for (let i = 0; i < entries.length; i += ENTRY_BATCH) {
+    const batch = entries.slice(i, i + ENTRY_BATCH);
+    const sql = `INSERT INTO entries (source_id, url, url_key, title, first_seen_at, baseline) VALUES ${batch.map(() => `(?, ?, ?, ?, ?, ${silent ? 1 : 0})`).join(', ')}
+      ON CONFLICT (source_id, url_key) DO NOTHING`;
+    const params = batch.flatMap((e) => [sourceId, e.url, e.urlKey, e.title, now]);
+    if (silent) await tx.run(sql, params);
+    else added.push(...(await tx.all(`${sql} RETURNING *`, params)).map(entryFrom));
+  }
+  return added.sort((a, b) => a.id - b.id);
+}
+
+/** The median number of entries found by the source's last 5 crawls that read a list; null before any. */
+async function usualListSize(tx: SqlDb, sourceId: string): Promise<number | null> {
+  const rows = await tx.all(
+    `SELECT entries_found FROM crawls WHERE source_id = ? AND outcome IN ('baseline', 'changed', 'unchanged', 'relisted')
+     ORDER BY id DESC LIMIT 5`,
+    [sourceId],
+  );
+  if (rows.length === 0) return null;
+  const sizes = rows.map((r) => r.entries_found as number).sort((a, b) => a - b);
+  return sizes[Math.floor(sizes.length / 2)]!;
+}

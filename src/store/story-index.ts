@@ -1,0 +1,142 @@
+import {
+  fingerprint,
+  lookupKeys,
+  simhashFromHex,
+  simhashToHex,
+  sketchFromBytes,
+  sketchToBytes,
+  type Fingerprint,
+} from '../dedupe/fingerprint.ts';
+import { matchStory, type StoryIndex, type StoryMatch } from '../dedupe/story-matcher.ts';
+import type { Row, SqlDb } from './sql-db.ts';
+
+/**
+ * Articles read per lookup key, newest first. A key shared by more articles is a hub (a template sentence, a
+ * common phrase whose hash happens to be small): the cap keeps one claim's cost bounded whatever the corpus
+ * holds, and newest first keeps the likely match, since syndicated copies follow the original within days.
+ */
+export const PER_KEY_CANDIDATES = 4;
+/** Exact-hash rows read per claim: enough to find one whose title also matches, for short texts. */
+export const MAX_EXACT = 16;
+
+export interface ClaimInput {
+  articleId: number;
+  title: string;
+  text: string;
+  /** ISO timestamp; the store passes its clock in. */
+  now: string;
+}
+
+export interface ClaimResult {
+  storyId: number;
+  /** True when this article opened its story: the one copy that alerts as `article.new`. */
+  isNew: boolean;
+  matchedArticleId: number | null;
+  distance: number | null;
+}
+
+const COLUMNS = 'article_id, story_id, exact_hash, simhash, token_count, shingle_count, title_key, numbers, sketch';
+
+/**
+ * One statement for the whole lookup: the articles with the same exact hash, then each key's newest
+ * PER_KEY_CANDIDATES articles, all with only their simhash. A join rather than `IN (...)`: SQLite then builds no
+ * temporary index of the ids; an article found under several keys comes back once per key.
+ */
+export function lookupSql(keyCount: number): string {
+  const exact = `SELECT * FROM (SELECT article_id, simhash, 1 AS is_exact FROM article_fingerprints WHERE exact_hash = ? ORDER BY article_id LIMIT ${MAX_EXACT}) AS e`;
+  if (keyCount === 0) return exact;
+  const perKey = Array.from(
+    { length: keyCount },
+    () => `SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? ORDER BY article_id DESC LIMIT ${PER_KEY_CANDIDATES}) AS b`,
+  ).join(' UNION ALL ');
+  return `${exact} UNION ALL SELECT f.article_id, f.simhash, 0 AS is_exact FROM (${perKey}) AS k JOIN article_fingerprints f ON f.article_id = k.article_id`;
+}
+
+/** The store's side of matching: exact hashes, bands and sketches in SQL, on either backend. */
+export function sqlStoryIndex(db: SqlDb): StoryIndex {
+  return {
+    async lookup(exactHash, keys) {
+      const rows = await db.all(lookupSql(keys.length), [exactHash, ...keys]);
+      return rows.map((r) => ({ articleId: r.article_id as number, simhash: r.simhash as string, exact: Number(r.is_exact) === 1 }));
+    },
+    async load(ids) {
+      const rows = await db.all(`SELECT ${COLUMNS} FROM article_fingerprints WHERE article_id IN (${ids.map(() => '?').join(', ')})`, ids);
+      return rows.map((r) => ({ articleId: r.article_id as number, storyId: r.story_id as number, fingerprint: fingerprintFrom(r) }));
+    },
+  };
+}
+
+function fingerprintFrom(r: Row): Fingerprint {
+  return {
+    exactHash: r.exact_hash as string | null,
+    titleKey: r.title_key as string,
+    simhash: simhashFromHex(r.simhash as string),
+    tokenCount: r.token_count as number,
+    shingleCount: r.shingle_count as number,
+    numbers: r.numbers === '' ? [] : (r.numbers as string).split(' '),
+    sketch: sketchFromBytes(r.sketch as Uint8Array),
+  };
+}
+
+/** The lookup half of a claim, read-only (for the benchmark, which times lookups apart from writes). */
+export function findStoryMatch(db: SqlDb, fp: Fingerprint, keys: readonly string[] = lookupKeys(fp)): Promise<StoryMatch | null> {
+  return matchStory(fp, keys, sqlStoryIndex(db));
+}
+
+/**
+ * Puts an article in a story and says whether it opened it. Must run inside a write transaction (`tx`). The
+ * fingerprint is computed by the caller before the transaction (pure CPU, so locks are held only for the lookup
+ * and the inserts).
+ *
+ * Atomic without one global lock: the transaction first locks the article's exact hash and lookup keys
+ * (dialect.lockKeys: advisory locks on Postgres; SQLite's write transaction holds the whole file anyway). Two
+ * copies of one story can only find each other through a shared exact hash or key, so two such claims
+ * serialise and the second finds the first one's rows; claims of unrelated stories share no key and run at once.
+ *
+ * An empty text opens a story of its own and is indexed nowhere: with no body there is nothing to compare, and a
+ * title alone ("Communiqué") is too weak; a missed merge sends one extra alert, a false merge silences a story.
+ *
+ * Idempotent per article: claiming the same article again changes nothing and returns the same story, with
+ * `isNew` still telling whether this article opened it, so a retried job can finish sending its alert.
+ */
+export async function claimStoryIn(tx: SqlDb, input: ClaimInput, fp: Fingerprint = fingerprint(input.title, input.text)): Promise<ClaimResult> {
+  const keys = lookupKeys(fp);
+  if (fp.exactHash !== null) await tx.dialect.lockKeys(tx, [`x:${fp.exactHash}`, ...keys]);
+  const existing = await tx.get(
+    `SELECT f.story_id, f.matched_article_id, f.distance, s.first_article_id
+     FROM article_fingerprints f JOIN stories s ON s.id = f.story_id WHERE f.article_id = ?`,
+    [input.articleId],
+  );
+  if (existing !== undefined) {
+    return {
+      storyId: existing.story_id as number,
+      isNew: existing.first_article_id === input.articleId,
+      matchedArticleId: existing.matched_article_id as number | null,
+      distance: existing.distance as number | null,
+    };
+  }
+  const match = await findStoryMatch(tx, fp, keys);
+  const storyId =
+    match?.storyId ?? ((await tx.get('INSERT INTO stories (first_article_id, title, created_at) VALUES (?, ?, ?) RETURNING id', [input.articleId, input.title, input.now]))!.id as number);
+  await tx.run(
+    `INSERT INTO article_fingerprints (${COLUMNS}, matched_article_id, distance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      input.articleId,
+      storyId,
+      fp.exactHash,
+      simhashToHex(fp.simhash),
+      fp.tokenCount,
+      fp.shingleCount,
+      fp.titleKey,
+      fp.numbers.join(' '),
+      sketchToBytes(fp.sketch),
+      match?.articleId ?? null,
+      match?.distance ?? null,
+      input.now,
+    ],
+  );
+  if (keys.length > 0) {
+    await tx.run(`INSERT INTO story_bands (band, article_id) VALUES ${keys.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`, keys.flatMap((k) => [k, input.articleId]));
+  }
+  return { storyId, isNew: match === null, matchedArticleId: match?.articleId ?? null, distance: match?.distance ?? null };
+}
