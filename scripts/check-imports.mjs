@@ -31,7 +31,9 @@ for (const file of files) {
     if (!target.startsWith(src)) continue;
     const to = layerOf(target);
     if (to === from) continue;
-    const wrongWay = ORDER.indexOf(to) > ORDER.indexOf(from) && !(from === 'demo' && to === '(root)');
+    // The demo starts the monitor (a root file), but never imports the command that runs it: cli.ts imports the demo.
+    const demoUp = from === 'demo' && to === '(root)' && !target.endsWith(`${sep}cli.ts`);
+    const wrongWay = ORDER.indexOf(to) > ORDER.indexOf(from) && !demoUp;
     if (wrongWay || FORBIDDEN[from]?.includes(to)) problems.push(`${relative(process.cwd(), file)}: ${from} must not import ${to} (${m[1]})`);
   }
 }

@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, parseCidr, type Config } from './config/index.ts';
 import { createLogger, logLevelProblem } from './create-logger.ts';
-import type { Logger } from './jobs/use-cases/deps.ts';
+import type { CliIo } from './config/cli-io.ts';
+import type { Logger } from './config/logger.ts';
 import type { Monitor } from './monitor.ts';
 
 // Each command loads only what it uses: Crawlee, Playwright, BullMQ and Fastify together take seconds to import,
@@ -26,13 +27,7 @@ Config: --config FILE, else VIGIE_CONFIG, else ./vigie.config.yaml. Environment 
   the dashboard), VIGIE_CHROMIUM_NO_SANDBOX (root only), VIGIE_ALLOW_NETWORKS (private CIDRs Vigie may connect to;
   also read by \`vigie check\`). LOG_LEVEL sets the log level (default info).`;
 
-export interface CliIo {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  env: NodeJS.ProcessEnv;
-  /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
-  stopSignal: () => Promise<string>;
-}
+export type { CliIo } from './config/cli-io.ts';
 
 const defaultIo = (): CliIo => ({
   out: (t) => process.stdout.write(t + '\n'),

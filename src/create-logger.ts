@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { Logger } from './jobs/use-cases/deps.ts';
+import type { Logger } from './config/logger.ts';
 
 const LEVELS = Object.keys(pino.levels.values).concat('silent');
 

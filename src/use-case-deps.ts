@@ -2,7 +2,8 @@ import type { Config } from './config/index.ts';
 import type { LookupAll } from './crawlers/guarded-agent.ts';
 import { fetchPages } from './crawlers/page-fetcher.ts';
 import { RobotsPolicy } from './crawlers/robots-policy.ts';
-import type { Logger, UseCaseDeps } from './jobs/use-cases/deps.ts';
+import type { Logger } from './config/logger.ts';
+import type { UseCaseDeps } from './jobs/use-cases/deps.ts';
 import { openStore as openConfiguredStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
 

@@ -1,4 +1,4 @@
-import type { Fate, FatedError } from '../crawlers/fate.ts';
+import type { Fate, FatedError } from '../config/fate.ts';
 
 /** A webhook attempt that did not end in a 2xx. The fate says whether a later attempt may succeed. */
 export class DeliveryError extends Error implements FatedError {

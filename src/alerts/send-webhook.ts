@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { guardedAgent } from '../crawlers/guarded-agent.ts';
 import { refusalIn } from '../crawlers/refused-address-error.ts';
-import { parseRetryAfter } from '../crawlers/retry-after.ts';
+import { parseRetryAfter } from '../config/retry-after.ts';
 import { DeliveryError } from './delivery-error.ts';
 import { signWebhook } from './sign-webhook.ts';
 import { redactWebhookUrls, webhookEndpoint } from './webhook-endpoint.ts';

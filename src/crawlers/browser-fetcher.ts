@@ -8,7 +8,7 @@ import { REFUSED_HEADER, refusalFromHeader, startGuardedProxy, type GuardedProxy
 import { HttpStatusError } from './http-status-error.ts';
 import type { Page, PageRequest } from './page.ts';
 import { PageLimitError } from './page-limit-error.ts';
-import { parseRetryAfter } from './retry-after.ts';
+import { parseRetryAfter } from '../config/retry-after.ts';
 
 /** Flags for Debian's chromium, headless on a machine with no outside network. The sandbox is chromiumSandbox's call. */
 export const CHROMIUM_ARGS = [

@@ -1,4 +1,4 @@
-import type { FatedError } from './fate.ts';
+import type { FatedError } from '../config/fate.ts';
 
 export type SandboxDecision = { ok: true; sandbox: boolean; note: string | null } | { ok: false; error: string };
 

@@ -1,4 +1,4 @@
-import type { FatedError } from './fate.ts';
+import type { FatedError } from '../config/fate.ts';
 
 /** The site answered 200 with no body at all: often a passing fault of the server, so worth another try. */
 export class EmptyPageError extends Error implements FatedError {

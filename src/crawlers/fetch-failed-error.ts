@@ -1,4 +1,4 @@
-import type { FatedError } from './fate.ts';
+import type { FatedError } from '../config/fate.ts';
 
 /** The request never produced a response (timeout, refused, reset, DNS). Worth another try later. */
 export class FetchFailedError extends Error implements FatedError {

@@ -1,4 +1,4 @@
-import type { Fate, FatedError } from './fate.ts';
+import type { Fate, FatedError } from '../config/fate.ts';
 
 /** The site answered with a status that is not a page. The status decides whether a retry can help. */
 export class HttpStatusError extends Error implements FatedError {

@@ -1,4 +1,4 @@
-import type { FatedError } from './fate.ts';
+import type { FatedError } from '../config/fate.ts';
 
 /**
  * The URL answered with something that is not a web page: a type other than HTML (text, JSON, a PDF, an image), or

@@ -14,7 +14,7 @@ import { refusalIn } from './refused-address-error.ts';
 import { limitIn } from './page-limit-error.ts';
 import { sniffPage, unknownCharset } from './sniff-page.ts';
 import { RequestFeed } from './request-feed.ts';
-import { parseRetryAfter } from './retry-after.ts';
+import { parseRetryAfter } from '../config/retry-after.ts';
 import { RobotsDisallowedError } from './robots-disallowed-error.ts';
 import type { BrowserFetcher } from './browser-fetcher.ts';
 import type { RobotsPolicy } from './robots-policy.ts';

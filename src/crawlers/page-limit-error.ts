@@ -1,4 +1,4 @@
-import type { FatedError } from './fate.ts';
+import type { FatedError } from '../config/fate.ts';
 
 /** Which of `limits.*` a fetch ran into. */
 export type PageLimit = 'maxBodyBytes' | 'maxRobotsBytes' | 'maxRedirects';

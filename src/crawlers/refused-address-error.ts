@@ -1,5 +1,5 @@
 import { describeKind, type RefusedKind } from '../config/network-policy.ts';
-import type { FatedError } from './fate.ts';
+import type { FatedError } from '../config/fate.ts';
 
 /**
  * A request would have connected to an address the network policy refuses (loopback, private, link-local...).

@@ -1,4 +1,4 @@
-import type { FatedError } from './fate.ts';
+import type { FatedError } from '../config/fate.ts';
 
 /** robots.txt forbids this URL to our User-Agent. Retrying would be impolite, so the job gives up. */
 export class RobotsDisallowedError extends Error implements FatedError {

@@ -1,7 +1,6 @@
+import { MAX_RETRY_AFTER_MS } from '../config/retry-after.ts';
 /** The default schedule (config `delivery.firstRetry`, `delivery.maxRetryDelay`): 5 s, doubling to at most 1 h. */
 export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = { firstMs: 5_000, capMs: 3_600_000 };
-/** A Retry-After longer than this is not believed (a misconfigured receiver must not park alerts for days). */
-const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
 
 export interface RetrySchedule {
   /** Wait before the first retry. */

@@ -1,11 +1,10 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { fateOf } from '../crawlers/fate.ts';
+import { fateOf } from '../config/fate.ts';
+import { MAX_RETRY_AFTER_MS } from '../config/retry-after.ts';
 import type { HostGate } from './host-gate.ts';
 
 /** Fallback wait when a host says "slow down" without a Retry-After. */
 const DEFAULT_BACKOFF_MS = 60_000;
-/** The longest Retry-After obeyed, as for deliveries: a larger one (a typo, a year) would silence the host. */
-export const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
 
 /**
  * The one table from an error's fate to BullMQ's behaviour:

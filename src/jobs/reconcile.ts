@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
 import { missingSchedules, syncSchedules } from './sync-schedules.ts';
-import type { Logger } from './use-cases/deps.ts';
+import type { Logger } from '../config/logger.ts';
 import type { VigieQueues } from './vigie-queues.ts';
 
 export interface ReconcileDeps {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { createRedisConnection, HostGate } from '../../src/jobs/index.ts';
-import { MAX_RETRY_AFTER_MS } from '../../src/jobs/fate-table.ts';
+import { MAX_RETRY_AFTER_MS } from '../../src/config/retry-after.ts';
 import { initialStories, toPublish } from '../fixtures/stories.ts';
 import { REDIS_URL, startHarness, type Harness } from '../helpers/harness.ts';
 import { until } from '../helpers/wait.ts';

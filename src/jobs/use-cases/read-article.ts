@@ -1,6 +1,6 @@
 import { articleEvent } from '../../alerts/article-event.ts';
 import type { Page, PageFetcherOptions } from '../../crawlers/index.ts';
-import { fateOf } from '../../crawlers/fate.ts';
+import { fateOf } from '../../config/fate.ts';
 import { readPage } from '../../extract/read-page.ts';
 import type { DeliveryRow } from '../../store/index.ts';
 import type { UseCaseDeps } from './deps.ts';

@@ -1,6 +1,6 @@
 import { hostOf, type SourceConfig } from '../../config/index.ts';
 import { canonicalUrl } from '../../dedupe/canonical-url.ts';
-import { fateOf } from '../../crawlers/fate.ts';
+import { fateOf } from '../../config/fate.ts';
 import type { UseCaseDeps } from './deps.ts';
 import { articleFetchOptions, readWithTemplate } from './read-article.ts';
 

@@ -6,3 +6,6 @@ export function parseRetryAfter(value: string | string[] | undefined | null, now
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
+
+/** The longest a Retry-After is obeyed, for crawls, articles and deliveries alike: a server asking for days is not waited on. */
+export const MAX_RETRY_AFTER_MS = 6 * 3_600_000;
