@@ -8,7 +8,7 @@ import { createLogger } from '../../src/create-logger.ts';
 import type { Logger } from '../../src/jobs/index.ts';
 import { startMonitor, type Monitor, type MonitorOptions } from '../../src/monitor.ts';
 import { obliterateQueues } from './wait.ts';
-import type { SqliteStore } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Where test servers listen. Loopback is refused unless allowed, so tests allow exactly these two hosts. */
@@ -42,11 +42,11 @@ export interface Harness {
   config: Config;
   monitor: Monitor;
   receiver: WebhookReceiver;
-  store: SqliteStore;
+  store: Store;
   secret: string;
   storage: string;
   /** Resolves when `predicate` holds, polling; rejects with `what` after `timeoutMs`. */
-  until(what: string, predicate: () => boolean, timeoutMs?: number): Promise<void>;
+  until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -78,7 +78,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     log: options.log ?? createLogger(process.env.LOG_LEVEL ?? 'silent'),
     lookup: options.lookup,
   });
-  const store = monitor.deps.store as SqliteStore;
+  const store = monitor.deps.store;
   return {
     config,
     monitor,
@@ -88,7 +88,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     storage,
     async until(what, predicate, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
-      while (!predicate()) {
+      while (!(await predicate())) {
         if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -103,6 +103,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 }
 
 /** Number of crawls recorded for a source so far. */
-export function crawlCount(store: SqliteStore, sourceId: string): number {
-  return store.recentCrawls({ sourceId, limit: 10_000 }).length;
+export async function crawlCount(store: Store, sourceId: string): Promise<number> {
+  return (await store.recentCrawls({ sourceId, limit: 10_000 })).length;
 }
