@@ -1,34 +1,36 @@
-// A separate process claiming articles against a shared database file, for the concurrency test in
-// story-claim.test.ts. Round r starts at `startAt + r * slotMs` (wall clock) in both processes, so that the
-// two claims of each round really happen at the same moment, whatever the machine's load.
-import Database from 'better-sqlite3';
-import { claimStory, STORY_SCHEMA } from '../../src/store/story-claim.ts';
+// A separate process claiming stories in a shared store (SQLite file or Postgres URL on argv), for the race in
+// store-races.test.ts. Round r starts at `startAt + r * slotMs` (wall clock) in both processes, so that the two
+// claims of each round really happen at the same moment, whatever the machine's load.
+import { SqliteStore } from '../../src/store/index.ts';
+import { openStoreAt } from '../helpers/stores.ts';
 import { roundText } from './story-claim-texts.ts';
 
-const [dbPath, workerArg, roundsArg] = process.argv.slice(2);
+const [target, workerArg, roundsArg] = process.argv.slice(2);
 const worker = Number(workerArg);
 const rounds = Number(roundsArg);
-const db = new Database(dbPath as string);
-db.pragma('journal_mode = WAL');
-db.pragma('busy_timeout = 20000');
+const store = await openStoreAt(target as string, { busyTimeoutMs: 20_000 });
 
-// Warm the code paths on a private in-memory database, so neither process starts its first round late.
-const warm = new Database(':memory:');
-for (let i = 0; i < 20; i++) claimStory(warm, { articleId: i + 1, ...roundText(10_000 + i, worker), now: new Date().toISOString() });
-warm.close();
-db.exec(STORY_SCHEMA);
+// Warm the fingerprint and claim code on a private in-memory store, and the connection to the shared one, so
+// that neither process starts its first round late.
+const warm = new SqliteStore({ path: ':memory:' });
+for (let i = 0; i < 20; i++) {
+  const { title, text } = roundText(10_000 + i, worker);
+  await warm.claimStory(i + 1, title, text, new Date().toISOString());
+}
+await warm.close();
+await store.ping();
 
 process.send?.({ ready: true });
-process.on('message', ({ startAt, slotMs }: { startAt: number; slotMs: number }) => {
+process.on('message', async ({ startAt, slotMs }: { startAt: number; slotMs: number }) => {
   const results = [];
   for (let round = 0; round < rounds; round++) {
     while (Date.now() < startAt + round * slotMs) {
       // Spin: a timer would add milliseconds of jitter between the two processes.
     }
     const { title, text } = roundText(round, worker);
-    const claim = claimStory(db, { articleId: round * 2 + worker + 1, title, text, now: new Date().toISOString() });
+    const claim = await store.claimStory(round * 2 + worker + 1, title, text, new Date().toISOString());
     results.push({ round, ...claim });
   }
-  db.close();
+  await store.close();
   process.send?.({ results }, () => process.exit(0));
 });
