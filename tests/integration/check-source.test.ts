@@ -27,7 +27,7 @@ async function setup() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   dir = mkdtempSync(join(tmpdir(), 'vigie-check-'));
   const config = loadConfig({ env: {}, object: { storage: dir, sources: [{ id: 'site', url }], crawl: { respectRobotsTxt: false }, network: { allow: LOOPBACK_ALLOWED } } });
-  const store = openStore(config);
+  const store = await openStore(config);
   const deps = await useCaseDeps(config, store, createLogger('silent'));
   return { deps, source: config.sources[0]!, store };
 }
@@ -50,14 +50,14 @@ describe('checkSource', () => {
     const switched = await checkSource(deps, source);
     expect(switched.outcome).toBe('relisted');
     expect(switched.added).toEqual([]);
-    expect(store.recentCrawls({ sourceId: 'site', limit: 1 })[0]!.error).toMatch(/new baseline/);
+    expect((await store.recentCrawls({ sourceId: 'site', limit: 1 }))[0]!.error).toMatch(/new baseline/);
 
     // From then on, that block is followed like any list.
     page = page.replace('<ul>', `<ul>${links('popular-new', 1)}`);
     const after = await checkSource(deps, source);
     expect(after.outcome).toBe('changed');
     expect(after.added).toHaveLength(1);
-    store.close();
+    await store.close();
   });
 
   it('gives up with the source and field named when the configured selector is not valid CSS', async () => {
@@ -65,6 +65,6 @@ describe('checkSource', () => {
     page = '<html><body><ul><li><a href="/a/1">One</a></li></ul></body></html>';
     const bad = { ...source, latest: { selector: 'ul >>> li' } };
     await expect(checkSource(deps, bad)).rejects.toMatchObject({ fate: 'give-up', message: expect.stringContaining('sources "site".latest.selector') });
-    store.close();
+    await store.close();
   });
 });

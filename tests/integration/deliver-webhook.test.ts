@@ -59,7 +59,7 @@ beforeEach(async () => {
 afterEach(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -73,8 +73,8 @@ function depsAt(config: Config, clock: { now: Date }): UseCaseDeps {
   return { config, store, log: createLogger('silent'), robots: null, browser: null, fetchPages, now: () => clock.now };
 }
 
-function newDelivery(config: Config): number {
-  const created = store.createEvent(
+async function newDelivery(config: Config): Promise<number> {
+  const created = await store.createEvent(
     { type: 'article.new', dedupeKey: `k-${randomBytes(4).toString('hex')}`, sourceId: 'src', storyId: null, payload: body, webhooks: config.webhooks },
     CREATED,
   );
@@ -95,7 +95,7 @@ async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
 describe('deliverWebhook', () => {
   it('gives up at once on a receiver at a refused address, sends nothing, and logs why', async () => {
     const config = configWith([{ url }], {}, ['127.0.0.2/32']);
-    const id = newDelivery(config);
+    const id = await newDelivery(config);
     const warnings: string[] = [];
     const log = createLogger('silent');
     const deps = { ...depsAt(config, { now: after(1_000) }), log: { ...log, warn: (_o: object, msg?: string) => void warnings.push(msg ?? ''), child: () => log } };
@@ -103,7 +103,7 @@ describe('deliverWebhook', () => {
     expect(received).toEqual([]);
     // Scheme and host only: a webhook URL's path can be its credential.
     const reason = `POST ${new URL(url).origin}: 127.0.0.1 resolves to 127.0.0.1, a loopback address; allow it with network.allow`;
-    expect(store.attempts(id)).toEqual([expect.objectContaining({ outcome: 'gave-up', status: null, error: reason })]);
+    expect(await store.attempts(id)).toEqual([expect.objectContaining({ outcome: 'gave-up', status: null, error: reason })]);
     expect(warnings).toEqual([expect.stringContaining(`gave-up, status none, attempt 1`)]);
     expect(warnings[0]).toContain(reason);
   });
@@ -111,41 +111,41 @@ describe('deliverWebhook', () => {
   it('delivers a signed body and logs it; a delivered delivery is not sent again', async () => {
     const config = configWith([{ url }]);
     const clock = { now: after(1_000) };
-    const id = newDelivery(config);
+    const id = await newDelivery(config);
     expect(await deliverWebhook(depsAt(config, clock), id)).toBe('delivered');
     expect(received).toHaveLength(1);
     expect(received[0]!.signed).toBe(true);
     expect(JSON.parse(received[0]!.body)).toEqual(body);
-    expect(received[0]!.headers['webhook-id']).toBe(store.getDeliveryWork(id)!.msgId);
+    expect(received[0]!.headers['webhook-id']).toBe((await store.getDeliveryWork(id))!.msgId);
     expect(received[0]!.headers['webhook-timestamp']).toBe(String(Math.floor(clock.now.getTime() / 1000)));
-    expect(store.attempts(id)).toEqual([expect.objectContaining({ at: clock.now.toISOString(), status: 204, outcome: 'delivered', error: null })]);
+    expect(await store.attempts(id)).toEqual([expect.objectContaining({ at: clock.now.toISOString(), status: 204, outcome: 'delivered', error: null })]);
 
     clock.now = after(2_000);
     expect(await deliverWebhook(depsAt(config, clock), id)).toBe('already-done');
     expect(received).toHaveLength(1);
-    expect(store.attempts(id)).toHaveLength(1);
+    expect(await store.attempts(id)).toHaveLength(1);
   });
 
   it('within the retry window, a failed attempt is logged and rethrown for BullMQ to retry', async () => {
     const config = configWith([{ url }]);
-    const id = newDelivery(config);
+    const id = await newDelivery(config);
     answer = { status: 500 };
     const clock = { now: after(HOUR) };
     const err = await rejection(deliverWebhook(depsAt(config, clock), id));
     expect([err.fate, err.status]).toEqual(['retry', 500]);
     clock.now = after(23 * HOUR);
     await rejection(deliverWebhook(depsAt(config, clock), id));
-    expect(store.attempts(id).map((a) => [a.at, a.status, a.outcome])).toEqual([
+    expect((await store.attempts(id)).map((a) => [a.at, a.status, a.outcome])).toEqual([
       [after(HOUR).toISOString(), 500, 'retry'],
       [after(23 * HOUR).toISOString(), 500, 'retry'],
     ]);
-    expect(store.attempts(id)[0]!.error).toMatch(/HTTP 500/);
-    expect(store.getDeliveryWork(id)).toMatchObject({ state: 'pending', attempts: 2 });
+    expect((await store.attempts(id))[0]!.error).toMatch(/HTTP 500/);
+    expect(await store.getDeliveryWork(id)).toMatchObject({ state: 'pending', attempts: 2 });
 
     answer = { status: 200 };
     clock.now = after(23.5 * HOUR);
     expect(await deliverWebhook(depsAt(config, clock), id)).toBe('delivered');
-    expect(store.getDeliveryWork(id)!.state).toBe('delivered');
+    expect((await store.getDeliveryWork(id))!.state).toBe('delivered');
     expect(new Set(received.map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(new Set(received.map((r) => r.headers['webhook-timestamp'])).size).toBe(3);
     expect(received.every((r) => r.signed && r.body === received[0]!.body)).toBe(true);
@@ -153,49 +153,49 @@ describe('deliverWebhook', () => {
 
   it('a 429 keeps its Retry-After on the rethrown error', async () => {
     const config = configWith([{ url }]);
-    const id = newDelivery(config);
+    const id = await newDelivery(config);
     answer = { status: 429, headers: { 'retry-after': '30' } };
     const deps = depsAt(config, { now: after(1_000) });
     const err = await rejection(deliverWebhook(deps, id));
     expect([err.fate, err.retryAfterMs]).toEqual(['retry-later', 30_000]);
-    expect(store.attempts(id)[0]).toMatchObject({ status: 429, outcome: 'retry' });
+    expect((await store.attempts(id))[0]).toMatchObject({ status: 429, outcome: 'retry' });
   });
 
   it('past delivery.retryFor, a failed attempt gives up and logs why', async () => {
     const config = configWith([{ url }], { retryFor: '2h' });
-    const id = newDelivery(config);
+    const id = await newDelivery(config);
     answer = { status: 503 };
     const clock = { now: after(2 * HOUR) };
     expect(await deliverWebhook(depsAt(config, clock), id)).toBe('gave-up');
-    const [attempt] = store.attempts(id);
+    const [attempt] = await store.attempts(id);
     expect(attempt).toMatchObject({ status: 503, outcome: 'gave-up' });
     expect(attempt!.error).toMatch(/HTTP 503.*retry window of 2 h is over/);
-    expect(store.getDeliveryWork(id)!.state).toBe('failed');
-    expect(store.pendingDeliveries()).toEqual([]);
+    expect((await store.getDeliveryWork(id))!.state).toBe('failed');
+    expect(await store.pendingDeliveries()).toEqual([]);
     expect(await deliverWebhook(depsAt(config, clock), id)).toBe('already-done');
     expect(received).toHaveLength(1);
   });
 
   it('a receiver that says the request can never succeed (410) gives up at once', async () => {
     const config = configWith([{ url }]);
-    const id = newDelivery(config);
+    const id = await newDelivery(config);
     answer = { status: 410 };
     expect(await deliverWebhook(depsAt(config, { now: after(1_000) }), id)).toBe('gave-up');
-    expect(store.attempts(id)).toEqual([expect.objectContaining({ status: 410, outcome: 'gave-up', error: expect.stringMatching(/HTTP 410/) })]);
+    expect(await store.attempts(id)).toEqual([expect.objectContaining({ status: 410, outcome: 'gave-up', error: expect.stringMatching(/HTTP 410/) })]);
   });
 
   it('a webhook removed from the config gives up with a clear error, sending nothing', async () => {
     const config = configWith([{ url }]);
-    const id = newDelivery(config);
+    const id = await newDelivery(config);
     const withoutIt = configWith([{ url: 'https://elsewhere.example.org/hook' }]);
     expect(await deliverWebhook(depsAt(withoutIt, { now: after(1_000) }), id)).toBe('gave-up');
     expect(received).toHaveLength(0);
-    const [attempt] = store.attempts(id);
+    const [attempt] = await store.attempts(id);
     expect(attempt).toMatchObject({ status: null, outcome: 'gave-up' });
     expect(attempt!.error).toContain(config.webhooks[0]!.id);
     expect(attempt!.error).toContain(`(${new URL(url).origin})`);
     expect(attempt!.error).not.toContain('/hook');
     expect(attempt!.error).toMatch(/no longer configured/);
-    expect(store.getDeliveryWork(id)!.state).toBe('failed');
+    expect((await store.getDeliveryWork(id))!.state).toBe('failed');
   });
 });

@@ -53,7 +53,7 @@ afterEach(async () => {
   await queues.close();
   connection.disconnect();
   await obliterateQueues(REDIS_URL, config.queuePrefix);
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -83,21 +83,21 @@ describe('reconcile', () => {
   });
 
   it('puts back the job of every pending delivery, past the first 1,000, and of every unread entry', async () => {
-    store.recordEntries('a', [{ title: 'Old', url: 'https://a.example.org/old', urlKey: 'old' }], OLD);
+    await store.recordEntries('a', [{ title: 'Old', url: 'https://a.example.org/old', urlKey: 'old' }], OLD);
     const entries = Array.from({ length: 3 }, (_, i) => ({ title: `New ${i}`, url: `https://a.example.org/new-${i}`, urlKey: `new-${i}` }));
-    const added = store.recordEntries('a', entries, OLD).added;
+    const added = (await store.recordEntries('a', entries, OLD)).added;
     // One entry was read; the other two lost their job.
-    store.saveArticle(added[0]!.id, null, 'HTTP 404', OLD);
+    await store.saveArticle(added[0]!.id, null, 'HTTP 404', OLD);
     const events = 1_200;
-    store.transaction(() => {
+    await store.transaction(async (tx) => {
       for (let i = 0; i < events; i++) {
-        store.createEvent({ type: 'article.new', dedupeKey: `k${i}`, sourceId: 'a', storyId: null, payload: { i }, webhooks: config.webhooks }, OLD);
+        await tx.createEvent({ type: 'article.new', dedupeKey: `k${i}`, sourceId: 'a', storyId: null, payload: { i }, webhooks: config.webhooks }, OLD);
       }
     });
     // A delivery and an entry just created are their creator's to enqueue: left alone within the grace.
     const fresh = new Date().toISOString();
-    store.createEvent({ type: 'article.new', dedupeKey: 'fresh', sourceId: 'a', storyId: null, payload: {}, webhooks: config.webhooks }, fresh);
-    store.recordEntries('a', [{ title: 'Fresh', url: 'https://a.example.org/fresh', urlKey: 'fresh' }], fresh);
+    await store.createEvent({ type: 'article.new', dedupeKey: 'fresh', sourceId: 'a', storyId: null, payload: {}, webhooks: config.webhooks }, fresh);
+    await store.recordEntries('a', [{ title: 'Fresh', url: 'https://a.example.org/fresh', urlKey: 'fresh' }], fresh);
 
     const report = await reconcile({ config, store, queues, log }, { schedules: false, work: true });
     expect(report).toEqual({ schedules: [], deliveries: events, articles: 2 });

@@ -91,7 +91,7 @@ describe('vigie start --once spacing', () => {
     });
     const store = new SqliteStore({ path: join(storage, 'vigie.db') });
     cleanups.push(() => store.close());
-    store.syncSources(config.sources, new Date().toISOString());
+    await store.syncSources(config.sources, new Date().toISOString());
     const robots = new RobotsPolicy({ userAgent: config.crawl.userAgent, allowNetworks: config.network.allow });
 
     const report = await runOnce({ config, store, log: createLogger('silent'), robots, browser: null, fetchPages, now: () => new Date() });

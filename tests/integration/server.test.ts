@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.ts';
 import { createRedisConnection, HostGate, LagHistogram, QUEUE_NAMES, redisAnswers, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
-import { SqliteStore } from '../../src/store/index.ts';
+import { SqliteStore, type Store } from '../../src/store/index.ts';
 import { tempDirConfig } from '../helpers/config-file.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -72,22 +72,22 @@ async function serve(options: { token?: string; redisOk?: () => Promise<boolean>
 }
 
 /** A source with a crawl, a new entry with its article, and one delivery with two attempts. */
-function seed(store: SqliteStore, config: Config): void {
-  store.syncSources(config.sources, NOW);
-  store.recordEntries('alpha', [{ title: 'Old', url: 'https://alpha.example.org/a/0', urlKey: 'alpha.example.org/a/0' }], NOW);
-  const [entry] = store.recordEntries('alpha', [{ title: 'New one', url: 'https://alpha.example.org/a/1', urlKey: 'alpha.example.org/a/1' }], NOW).added;
-  store.recordCrawl({ sourceId: 'alpha', at: NOW, durationMs: 40, status: 200, outcome: 'changed', entriesFound: 2, entriesNew: 1, error: null }, 3);
-  store.recordCrawl({ sourceId: 'beta', at: NOW, durationMs: 15, status: 500, outcome: 'failed', entriesFound: 0, entriesNew: 0, error: 'HTTP 500' }, 3);
-  store.saveArticle(
+async function seed(store: Store, config: Config): Promise<void> {
+  await store.syncSources(config.sources, NOW);
+  await store.recordEntries('alpha', [{ title: 'Old', url: 'https://alpha.example.org/a/0', urlKey: 'alpha.example.org/a/0' }], NOW);
+  const [entry] = (await store.recordEntries('alpha', [{ title: 'New one', url: 'https://alpha.example.org/a/1', urlKey: 'alpha.example.org/a/1' }], NOW)).added;
+  await store.recordCrawl({ sourceId: 'alpha', at: NOW, durationMs: 40, status: 200, outcome: 'changed', entriesFound: 2, entriesNew: 1, error: null }, 3);
+  await store.recordCrawl({ sourceId: 'beta', at: NOW, durationMs: 15, status: 500, outcome: 'failed', entriesFound: 0, entriesNew: 0, error: 'HTTP 500' }, 3);
+  await store.saveArticle(
     entry!.id,
     { url: entry!.url, title: 'New one', text: 'Body.', html: '<p>Body.</p>', lang: 'en', publishedAt: null, byline: null, canonicalUrl: null },
     null,
     NOW,
   );
-  const created = store.createEvent({ type: 'article.new', dedupeKey: 'e1', sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks: config.webhooks }, NOW)!;
+  const created = (await store.createEvent({ type: 'article.new', dedupeKey: 'e1', sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks: config.webhooks }, NOW))!;
   const id = created.deliveries[0]!.id;
-  store.recordAttempt({ deliveryId: id, at: NOW, status: 500, outcome: 'retry', error: 'HTTP 500', durationMs: 9 });
-  store.recordAttempt({ deliveryId: id, at: NOW, status: 204, outcome: 'delivered', error: null, durationMs: 7 });
+  await store.recordAttempt({ deliveryId: id, at: NOW, status: 500, outcome: 'retry', error: 'HTTP 500', durationMs: 9 });
+  await store.recordAttempt({ deliveryId: id, at: NOW, status: 204, outcome: 'delivered', error: null, durationMs: 7 });
 }
 
 describe('the HTTP server', () => {
@@ -99,7 +99,7 @@ describe('the HTTP server', () => {
 
   it('/health: 200 with Redis and the store ok, and each source with its last crawl', async () => {
     const { base, store, config } = await serve();
-    seed(store, config);
+    await seed(store, config);
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ok: boolean; redis: string; store: string; sources: Array<Record<string, unknown>> };
@@ -132,13 +132,13 @@ describe('the HTTP server', () => {
         ],
       },
     });
-    store.syncSources(config.sources, NOW);
+    await store.syncSources(config.sources, NOW);
     const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
     const crawl = (sourceId: string, at: string) =>
       store.recordCrawl({ sourceId, at, durationMs: 10, status: 200, outcome: 'unchanged', entriesFound: 1, entriesNew: 0, error: null }, 3);
-    crawl('fresh', ago(14 * 60_000));
-    crawl('stale', ago(16 * 60_000));
-    crawl('hourly', ago(2 * 3_600_000));
+    await crawl('fresh', ago(14 * 60_000));
+    await crawl('stale', ago(16 * 60_000));
+    await crawl('hourly', ago(2 * 3_600_000));
     const res = await fetch(`${base}/health`);
     // Late is reported, not an outage: the answer stays 200.
     expect(res.status).toBe(200);
@@ -162,7 +162,7 @@ describe('the HTTP server', () => {
 
   it('/health: 503 naming the store when the store fails', async () => {
     const { base, store } = await serve();
-    store.close();
+    await store.close();
     const res = await fetch(`${base}/health`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ ok: false, redis: 'ok', store: 'error' });
@@ -179,7 +179,7 @@ describe('the HTTP server', () => {
 
   it('/api/articles and /api/deliveries', async () => {
     const { base, store, config } = await serve();
-    seed(store, config);
+    await seed(store, config);
     const articles = (await (await fetch(`${base}/api/articles`)).json()) as Array<Record<string, unknown>>;
     expect(articles).toHaveLength(1);
     expect(articles[0]).toMatchObject({ sourceId: 'alpha', url: 'https://alpha.example.org/a/1', title: 'New one', text: 'Body.', lang: 'en', fetchedAt: NOW, error: null, alsoAt: [] });
@@ -229,9 +229,9 @@ describe('the HTTP server', () => {
   it('shows load: schedule lag per source, jobs waiting per host and a host over capacity, in /api, /metrics and on /', async () => {
     const sources = Array.from({ length: 12 }, (_, i) => ({ id: `sec-${i}`, url: `https://busy.example.org/section/${i}`, every: '5s' }));
     const { base, store, config, gate, lag } = await serve({ config: { sources: [...sources, { id: 'calm', url: 'https://calm.example.org/', every: '15m' }] } });
-    store.syncSources(config.sources, NOW);
+    await store.syncSources(config.sources, NOW);
     for (const ms of [40, 900, 2_000, 6_500]) {
-      store.recordCrawl({ sourceId: 'sec-0', at: NOW, durationMs: 5, lagMs: ms, status: 200, outcome: 'unchanged', entriesFound: 3, entriesNew: 0, error: null }, 3);
+      await store.recordCrawl({ sourceId: 'sec-0', at: NOW, durationMs: 5, lagMs: ms, status: 200, outcome: 'unchanged', entriesFound: 3, entriesNew: 0, error: null }, 3);
       await lag.observe('sec-0', ms);
     }
     const asked = Date.now() - 3_000;
@@ -270,9 +270,9 @@ describe('the HTTP server', () => {
 
   it("says whether each source's template is learned, and from how many pages, in /api/sources and on /", async () => {
     const { base, store, config } = await serve();
-    store.syncSources(config.sources, NOW);
-    store.saveTemplate('alpha', { version: 1, pages: 2.7, seen: 3, blocks: {}, recent: [] }, NOW);
-    store.saveTemplate('beta', { version: 1, pages: 1, seen: 1, blocks: {}, recent: [] }, NOW);
+    await store.syncSources(config.sources, NOW);
+    await store.saveTemplate('alpha', { version: 1, pages: 2.7, seen: 3, blocks: {}, recent: [] }, NOW);
+    await store.saveTemplate('beta', { version: 1, pages: 1, seen: 1, blocks: {}, recent: [] }, NOW);
     const api = (await (await fetch(`${base}/api/sources`)).json()) as Array<{ id: string; template: unknown }>;
     expect(api.map((s) => [s.id, s.template])).toEqual([
       ['alpha', { learned: true, pages: 3 }],

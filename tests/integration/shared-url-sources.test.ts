@@ -46,7 +46,7 @@ beforeEach(async () => {
 afterEach(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -67,7 +67,7 @@ describe('checkSource on sources sharing a URL', () => {
         ],
       },
     });
-    store.syncSources(config.sources, new Date().toISOString());
+    await store.syncSources(config.sources, new Date().toISOString());
     const [fr, en] = config.sources;
     const d = deps(config);
 

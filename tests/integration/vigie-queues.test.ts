@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { createRedisConnection, QUEUE_NAMES, VigieQueues } from '../../src/jobs/index.ts';
-import { SqliteStore } from '../../src/store/index.ts';
+import { SqliteStore, type Store } from '../../src/store/index.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -38,7 +38,7 @@ afterEach(async () => {
   for (const q of queues.all) await q.obliterate({ force: true });
   await queues.close();
   connection.disconnect();
-  for (const s of stores.splice(0)) s.close();
+  for (const s of stores.splice(0)) await s.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -50,16 +50,16 @@ function freshStore(name: string): SqliteStore {
 }
 
 /** One new entry (after a baseline) and one delivery, in `store`. */
-function work(store: SqliteStore, at: string) {
-  store.recordEntries('src', [{ title: 'Old', url: 'https://site.example.org/old', urlKey: 'old' }], at);
-  const [entry] = store.recordEntries('src', [{ title: 'New', url: 'https://site.example.org/new', urlKey: 'new' }], at).added;
-  const { deliveries } = store.createEvent({ type: 'article.new', dedupeKey: 'k1', sourceId: 'src', storyId: null, payload: {}, webhooks: config.webhooks }, at)!;
+async function work(store: Store, at: string) {
+  await store.recordEntries('src', [{ title: 'Old', url: 'https://site.example.org/old', urlKey: 'old' }], at);
+  const [entry] = (await store.recordEntries('src', [{ title: 'New', url: 'https://site.example.org/new', urlKey: 'new' }], at)).added;
+  const { deliveries } = (await store.createEvent({ type: 'article.new', dedupeKey: 'k1', sourceId: 'src', storyId: null, payload: {}, webhooks: config.webhooks }, at))!;
   return { entries: [entry!], deliveries };
 }
 
 describe('VigieQueues', () => {
   it('enqueues each article and delivery once, however often it is asked', async () => {
-    const { entries, deliveries } = work(freshStore('a'), '2026-12-01T08:00:00.000Z');
+    const { entries, deliveries } = await work(freshStore('a'), '2026-12-01T08:00:00.000Z');
     for (let i = 0; i < 3; i++) {
       await queues.enqueueArticles(entries);
       await queues.enqueueDeliveries(deliveries);
@@ -72,10 +72,10 @@ describe('VigieQueues', () => {
   });
 
   it('a reset database reusing row ids does not collide with the jobs Redis kept', async () => {
-    const before = work(freshStore('before'), '2026-12-01T08:00:00.000Z');
+    const before = await work(freshStore('before'), '2026-12-01T08:00:00.000Z');
     await queues.enqueueArticles(before.entries);
     await queues.enqueueDeliveries(before.deliveries);
-    const after = work(freshStore('after'), '2026-12-01T09:00:00.000Z');
+    const after = await work(freshStore('after'), '2026-12-01T09:00:00.000Z');
     expect(after.entries[0]!.id).toBe(before.entries[0]!.id);
     expect(after.deliveries[0]!.id).toBe(before.deliveries[0]!.id);
     await queues.enqueueArticles(after.entries);
@@ -85,7 +85,7 @@ describe('VigieQueues', () => {
   });
 
   it('a job that failed is run again when re-enqueued, though BullMQ keeps its id for 30 days', async () => {
-    const { entries, deliveries } = work(freshStore('a'), '2026-12-01T08:00:00.000Z');
+    const { entries, deliveries } = await work(freshStore('a'), '2026-12-01T08:00:00.000Z');
     const runs = new Map<string, number>();
     // Each job fails for good on its first run and succeeds after.
     const processor = async (job: Job) => {

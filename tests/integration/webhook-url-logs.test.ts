@@ -52,7 +52,7 @@ beforeEach(async () => {
 afterEach(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -64,12 +64,12 @@ function configFor(urls: string[]): Config {
   });
 }
 
-function pendingDelivery(config: Config, webhooks = config.webhooks): number {
-  store.syncSources([{ id: 'alpha', url: 'https://alpha.example.org/' }], new Date().toISOString());
-  const created = store.createEvent(
+async function pendingDelivery(config: Config, webhooks = config.webhooks): Promise<number> {
+  await store.syncSources([{ id: 'alpha', url: 'https://alpha.example.org/' }], new Date().toISOString());
+  const created = (await store.createEvent(
     { type: 'article.new', dedupeKey: `e-${randomBytes(4).toString('hex')}`, sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks },
     new Date().toISOString(),
-  )!;
+  ))!;
   return created.deliveries[0]!.id;
 }
 
@@ -91,13 +91,13 @@ describe('webhook URLs are secrets: errors and logs name scheme and host only', 
   it('deliverWebhook: its log lines and the attempts it stores, including a webhook no longer configured', async () => {
     const config = configFor([origin + SECRET_PATH]);
     const deps: UseCaseDeps = { ...(await useCaseDeps(config, store, capturingLog())), now: () => new Date() };
-    const id = pendingDelivery(config);
+    const id = await pendingDelivery(config);
     await expect(deliverWebhook(deps, id)).rejects.toThrow(`POST ${origin}: HTTP 500`);
     // A delivery whose webhook has left the config since.
     const gone = `https://old.example.net${SECRET_PATH}`;
-    const orphan = pendingDelivery(config, [{ ...config.webhooks[0]!, id: 'wh_gone', url: gone }]);
+    const orphan = await pendingDelivery(config, [{ ...config.webhooks[0]!, id: 'wh_gone', url: gone }]);
     expect(await deliverWebhook(deps, orphan)).toBe('gave-up');
-    const stored = [...store.attempts(id), ...store.attempts(orphan)].map((a) => a.error ?? '');
+    const stored = [...(await store.attempts(id)), ...(await store.attempts(orphan))].map((a) => a.error ?? '');
     expect(stored).toHaveLength(2);
     expect(lines.length).toBeGreaterThan(0);
     expectNoSecret([...lines, ...stored]);
@@ -107,7 +107,7 @@ describe('webhook URLs are secrets: errors and logs name scheme and host only', 
   it('vigie start --once: the line of a delivery kept for later', async () => {
     const config = configFor([origin + SECRET_PATH]);
     const deps = await useCaseDeps(config, store, capturingLog());
-    pendingDelivery(config);
+    await pendingDelivery(config);
     const said: string[] = [];
     const report = await runOnce(deps, (line) => said.push(line));
     expect(report.deliveries.pending).toBe(1);

@@ -30,15 +30,15 @@ describe('webhook URLs are secrets: the server shows scheme and host only', () =
     cleanups.push(() => connection.disconnect());
     const queues = new VigieQueues(connection, config);
     cleanups.push(() => queues.close());
-    store.syncSources(config.sources, NOW);
-    const created = store.createEvent({ type: 'article.new', dedupeKey: 'e1', sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks: config.webhooks }, NOW)!;
+    await store.syncSources(config.sources, NOW);
+    const created = (await store.createEvent({ type: 'article.new', dedupeKey: 'e1', sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks: config.webhooks }, NOW))!;
     const id = created.deliveries[0]!.id;
     // As an older version wrote it: the whole URL in the error.
-    store.recordAttempt({ deliveryId: id, at: NOW, status: 500, outcome: 'retry', error: `POST ${HOOK}: HTTP 500`, durationMs: 9 });
+    await store.recordAttempt({ deliveryId: id, at: NOW, status: 500, outcome: 'retry', error: `POST ${HOOK}: HTTP 500`, durationMs: 9 });
     // A delivery of a webhook since removed from the config.
     const gone = 'https://old.example.net/hook/abcdefSECRET';
-    const removed = store.createEvent({ type: 'article.new', dedupeKey: 'e2', sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks: [{ ...config.webhooks[0]!, id: 'wh_gone', url: gone }] }, NOW)!;
-    store.recordAttempt({ deliveryId: removed.deliveries[0]!.id, at: NOW, status: null, outcome: 'gave-up', error: `webhook wh_gone (${gone}) is no longer configured`, durationMs: 0 });
+    const removed = (await store.createEvent({ type: 'article.new', dedupeKey: 'e2', sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks: [{ ...config.webhooks[0]!, id: 'wh_gone', url: gone }] }, NOW))!;
+    await store.recordAttempt({ deliveryId: removed.deliveries[0]!.id, at: NOW, status: null, outcome: 'gave-up', error: `webhook wh_gone (${gone}) is no longer configured`, durationMs: 0 });
 
     const app = await createServer({ config, store, queues, redisOk: async () => true });
     cleanups.push(() => app.close());
