@@ -43,7 +43,7 @@ describe('politeness per host', () => {
     // The harness asks for 10 ms between requests; the site asked for 1.5 s, and gets it.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_500 - JITTER_MS);
     // Every source is still crawled, in turn.
-    await harness.until('each section crawled twice', () => [0, 1, 2].every((i) => crawlCount(harness!.store, `sec-${i}`) >= 2), 20_000);
+    await harness.until('each section crawled twice', async () => (await Promise.all([0, 1, 2].map((i) => crawlCount(harness!.store, `sec-${i}`)))).every((n) => n >= 2), 20_000);
   }, 45_000);
 
   it('says once at start, with the figures, that a host cannot serve what its sources ask', async () => {

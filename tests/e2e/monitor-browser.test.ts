@@ -21,8 +21,8 @@ describe('a render: browser source', () => {
     // Chromium drops its sandbox only when asked and running as root, as these tests may.
     harness = await startHarness({ sources: [{ id: 'scripted', url: site.listUrl, every: '2s', render: 'browser' }], crawl: { chromiumNoSandbox: process.getuid?.() === 0 } });
     const { store, receiver } = harness;
-    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null, 40_000);
-    expect(store.recentEntries({ sourceId: 'scripted', limit: 100 }).length).toBe(site.latestEntries().length);
+    await harness.until('the baseline', async () => (await store.health())[0]?.baselineAt != null, 40_000);
+    expect((await store.recentEntries({ sourceId: 'scripted', limit: 100 })).length).toBe(site.latestEntries().length);
 
     site.publish(toPublish[3]!);
     const [got] = await receiver.waitFor(1, 40_000);

@@ -35,27 +35,36 @@ describe('a busy host: many sources on one host, a short schedule and a burst of
     });
     const { store, receiver } = harness;
     expect(harness.config.crawl.hostInterval).toBe(1_000);
-    await harness.until('the three baselines', () => store.health().every((h) => h.baselineAt != null), 20_000);
+    await harness.until('the three baselines', async () => (await store.health()).every((h) => h.baselineAt != null), 20_000);
 
     const burstAt = Date.now();
     const published = burst.map((a) => ({ title: a.title, url: site!.publish(a) }));
 
     // Each source sees the ten entries: 30 article pages and the crawls, one request a second on this host.
-    const crawlsAfterBurst = (id: string) => store.recentCrawls({ sourceId: id, limit: 10_000 }).filter((c) => Date.parse(c.at) > burstAt);
-    const newEntries = () => SOURCES.reduce((n, id) => n + store.recentEntries({ sourceId: id, limit: 10_000 }).filter((e) => !e.baseline).length, 0);
+    const crawlsAfterBurst = async (id: string) => (await store.recentCrawls({ sourceId: id, limit: 10_000 })).filter((c) => Date.parse(c.at) > burstAt);
+    const newEntries = async () => {
+      let n = 0;
+      for (const id of SOURCES) n += (await store.recentEntries({ sourceId: id, limit: 10_000 })).filter((e) => !e.baseline).length;
+      return n;
+    };
+    const unread = async () => {
+      let n = 0;
+      for (const id of SOURCES) n += (await store.entriesWithoutArticle(id)).length;
+      return n;
+    };
     await harness.until(
       'every entry of every source read',
-      () => newEntries() === 3 * burst.length && SOURCES.every((id) => store.entriesWithoutArticle(id).length === 0),
+      async () => (await newEntries()) === 3 * burst.length && (await unread()) === 0,
       40_000,
     );
     // Then the crawls that waited behind the article pages go, one a second: every source within a few seconds.
     const drainedAt = Date.now();
     await harness.until(
       'every source crawled again once the articles were read',
-      () => SOURCES.every((id) => crawlsAfterBurst(id).some((c) => Date.parse(c.at) >= drainedAt)),
+      async () => (await Promise.all(SOURCES.map(crawlsAfterBurst))).every((crawls) => crawls.some((c) => Date.parse(c.at) >= drainedAt)),
       SOURCES.length * 1_000 + 2_000 + 3_000,
     );
-    await harness.until('every delivery made', () => store.deliveries().length > 0 && store.deliveries().every((d) => d.state === 'delivered'), 5_000);
+    await harness.until('every delivery made', async () => (await store.deliveries()).length > 0 && (await store.deliveries()).every((d) => d.state === 'delivered'), 5_000);
 
     // Exactly one signed article.new per published story: none missing, none twice.
     const delivered = receiver.delivered();
@@ -64,13 +73,13 @@ describe('a busy host: many sources on one host, a short schedule and a burst of
     const key = (e: { title: string; url: string }) => `${e.title} <${e.url}>`;
     expect(delivered.map((r) => key(r.payload!.data.entry)).sort()).toEqual(published.map(key).sort());
     expect(delivered.every((r) => r.payload!.data.article !== null)).toBe(true);
-    expect(store.deliveries()).toHaveLength(burst.length);
+    expect(await store.deliveries()).toHaveLength(burst.length);
 
     // Every source found all ten entries and went on being crawled after reading them.
     for (const id of SOURCES) {
-      expect(store.recentEntries({ sourceId: id, limit: 10_000 }).filter((e) => !e.baseline)).toHaveLength(burst.length);
-      expect(crawlsAfterBurst(id).length).toBeGreaterThanOrEqual(2);
-      expect(crawlsAfterBurst(id).every((c) => c.outcome !== 'failed')).toBe(true);
+      expect((await store.recentEntries({ sourceId: id, limit: 10_000 })).filter((e) => !e.baseline)).toHaveLength(burst.length);
+      expect((await crawlsAfterBurst(id)).length).toBeGreaterThanOrEqual(2);
+      expect((await crawlsAfterBurst(id)).every((c) => c.outcome !== 'failed')).toBe(true);
     }
   }, 60_000);
 });

@@ -39,18 +39,18 @@ describe('one article under two URLs', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     harness = await startHarness({ sources: [{ id: 'harbour', url, every: '1s' }] });
     const { store, receiver } = harness;
-    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+    await harness.until('the baseline', async () => (await store.health())[0]?.baselineAt != null);
 
     links = [
       '<li><a href="/a?id=100">Third patrol vessel commissioned</a></li>',
       '<li><a href="/news/100-third-patrol-vessel/?utm_source=home">Navy commissions its third patrol ship</a></li>',
       ...links,
     ];
-    await harness.until('both URLs read', () => store.recentArticles().length === 2 && store.recentArticles().every((a) => a.storyId !== null), 20_000);
+    await harness.until('both URLs read', async () => (await store.recentArticles()).length === 2 && (await store.recentArticles()).every((a) => a.storyId !== null), 20_000);
     await new Promise((r) => setTimeout(r, 2_000));
     expect(receiver.received).toHaveLength(1);
-    const [a, b] = store.recentArticles();
+    const [a, b] = await store.recentArticles();
     expect(a!.storyId).toBe(b!.storyId);
-    expect(new Set(store.recentArticles().map((x) => x.canonicalUrl))).toEqual(new Set([`${url}news/100-third-patrol-vessel/`]));
+    expect(new Set((await store.recentArticles()).map((x) => x.canonicalUrl))).toEqual(new Set([`${url}news/100-third-patrol-vessel/`]));
   }, 40_000);
 });

@@ -31,22 +31,22 @@ describe('one story, one alert, across sites', () => {
       server: true,
     });
     const { store, receiver } = harness;
-    await harness.until('three baselines', () => store.health().every((h) => h.baselineAt != null));
+    await harness.until('three baselines', async () => (await store.health()).every((h) => h.baselineAt != null));
 
     const story = toPublish.find((a) => a.lang === 'en')!;
     gov.publish(story);
     wp.publish(editedLead(story));
-    await harness.until('both copies read', () => store.recentArticles().length >= 2, 25_000);
-    await harness.until('both copies claimed', () => store.recentArticles().every((a) => a.storyId !== null));
+    await harness.until('both copies read', async () => (await store.recentArticles()).length >= 2, 25_000);
+    await harness.until('both copies claimed', async () => (await store.recentArticles()).every((a) => a.storyId !== null));
 
-    const articles = store.recentArticles();
+    const articles = await store.recentArticles();
     expect(new Set(articles.map((a) => a.storyId)).size).toBe(1);
     const storyId = articles[0]!.storyId!;
-    expect(store.storyCopies(storyId).map((c) => c.sourceId).sort()).toEqual(['gov', 'wp']);
+    expect((await store.storyCopies(storyId)).map((c) => c.sourceId).sort()).toEqual(['gov', 'wp']);
 
     ref.publish({ ...story, slug: `${story.slug}-republished` });
-    await harness.until('the third copy', () => store.storyCopies(storyId).length === 3, 25_000);
-    await harness.until('all deliveries settled', () => store.deliveries().length === 3 && store.deliveries().every((d) => d.state === 'delivered'));
+    await harness.until('the third copy', async () => (await store.storyCopies(storyId)).length === 3, 25_000);
+    await harness.until('all deliveries settled', async () => (await store.deliveries()).length === 3 && (await store.deliveries()).every((d) => d.state === 'delivered'));
 
     const byType = (t: string) => receiver.delivered().filter((r) => r.payload!.type === t);
     expect(byType('article.new')).toHaveLength(1);
@@ -69,7 +69,7 @@ describe('one story, one alert, across sites', () => {
     const [gov, wp] = [await site('gov'), await site('wordpress')];
     harness = await startHarness({ sources: [{ id: 'gov', url: gov.listUrl, every: '1s' }, { id: 'wp', url: wp.listUrl, every: '1s' }] });
     const { store, receiver } = harness;
-    await harness.until('two baselines', () => store.health().every((h) => h.baselineAt != null));
+    await harness.until('two baselines', async () => (await store.health()).every((h) => h.baselineAt != null));
     gov.publish(mineWarfareStories[0]);
     wp.publish(mineWarfareStories[1]);
     const got = await receiver.waitFor(2, 25_000);

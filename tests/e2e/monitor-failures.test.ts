@@ -23,21 +23,24 @@ describe('the monitor when things go wrong', () => {
     let down = true;
     harness = await startHarness({ sources: [{ id: 'wp', url: s.listUrl, every: '1s' }], respond: () => (down ? 503 : 204) });
     const { store, receiver } = harness;
-    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+    await harness.until('the baseline', async () => (await store.health())[0]?.baselineAt != null);
     s.publish(toPublish[0]!);
     // The sender logs an attempt once it has read the answer, a moment after the receiver saw the request.
-    await harness.until('a refused attempt logged', () => store.deliveries()[0] !== undefined && store.attempts(store.deliveries()[0]!.id).length >= 1);
-    const refused = store.deliveries()[0]!;
+    await harness.until('a refused attempt logged', async () => {
+      const [first] = await store.deliveries();
+      return first !== undefined && (await store.attempts(first.id)).length >= 1;
+    });
+    const refused = (await store.deliveries())[0]!;
     expect(refused.state).toBe('pending');
-    expect(store.attempts(refused.id)[0]).toMatchObject({ status: 503, outcome: 'retry' });
+    expect((await store.attempts(refused.id))[0]).toMatchObject({ status: 503, outcome: 'retry' });
 
     down = false;
     const [delivered] = await receiver.waitFor(1, 20_000);
     expect(delivered!.payload!.data.entry.title).toBe(toPublish[0]!.title);
     // The sender logs the attempt once it has read the answer, a moment after the receiver saw the request.
-    await harness.until('the delivery logged as delivered', () => store.deliveries()[0]!.state === 'delivered');
+    await harness.until('the delivery logged as delivered', async () => (await store.deliveries())[0]!.state === 'delivered');
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([refused.msgId]));
-    const attempts = store.attempts(refused.id);
+    const attempts = await store.attempts(refused.id);
     expect(attempts.length).toBeGreaterThanOrEqual(2);
     expect(attempts.at(-1)).toMatchObject({ status: 204, outcome: 'delivered' });
     expect(attempts.slice(0, -1).every((a) => a.outcome === 'retry' && a.status === 503)).toBe(true);
@@ -47,7 +50,7 @@ describe('the monitor when things go wrong', () => {
     const s = await site('wordpress');
     harness = await startHarness({ sources: [{ id: 'wp', url: s.listUrl, every: '1s' }], crawl: { attempts: 2 } });
     const { store, receiver } = harness;
-    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+    await harness.until('the baseline', async () => (await store.health())[0]?.baselineAt != null);
     const url = s.publish(toPublish[1]!);
     s.fail({ status: 500, pathPrefix: new URL(url).pathname });
     const [got] = await receiver.waitFor(1, 30_000);
@@ -55,7 +58,7 @@ describe('the monitor when things go wrong', () => {
     expect(got!.payload!.data.article).toBeNull();
     // Both attempts reached the site before the alert went out without the article.
     expect(s.requests.filter((r) => r.path === new URL(url).pathname && r.status === 500)).toHaveLength(2);
-    expect(store.recentArticles()[0]!.error).toMatch(/HTTP 500/);
+    expect((await store.recentArticles())[0]!.error).toMatch(/HTTP 500/);
   }, 45_000);
 
   it('records a source that answers 500 or hangs, and the other sources go on', async () => {
@@ -71,33 +74,33 @@ describe('the monitor when things go wrong', () => {
       crawl: { timeout: '1500ms', attempts: 1 },
     });
     const { store, receiver } = harness;
-    await harness.until('all three baselines', () => store.health().every((h) => h.baselineAt != null));
+    await harness.until('all three baselines', async () => (await store.health()).every((h) => h.baselineAt != null));
     broken.fail({ status: 500 });
     hanging.fail({ hang: true });
     healthy.publish(toPublish[1]!);
 
     const [got] = await receiver.waitFor(1, 20_000);
     expect(got!.payload!.data.source).toBe('healthy');
-    await harness.until('a failed crawl of each broken source', () => {
-      const h = store.health();
+    await harness.until('a failed crawl of each broken source', async () => {
+      const h = await store.health();
       return ['broken', 'hanging'].every((id) => h.find((x) => x.id === id)?.lastCrawl?.outcome === 'failed');
     });
-    const health = Object.fromEntries(store.health().map((h) => [h.id, h]));
+    const health = Object.fromEntries((await store.health()).map((h) => [h.id, h]));
     expect(health.broken!.lastCrawl).toMatchObject({ outcome: 'failed', status: 500 });
     expect(health.broken!.lastCrawl!.error).toMatch(/HTTP 500/);
     expect(health.hanging!.lastCrawl!.error).toMatch(/timed out|timeout/i);
     expect(health.healthy!.lastCrawl!.outcome).not.toBe('failed');
     // The broken sources keep being tried on their schedule.
-    const before = crawlCount(store, 'broken');
-    await harness.until('another crawl of the broken source', () => crawlCount(store, 'broken') > before);
+    const before = await crawlCount(store, 'broken');
+    await harness.until('another crawl of the broken source', async () => (await crawlCount(store, 'broken')) > before);
   }, 60_000);
 
   it('re-crawls an unchanged page with If-None-Match and parses nothing on 304; uses an honest User-Agent', async () => {
     const s = await site('reference');
     harness = await startHarness({ sources: [{ id: 'ref', url: s.listUrl, every: '1s' }] });
     const { store } = harness;
-    await harness.until('three crawls', () => crawlCount(store, 'ref') >= 3);
-    const outcomes = store.recentCrawls({ sourceId: 'ref' }).map((c) => c.outcome).reverse();
+    await harness.until('three crawls', async () => (await crawlCount(store, 'ref')) >= 3);
+    const outcomes = (await store.recentCrawls({ sourceId: 'ref' })).map((c) => c.outcome).reverse();
     expect(outcomes[0]).toBe('baseline');
     expect(outcomes.slice(1).every((o) => o === 'not-modified')).toBe(true);
     const pageRequests = s.requests.filter((r) => r.path === new URL(s.listUrl).pathname + new URL(s.listUrl).search);
@@ -114,7 +117,7 @@ describe('the monitor when things go wrong', () => {
     const s = await site('gov');
     harness = await startHarness({ sources: [{ id: 'gov', url: s.listUrl, every: '500ms' }] });
     const { store } = harness;
-    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+    await harness.until('the baseline', async () => (await store.health())[0]?.baselineAt != null);
     s.fail({ status: 429, retryAfter: 3 });
     await harness.until('a 429', () => s.requests.some((r) => r.status === 429));
     const first429 = s.requests.find((r) => r.status === 429)!.at;

@@ -67,21 +67,21 @@ describe('hostile pages, end to end', () => {
     closers.push(() => harness.close());
     const { store, receiver } = harness;
 
-    await harness.until('two crawls of every source', () => HOSTILE_CASES.every((name) => crawlCount(store, name) >= 2) && crawlCount(store, 'healthy') >= 2, 40_000);
+    await harness.until('two crawls of every source', async () => (await Promise.all([...HOSTILE_CASES, 'healthy'].map((name) => crawlCount(store, name)))).every((n) => n >= 2), 40_000);
     for (const name of HOSTILE_CASES) {
-      const [last] = store.recentCrawls({ sourceId: name, limit: 1 });
+      const [last] = await store.recentCrawls({ sourceId: name, limit: 1 });
       const expected = EXPECTED[name];
       if ('error' in expected) {
         expect({ name, outcome: last!.outcome }).toEqual({ name, outcome: 'failed' });
         expect(last!.error, name).toMatch(expected.error);
       } else {
         // Read once; the same bytes again are not modified.
-        const outcomes = store.recentCrawls({ sourceId: name, limit: 100 }).map((c) => c.outcome);
+        const outcomes = (await store.recentCrawls({ sourceId: name, limit: 100 })).map((c) => c.outcome);
         expect({ name, outcomes: [...new Set(outcomes)].sort() }).toEqual({ name, outcomes: [expected.outcome, 'not-modified'].sort() });
       }
     }
     // The 10,000-link list: its first 500 entries, in page order, and one warning however many crawls.
-    const [manyBaseline] = store.recentCrawls({ sourceId: 'many-links', limit: 100 }).slice(-1);
+    const [manyBaseline] = (await store.recentCrawls({ sourceId: 'many-links', limit: 100 })).slice(-1);
     expect(manyBaseline).toMatchObject({ outcome: 'baseline', entriesFound: 500 });
     const longList = lines.filter((l) => l.level === 40 && /the latest list has 10000 entries; only the first 500 are read \(limits\.maxListEntries\)/.test(l.msg));
     expect(longList).toHaveLength(1);
@@ -93,8 +93,8 @@ describe('hostile pages, end to end', () => {
     const [got] = await receiver.waitFor(1, 20_000);
     expect(got!.payload!.data.source).toBe('healthy');
     expect(got!.payload!.data.entry.title).toBe(toPublish[0]!.title);
-    const seen = crawlCount(store, 'healthy');
-    await harness.until('three more crawls of the healthy source', () => crawlCount(store, 'healthy') >= seen + 3, 20_000);
+    const seen = await crawlCount(store, 'healthy');
+    await harness.until('three more crawls of the healthy source', async () => (await crawlCount(store, 'healthy')) >= seen + 3, 20_000);
     expect(receiver.received).toHaveLength(1);
     expect(secretHits).toBe(0);
   }, 120_000);

@@ -19,13 +19,13 @@ describe('the monitor, end to end, on a site modelled on the reference page', ()
     harness = await startHarness({ sources: [{ id: 'reference', url: site.listUrl, every: '1s' }] });
     const { store, receiver } = harness;
 
-    await harness.until('the baseline crawl', () => store.health()[0]?.baselineAt != null);
-    const baselineEntries = store.recentEntries({ sourceId: 'reference', limit: 500 });
+    await harness.until('the baseline crawl', async () => (await store.health())[0]?.baselineAt != null);
+    const baselineEntries = await store.recentEntries({ sourceId: 'reference', limit: 500 });
     expect(baselineEntries.length).toBe(site.latestEntries().length);
     expect(baselineEntries.every((e) => e.baseline)).toBe(true);
     // Two more crawls of an unchanged v1 must still send nothing.
-    const after = crawlCount(store, 'reference');
-    await harness.until('two more crawls', () => crawlCount(store, 'reference') >= after + 2);
+    const after = await crawlCount(store, 'reference');
+    await harness.until('two more crawls', async () => (await crawlCount(store, 'reference')) >= after + 2);
     expect(receiver.received).toHaveLength(0);
 
     // v2: three new entries, the old ones reordered, a new ad, a new counter, a session id on an old link.
@@ -38,8 +38,8 @@ describe('the monitor, end to end, on a site modelled on the reference page', ()
 
     const got = await receiver.waitFor(3, 25_000);
     // Let several more crawls of v2 run: nothing else may arrive.
-    const seen = crawlCount(store, 'reference');
-    await harness.until('three more crawls of v2', () => crawlCount(store, 'reference') >= seen + 3);
+    const seen = await crawlCount(store, 'reference');
+    await harness.until('three more crawls of v2', async () => (await crawlCount(store, 'reference')) >= seen + 3);
     expect(receiver.received).toHaveLength(3);
     expect(got.every((r) => r.signatureValid)).toBe(true);
     expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(3);
@@ -59,9 +59,9 @@ describe('the monitor, end to end, on a site modelled on the reference page', ()
       expect(typeof p.data.story.id).toBe('number');
     }
     // Every attempt is in the store.
-    await harness.until('three deliveries logged', () => store.deliveries().filter((d) => d.state === 'delivered').length === 3);
-    const deliveries = store.deliveries();
+    await harness.until('three deliveries logged', async () => (await store.deliveries()).filter((d) => d.state === 'delivered').length === 3);
+    const deliveries = await store.deliveries();
     expect(deliveries.map((d) => d.state)).toEqual(['delivered', 'delivered', 'delivered']);
-    for (const d of deliveries) expect(store.attempts(d.id)).toHaveLength(1);
+    for (const d of deliveries) expect(await store.attempts(d.id)).toHaveLength(1);
   }, 60_000);
 });

@@ -26,7 +26,7 @@ describe('the first alert from a site laid out like the reference page', () => {
     site = await startNewsSite({ template: 'reference-cell', articles: initialStories });
     harness = await startHarness({ sources: [{ id: 'reference-cell', url: site.listUrl, every: '1s' }] });
     const { store, receiver } = harness;
-    await harness.until('the baseline crawl', () => store.health()[0]?.baselineAt != null);
+    await harness.until('the baseline crawl', async () => (await store.health())[0]?.baselineAt != null);
 
     const story = toPublish[0]!;
     site.publish(story);

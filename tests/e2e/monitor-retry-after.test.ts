@@ -31,14 +31,14 @@ describe('a host that answers 429 with an absurd Retry-After', () => {
     harness = await startHarness({ sources: [{ id: 'wp', url: site.listUrl, every: '1s' }], crawl: { articleDeadline: '4s' } });
     const { store, receiver, monitor } = harness;
     expect(harness.config.crawl.articleDeadline).toBe(DEADLINE_MS);
-    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+    await harness.until('the baseline', async () => (await store.health())[0]?.baselineAt != null);
 
     const story = toPublish[3]!;
     const url = site.publish(story);
     // 999999 s is eleven days: obeyed as is, it would silence the host and hold the alert that long.
     site.fail({ status: 429, retryAfter: 999_999, pathPrefix: new URL(url).pathname });
     await harness.until('the article page answered 429', () => site!.requests.some((r) => r.status === 429), 10_000);
-    const entry = store.recentEntries({ sourceId: 'wp' }).find((e) => e.url === url);
+    const entry = (await store.recentEntries({ sourceId: 'wp' })).find((e) => e.url === url);
     expect(entry).toBeDefined();
     const firstSeenAt = Date.parse(entry!.firstSeenAt);
 
@@ -65,7 +65,7 @@ describe('a host that answers 429 with an absurd Retry-After', () => {
     expect(got!.payload!.data.article).toBeNull();
     // Sent by the deadline (plus the time to deliver), not after the host's 6 h.
     expect(alertAfterMs, `alert ${alertAfterMs} ms after the entry was first seen`).toBeLessThanOrEqual(DEADLINE_MS + 3_000);
-    const [article] = store.recentArticles();
+    const [article] = await store.recentArticles();
     expect(article).toMatchObject({ url });
     expect(article!.error).toMatch(/before the article deadline/);
     // The article page was asked once: from a second after the 429 on (a crawl already granted may still land just

@@ -50,11 +50,11 @@ describe('private addresses, end to end (secret server on 127.0.0.2, only loopba
     });
     closers.push(() => harness.close());
     const { store, receiver } = harness;
-    await harness.until('both baselines', () => store.health().filter((h) => h.baselineAt != null).length === 2);
+    await harness.until('both baselines', async () => (await store.health()).filter((h) => h.baselineAt != null).length === 2);
 
     // The source on the secret server: a clear error naming the source, and the crawl is not retried.
-    await harness.until('a failed crawl of the secret source', () => crawlCount(store, 'secret') >= 1);
-    const [failed] = store.recentCrawls({ sourceId: 'secret', limit: 1 });
+    await harness.until('a failed crawl of the secret source', async () => (await crawlCount(store, 'secret')) >= 1);
+    const [failed] = await store.recentCrawls({ sourceId: 'secret', limit: 1 });
     expect(failed!.outcome).toBe('failed');
     expect(failed!.error).toBe(
       `RefusedAddressError: sources[2] (secret): ${secret.origin}/ resolves to 127.0.0.2, a loopback address; allow it with network.allow`,
@@ -71,14 +71,14 @@ describe('private addresses, end to end (secret server on 127.0.0.2, only loopba
     // The refused entry still alerts, without its text; the article row says why.
     expect(bySource.get('lister')!.entry.url).toBe(`${secret.origin}/news/2024/05/9999-admin-page`);
     expect(bySource.get('lister')!.article).toBeNull();
-    const refused = store.recentArticles({ limit: 10 }).find((a) => a.sourceId === 'lister');
+    const refused = (await store.recentArticles({ limit: 10 })).find((a) => a.sourceId === 'lister');
     expect(refused!.error).toBe(
       `RefusedAddressError: ${secret.origin}/news/2024/05/9999-admin-page resolves to 127.0.0.2, a loopback address; allow it with network.allow`,
     );
 
     // More crawls of every source: nothing else alerts, and the secret server never saw a request.
-    const seen = crawlCount(store, 'healthy');
-    await harness.until('three more crawls', () => crawlCount(store, 'healthy') >= seen + 3);
+    const seen = await crawlCount(store, 'healthy');
+    await harness.until('three more crawls', async () => (await crawlCount(store, 'healthy')) >= seen + 3);
     expect(receiver.received).toHaveLength(2);
     expect(got.filter((r) => r.payload!.data.source === 'healthy')).toHaveLength(1);
     expect(secret.paths).toEqual([]);
@@ -104,7 +104,7 @@ describe('private addresses, end to end (secret server on 127.0.0.2, only loopba
     });
     closers.push(() => harness.close());
     const { store, receiver } = harness;
-    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+    await harness.until('the baseline', async () => (await store.health())[0]?.baselineAt != null);
 
     const leak = `http://intranet.test:${port}/news/2024/05/9999-intranet-page`;
     links.unshift({ title: 'Intranet page behind a public-looking name', url: leak });
@@ -114,12 +114,12 @@ describe('private addresses, end to end (secret server on 127.0.0.2, only loopba
     const byUrl = new Map(got.map((r) => [r.payload!.data.entry.url as string, r.payload!.data]));
     expect(byUrl.get(`${lister.origin}/news/2024/05/1009-local-story`)!.article.text).toContain('Local text.');
     expect(byUrl.get(leak)!.article).toBeNull();
-    const refused = store.recentArticles({ limit: 10 }).find((a) => a.url === leak);
+    const refused = (await store.recentArticles({ limit: 10 })).find((a) => a.url === leak);
     expect(refused!.error).toBe(`RefusedAddressError: ${leak} resolves to 127.0.0.2, a loopback address; allow it with network.allow`);
     expect(asked).toContain('intranet.test');
 
-    const seen = crawlCount(store, 'lister');
-    await harness.until('three more crawls', () => crawlCount(store, 'lister') >= seen + 3);
+    const seen = await crawlCount(store, 'lister');
+    await harness.until('three more crawls', async () => (await crawlCount(store, 'lister')) >= seen + 3);
     expect(receiver.received).toHaveLength(2);
     expect(secret.paths).toEqual([]);
   }, 60_000);

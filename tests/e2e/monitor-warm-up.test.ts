@@ -61,16 +61,16 @@ describe('template warm-up in the service', () => {
     const { harness, log } = await serviceOn(site, { hostInterval: '200ms' });
     const { store, receiver } = harness;
 
-    await harness.until('the warm-up', () => (store.templateSizes()[0]?.seen ?? 0) >= 3, 20_000);
+    await harness.until('the warm-up', async () => ((await store.templateSizes())[0]?.seen ?? 0) >= 3, 20_000);
     // The first three listed articles, in list order, and nothing else.
     expect(site.articleRequests()).toEqual(listed.slice(0, 3).map((a) => site.articlePath(a.slug)));
     const api = (await (await fetch(`${harness.monitor.url}/api/sources`)).json()) as Array<{ id: string; template: unknown }>;
     expect(api.find((s) => s.id === 'veille')!.template).toEqual({ learned: true, pages: 3 });
     expect(log.lines.filter((l) => l.msg.startsWith('template of veille'))).toEqual([{ level: 'info', msg: 'template of veille learned from 3 pages' }]);
-    const crawls = crawlCount(store, 'veille');
-    await harness.until('two more crawls', () => crawlCount(store, 'veille') >= crawls + 2);
+    const crawls = await crawlCount(store, 'veille');
+    await harness.until('two more crawls', async () => (await crawlCount(store, 'veille')) >= crawls + 2);
     expect(receiver.received).toHaveLength(0);
-    expect(store.recentArticles()).toHaveLength(0);
+    expect(await store.recentArticles()).toHaveLength(0);
     expect(site.articleRequests()).toHaveLength(3);
     // The warm-up went through the host's spacing like every other request.
     expect(Math.min(...gaps(site.requests.map((r) => r.at)))).toBeGreaterThanOrEqual(200 - TRANSIT_MS);
@@ -96,9 +96,9 @@ describe('template warm-up in the service', () => {
     const line = log.lines.find((l) => l.msg.startsWith('template of veille'))!;
     expect(line.level).toBe('warn');
     expect(line.msg).toMatch(/^template of veille not learned yet \(0 pages\); 3 warm-up pages failed \(.*500/);
-    const crawls = crawlCount(store, 'veille');
-    await harness.until('two more crawls', () => crawlCount(store, 'veille') >= crawls + 2);
-    expect(store.health()[0]!.consecutiveFailures).toBe(0);
+    const crawls = await crawlCount(store, 'veille');
+    await harness.until('two more crawls', async () => (await crawlCount(store, 'veille')) >= crawls + 2);
+    expect((await store.health())[0]!.consecutiveFailures).toBe(0);
     expect(site.articleRequests()).toEqual(failed);
 
     site.failArticles(false);
@@ -118,7 +118,7 @@ describe('template warm-up in the service', () => {
     cleanups.push(() => site.close());
     const { harness } = await serviceOn(site, { warmUpPages: 0 });
     const { store } = harness;
-    await harness.until('the baseline and three more crawls', () => crawlCount(store, 'veille') >= 4);
+    await harness.until('the baseline and three more crawls', async () => (await crawlCount(store, 'veille')) >= 4);
     expect(site.articleRequests()).toEqual([]);
     const api = (await (await fetch(`${harness.monitor.url}/api/sources`)).json()) as Array<{ id: string; template: unknown }>;
     expect(api.find((s) => s.id === 'veille')!.template).toEqual({ learned: false, pages: 0 });
@@ -147,7 +147,7 @@ describe('template warm-up in vigie start --once', () => {
     });
     const store = new SqliteStore({ path: join(storage, 'vigie.db') });
     cleanups.push(() => store.close());
-    store.syncSources(config.sources, new Date().toISOString());
+    await store.syncSources(config.sources, new Date().toISOString());
     const log = captureLog();
     const run = () => runOnce({ config, store, log, robots: null, browser: null, fetchPages, now: () => new Date() });
     return { store, receiver, run, log };
@@ -170,7 +170,7 @@ describe('template warm-up in vigie start --once', () => {
     // In order at the site: the list, three listed articles (the new one is not listed in the baseline), then the new one.
     expect(site.requests.map((r) => r.path)).toEqual(['/', '/', ...listed.slice(0, 3).map((a) => site.articlePath(a.slug)), site.articlePath(fresh.slug)]);
     expect(Math.min(...gaps(site.requests.slice(1).map((r) => r.at)))).toBeGreaterThanOrEqual(150 - TRANSIT_MS);
-    expect(store.templateSizes()).toEqual([{ sourceId: 'veille', seen: 4 }]);
+    expect(await store.templateSizes()).toEqual([{ sourceId: 'veille', seen: 4 }]);
     expect(log.lines.filter((l) => l.msg.startsWith('template of veille'))).toEqual([{ level: 'info', msg: 'template of veille learned from 3 pages' }]);
     expect(receiver.received).toHaveLength(1);
     expectWhole(receiver.received[0]!.payload!.data.article.text, fresh);

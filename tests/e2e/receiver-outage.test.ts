@@ -23,7 +23,7 @@ describe('a receiver outage', () => {
       delivery: { firstRetry: '200ms', maxRetryDelay: '1s', retryFor: '10m' },
     });
     const { store, receiver } = harness;
-    await harness.until('the baseline', () => store.health()[0]?.baselineAt != null);
+    await harness.until('the baseline', async () => (await store.health())[0]?.baselineAt != null);
 
     down = true;
     const outageStarted = Date.now();
@@ -31,18 +31,19 @@ describe('a receiver outage', () => {
       site.publish(story);
       await new Promise((r) => setTimeout(r, 2_000));
     }
-    await harness.until('three refused deliveries', () => store.deliveries().length === 3, 20_000);
+    await harness.until('three refused deliveries', async () => (await store.deliveries()).length === 3, 20_000);
     await new Promise((r) => setTimeout(r, Math.max(0, 8_000 - (Date.now() - outageStarted))));
     expect(receiver.delivered()).toEqual([]);
     down = false;
 
     await receiver.waitFor(3, 20_000);
-    await harness.until('every delivery logged as delivered', () => store.deliveries().every((d) => d.state === 'delivered'), 10_000);
+    await harness.until('every delivery logged as delivered', async () => (await store.deliveries()).every((d) => d.state === 'delivered'), 10_000);
     // A quiet moment: nothing is sent again.
     await new Promise((r) => setTimeout(r, 2_000));
-    const deliveries = store.deliveries();
+    const deliveries = await store.deliveries();
     expect(deliveries).toHaveLength(3);
-    const titles = new Map(deliveries.map((d) => [d.msgId, JSON.parse(store.getDeliveryWork(d.id)!.body).data.entry.title as string]));
+    const titles = new Map<string, string>();
+    for (const d of deliveries) titles.set(d.msgId, JSON.parse((await store.getDeliveryWork(d.id))!.body).data.entry.title as string);
     expect([...titles.values()].sort()).toEqual(toPublish.slice(0, 3).map((s) => s.title).sort());
     for (const d of deliveries) {
       const requests = receiver.received.filter((r) => r.headers['webhook-id'] === d.msgId);

@@ -45,7 +45,7 @@ async function setup(options: { appendonly: boolean; reconcileEvery: string; war
     reconcile: { every: options.reconcileEvery },
     log: warnLog(options.warnings),
   });
-  await harness.until('the baseline', () => harness!.store.health()[0]?.baselineAt != null);
+  await harness.until('the baseline', async () => (await harness!.store.health())[0]?.baselineAt != null);
   return harness;
 }
 
@@ -62,7 +62,7 @@ async function expectEachOnce(h: Harness, count: number): Promise<void> {
   const by = deliveredByTitle(h);
   expect([...by.keys()].sort()).toEqual(toPublish.slice(0, count).map((s) => s.title).sort());
   for (const [title, ids] of by) expect(ids, title).toHaveLength(1);
-  expect(h.store.deliveries().every((d) => d.state === 'delivered')).toBe(true);
+  expect((await h.store.deliveries()).every((d) => d.state === 'delivered')).toBe(true);
 }
 
 describe('Redis faults', () => {
