@@ -3,7 +3,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import {
   ANCHORS,
   BANDS,
@@ -23,7 +22,8 @@ import {
   type NearRule,
 } from '../src/dedupe/fingerprint.ts';
 import { urlKey } from '../src/dedupe/url-key.ts';
-import { claimStory, findMatch, MAX_EXACT, PER_KEY_CANDIDATES } from '../src/store/story-claim.ts';
+import { SqliteStore, type SqlDb } from '../src/store/index.ts';
+import { findStoryMatch, MAX_EXACT, PER_KEY_CANDIDATES } from '../src/store/story-index.ts';
 import { buildCorpus, type BenchArticle, type Corpus } from './dedupe-corpus.ts';
 
 const SEED = 20261201;
@@ -109,17 +109,17 @@ const f3 = (x: number): string => x.toFixed(3);
 const f4 = (x: number): string => x.toFixed(4);
 
 // ---------------------------------------------------------------------------------------------------------
-// Real store runs: fingerprint + claimStory, and the exact-hash-only baseline, same corpus, same entry step.
+// Real store runs: fingerprint + store.claimStory, and the exact-hash-only baseline, same corpus, same entry step.
+// Both go through the store's asynchronous SqlDb (store.db), so both pay its cost per statement.
 
-function openDb(dir: string, name: string): Database.Database {
-  const db = new Database(join(dir, name));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.exec('CREATE TABLE entries (url_key TEXT PRIMARY KEY, article_id INTEGER NOT NULL)');
-  return db;
+/** A SqliteStore on a fresh file, with the bench's own entry table beside Vigie's. */
+async function openStore(dir: string, name: string): Promise<SqliteStore> {
+  const store = new SqliteStore({ path: join(dir, name) });
+  await store.db.run('CREATE TABLE bench_entries (url_key TEXT PRIMARY KEY, article_id INTEGER NOT NULL)');
+  return store;
 }
 
-type Claim = (db: Database.Database, a: BenchArticle) => { storyId: number; isNew: boolean };
+type Claim = (store: SqliteStore, a: BenchArticle) => Promise<{ storyId: number; isNew: boolean }>;
 
 interface StoreRun {
   decisions: Decision[];
@@ -153,12 +153,10 @@ function timerOverhead(n: number): { wall: number; cpu: number } {
 }
 
 /** A read-only look at the store just before an article is claimed: fingerprint + lookup, no write. */
-type Probe = (db: Database.Database, a: BenchArticle) => unknown;
+type Probe = (store: SqliteStore, a: BenchArticle) => Promise<unknown>;
 
-function runStore(dir: string, name: string, claim: Claim, probe: Probe): StoreRun {
-  const db = openDb(dir, name);
-  const findEntry = db.prepare('SELECT article_id FROM entries WHERE url_key = ?');
-  const addEntry = db.prepare('INSERT INTO entries (url_key, article_id) VALUES (?, ?)');
+async function runStore(dir: string, name: string, claim: Claim, probe: Probe): Promise<StoreRun> {
+  const store = await openStore(dir, name);
   const decisions: Decision[] = [];
   const storyOfArticle = new Map<number, number>();
   const labelOfStory = new Map<number, number>();
@@ -169,22 +167,22 @@ function runStore(dir: string, name: string, claim: Claim, probe: Probe): StoreR
   const start = performance.now();
   for (const a of articles) {
     const key = urlKey(a.url);
-    const entry = findEntry.get(key) as { article_id: number } | undefined;
+    const entry = (await store.db.get('SELECT article_id FROM bench_entries WHERE url_key = ?', [key])) as { article_id: number } | undefined;
     if (entry !== undefined) {
       const storyId = storyOfArticle.get(entry.article_id) as number;
       storyOfArticle.set(a.id, storyId);
       decisions[a.id] = { label: labelOfStory.get(storyId) as number, joined: true };
       continue;
     }
-    addEntry.run(key, a.id);
+    await store.db.run('INSERT INTO bench_entries (url_key, article_id) VALUES (?, ?)', [key, a.id]);
     // The CPU clock (a system call) is read outside the wall-clock window; its own cost is calibrated below.
     const u0 = process.cpuUsage();
     const p0 = performance.now();
-    probe(db, a);
+    await probe(store, a);
     probeWall += performance.now() - p0;
     const u1 = process.cpuUsage(u0);
     probeCpu += u1.user + u1.system;
-    const c = claim(db, a);
+    const c = await claim(store, a);
     claims++;
     if (c.isNew) labelOfStory.set(c.storyId, a.story);
     storyOfArticle.set(a.id, c.storyId);
@@ -192,7 +190,7 @@ function runStore(dir: string, name: string, claim: Claim, probe: Probe): StoreR
   }
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
-  db.close();
+  await store.close();
   const overhead = timerOverhead(claims);
   return {
     decisions,
@@ -207,55 +205,45 @@ function runStore(dir: string, name: string, claim: Claim, probe: Probe): StoreR
 
 const NOW = '2026-12-01T08:00:00.000Z';
 
-const fullClaim: Claim = (db, a) => claimStory(db, { articleId: a.id, title: a.title, text: a.text, now: NOW });
-const fullProbe: Probe = (db, a) => findMatch(db, fingerprint(a.title, a.text));
+// The article ids are the corpus's: no `articles` row, which store.claimStory does not need.
+const fullClaim: Claim = (store, a) => store.claimStory(a.id, a.title, a.text, NOW);
+const fullProbe: Probe = (store, a) => findStoryMatch(store.db, fingerprint(a.title, a.text));
 
-const baselineStatements = new WeakMap<Database.Database, { find: Database.Statement; story: Database.Statement; add: Database.Statement }>();
+const baselineReady = new WeakSet<SqlDb>();
 /** Exact-hash-only dedup, same transaction discipline as claimStory: what a plain content hash catches. */
-const baselineClaim: Claim = (db, a) => {
-  let s = baselineStatements.get(db);
-  if (s === undefined) {
-    db.exec(`CREATE TABLE base_stories (id INTEGER PRIMARY KEY, first_article_id INTEGER NOT NULL);
-             CREATE TABLE base_fp (article_id INTEGER PRIMARY KEY, story_id INTEGER NOT NULL, exact_hash TEXT NOT NULL);
-             CREATE INDEX base_fp_hash ON base_fp (exact_hash);`);
-    s = {
-      find: db.prepare('SELECT story_id FROM base_fp WHERE exact_hash = ? LIMIT 1'),
-      story: db.prepare('INSERT INTO base_stories (first_article_id) VALUES (?) RETURNING id'),
-      add: db.prepare('INSERT INTO base_fp (article_id, story_id, exact_hash) VALUES (?, ?, ?)'),
-    };
-    baselineStatements.set(db, s);
+const baselineClaim: Claim = async (store, a) => {
+  if (!baselineReady.has(store.db)) {
+    await store.db.run('CREATE TABLE base_stories (id INTEGER PRIMARY KEY, first_article_id INTEGER NOT NULL)');
+    await store.db.run('CREATE TABLE base_fp (article_id INTEGER PRIMARY KEY, story_id INTEGER NOT NULL, exact_hash TEXT NOT NULL)');
+    await store.db.run('CREATE INDEX base_fp_hash ON base_fp (exact_hash)');
+    baselineReady.add(store.db);
   }
-  const st = s;
   const hash = exactHash(a.text);
-  return db
-    .transaction(() => {
-      const row = st.find.get(hash) as { story_id: number } | undefined;
-      const storyId = row?.story_id ?? ((st.story.get(a.id) as { id: number }).id);
-      st.add.run(a.id, storyId, hash);
-      return { storyId, isNew: row === undefined };
-    })
-    .immediate();
+  return store.db.transaction(async (tx) => {
+    const row = (await tx.get('SELECT story_id FROM base_fp WHERE exact_hash = ? LIMIT 1', [hash])) as { story_id: number } | undefined;
+    const storyId = row?.story_id ?? ((await tx.get('INSERT INTO base_stories (first_article_id) VALUES (?) RETURNING id', [a.id])) as { id: number }).id;
+    await tx.run('INSERT INTO base_fp (article_id, story_id, exact_hash) VALUES (?, ?, ?)', [a.id, storyId, hash]);
+    return { storyId, isNew: row === undefined };
+  });
 };
 
-const baselineProbe: Probe = (db, a) => {
-  const s = baselineStatements.get(db);
-  return s === undefined ? null : s.find.get(exactHash(a.text));
-};
+const baselineProbe: Probe = async (store, a) =>
+  baselineReady.has(store.db) ? store.db.get('SELECT story_id FROM base_fp WHERE exact_hash = ? LIMIT 1', [exactHash(a.text)]) : null;
 
 const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-dedupe-'));
 try {
   // Warm both code paths on a throwaway store so neither pays the JIT in its measured run.
-  const warm = openDb(dir, 'warm.db');
+  const warm = await openStore(dir, 'warm.db');
   for (const a of articles.slice(0, 300)) {
-    fullProbe(warm, a);
-    fullClaim(warm, a);
-    baselineClaim(warm, { ...a, id: a.id + 1_000_000 });
-    baselineProbe(warm, a);
+    await fullProbe(warm, a);
+    await fullClaim(warm, a);
+    await baselineClaim(warm, { ...a, id: a.id + 1_000_000 });
+    await baselineProbe(warm, a);
   }
-  warm.close();
+  await warm.close();
 
-  const base = runStore(dir, 'baseline.db', baselineClaim, baselineProbe);
-  const full = runStore(dir, 'vigie.db', fullClaim, fullProbe);
+  const base = await runStore(dir, 'baseline.db', baselineClaim, baselineProbe);
+  const full = await runStore(dir, 'vigie.db', fullClaim, fullProbe);
   const sFull = score(corpus, full.decisions);
   const sBase = score(corpus, base.decisions);
   const rateFull = articles.length / full.seconds;
@@ -284,7 +272,7 @@ try {
     `(probe clocks calibrated and subtracted: ${((lastOverhead.wall * 1000) / full.claims).toFixed(2)} µs wall, ${(lastOverhead.cpu / full.claims).toFixed(2)} µs CPU per article)`,
   );
   console.log(`load average during the run: ${loadavg().map((x) => x.toFixed(2)).join(' ')} on ${cpus().length} cores`);
-  console.log(`(articles/s: all ${articles.length} articles through urlKey + entry lookup, ${full.claims} of them then through claimStory = fingerprint + lookup + writes + COMMIT on a WAL file; one process, one core)`);
+  console.log(`(articles/s: all ${articles.length} articles through urlKey + entry lookup, ${full.claims} of them then through store.claimStory = fingerprint + lookup + writes + COMMIT on a WAL file, through the store's asynchronous SqlDb; one process, one core)`);
   console.log('near-copy recall by transformation:');
   for (const [k, [ok, n]] of sFull.byNearKind) console.log(`  ${k.padEnd(24)} ${f3(ok / n)}  (${ok}/${n})`);
   const probeRate = full.claims / full.probeSeconds;
