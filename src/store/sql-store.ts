@@ -245,9 +245,19 @@ export class SqlStore implements Store {
     // The fingerprint is CPU only: computed before the transaction, so no lock waits on it.
     const fp = fingerprint(title, text);
     return this.db.transaction(async (tx): Promise<StoryClaim> => {
-      const existing = await tx.get('SELECT a.story_id, s.first_article_id FROM articles a JOIN stories s ON s.id = a.story_id WHERE a.id = ?', [articleId]);
+      // Claimed before: the same answer as the first claim gave, read back.
+      const existing = await tx.get(
+        `SELECT a.story_id, s.first_article_id, f.matched_article_id, f.distance FROM articles a JOIN stories s ON s.id = a.story_id
+         LEFT JOIN article_fingerprints f ON f.article_id = a.id WHERE a.id = ?`,
+        [articleId],
+      );
       if (existing) {
-        return { storyId: existing.story_id as number, isNew: existing.first_article_id === articleId, matchedArticleId: null, distance: null };
+        return {
+          storyId: existing.story_id as number,
+          isNew: existing.first_article_id === articleId,
+          matchedArticleId: (existing.matched_article_id as number | null) ?? null,
+          distance: (existing.distance as number | null) ?? null,
+        };
       }
       const claim = await claimStoryIn(tx, { articleId, title, text, now }, fp);
       await tx.run('UPDATE articles SET story_id = ? WHERE id = ?', [claim.storyId, articleId]);
