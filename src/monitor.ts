@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createLogger } from './create-logger.ts';
-import type { Config } from './config/index.ts';
+import { redactUrl, type Config } from './config/index.ts';
 import {
   createRedisConnection,
   HostGate,
@@ -66,7 +66,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       if (!options.privateRedis || !redisServerOnPath()) throw new Error(redisHelp(config.redis));
       privateRedis = await startPrivateRedis(config.redis, config.storage);
       closers.push(() => privateRedis!.close());
-      log.info({ url: config.redis, dir: join(config.storage, 'redis') }, 'started a private redis-server');
+      log.info({ url: redactUrl(config.redis), dir: join(config.storage, 'redis') }, 'started a private redis-server');
     }
     const connection = createRedisConnection(config.redis, { name: 'vigie' });
     connection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { redactUrl } from '../config/database-url.ts';
 import { redisAnswers } from './redis-connection.ts';
 
 export interface PrivateRedis {
@@ -9,10 +10,10 @@ export interface PrivateRedis {
   close(): Promise<void>;
 }
 
-/** Explains how to get Redis, for the message shown when none answers and none can be started. */
+/** Explains how to get Redis, for the message shown when none answers and none can be started. The URL's password is hidden. */
 export function redisHelp(url: string, why = 'and redis-server is not on PATH to start a private one'): string {
   return [
-    `No Redis answers at ${url}, ${why}.`,
+    `No Redis answers at ${redactUrl(url)}, ${why}.`,
     'Get Redis one of these ways, then run the command again:',
     '  Debian/Ubuntu:  sudo apt-get install -y redis-server',
     '  macOS:          brew install redis && brew services start redis',
