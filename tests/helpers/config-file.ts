@@ -41,5 +41,5 @@ export function tempConfig(
 export function tempDirConfig(cleanups: Array<() => unknown>, name: string, object: ConfigInput): Config {
   const dir = mkdtempSync(join(tmpdir(), `vigie-${name}-`));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return loadConfig({ env: {}, cwd: dir, object: { redis: REDIS_URL, queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`, ...object } });
+  return loadConfig({ env: {}, cwd: dir, object: { redis: REDIS_URL, queuePrefix: `{vigie-test-${randomBytes(6).toString('hex')}}`, ...object } });
 }

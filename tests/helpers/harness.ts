@@ -62,7 +62,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       storage,
       delivery: options.delivery,
       reconcile: options.reconcile,
-      queuePrefix: `vigie-test-${randomBytes(6).toString('hex')}`,
+      queuePrefix: `{vigie-test-${randomBytes(6).toString('hex')}}`,
       server: { host: '127.0.0.1', port: 0 },
       crawl: { hostInterval: '10ms', timeout: '5s', ...options.crawl },
       limits: options.limits,
