@@ -8,20 +8,27 @@
  * gets its own monitor (startMonitor, real Redis, own queue prefix, temp storage, default workers), waits for the
  * baselines, then measures `cycles` cycles of `every`, and cleans up.
  *
- * Usage: `npm run bench:load [-- --cycles 10 --every 20s --scenario A|B --hosts 50 --per-host 20]`.
+ * Usage: `npm run bench:load [-- --cycles 10 --every 20s --scenario A|B --hosts 50 --per-host 20
+ *   --database postgres://postgres@127.0.0.1:5432/postgres --workers 2]`.
  * Defaults are what issue 7 asks. The figures are printed as a table and as one JSON line per scenario.
+ *
+ * Scaling (issue 10): `--database <postgres URL>` runs the monitor on Postgres; the URL names a server and a
+ * database the bench may connect to, and each scenario creates a throwaway `vigie_bench_<pid>_<scenario>` there
+ * (dropped at the end). Without it, SQLite at `<storage>/vigie.db`. `--workers N` starts N `vigie worker` processes
+ * (the real CLI, same config file) beside the in-process monitor; their CPU (/proc) counts in CPU per crawl.
  */
 // The V8 flags `vigie` itself runs with, first: memory is one of the figures.
 import '../bin/v8-flags.js';
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { QueueEvents, type Queue } from 'bullmq';
-import { loadConfig, parseDuration } from '../src/config/index.ts';
+import pg from 'pg';
+import { databaseUrlProblem, loadConfig, parseDuration, redactUrl } from '../src/config/index.ts';
 import { createLogger } from '../src/create-logger.ts';
 import { canonicalUrl } from '../src/dedupe/canonical-url.ts';
 import { startWebhookReceiver } from '../src/demo/webhook-receiver.ts';
@@ -41,6 +48,10 @@ interface Options {
   hosts: number;
   perHost: number;
   scenarios: ScenarioSpec[];
+  /** A Postgres server URL (its database is only where the bench connects to create and drop its own); null: SQLite. */
+  database: string | null;
+  /** `vigie worker` processes beside the in-process monitor. */
+  workers: number;
 }
 
 interface ScenarioSpec {
@@ -77,7 +88,12 @@ function parseArgs(argv: string[]): Options {
   const only = value('--scenario');
   const hosts = int('--hosts', 50, 1);
   if (hosts > 250) throw new Error('--hosts: at most 250 (127.0.0.2 ... 127.0.0.251)');
+  const database = value('--database') ?? null;
+  const problem = database === null ? null : databaseUrlProblem(database);
+  if (problem) throw new Error(`--database: ${problem}`);
   return {
+    database,
+    workers: int('--workers', 0, 0),
     cycles: int('--cycles', 10, 1),
     everyMs: parseEvery(value('--every') ?? '20s'),
     hosts,
@@ -187,6 +203,220 @@ async function queueCounts(queue: Queue): Promise<QueueCounts> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The store's rows, read by the bench: one tiny reader per backend, the same SQL (`?` placeholders)
+
+interface FigureDb {
+  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  get<T>(sql: string, params?: unknown[]): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** A read-only connection to `<storage>/vigie.db`, beside the monitor's own (WAL lets it read while they write). */
+function sqliteFigures(file: string): FigureDb {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const all = async <T,>(sql: string, params: unknown[] = []) => db.prepare(sql).all(...params) as T[];
+  return {
+    all,
+    get: async <T,>(sql: string, params: unknown[] = []) => (await all<T>(sql, params))[0]!,
+    close: async () => void db.close(),
+  };
+}
+
+/** One pg client; BIGINT (ids, COUNT) as numbers, as better-sqlite3 gives them (the bench's ids stay far below 2^53). */
+async function postgresFigures(url: string): Promise<FigureDb & { backendPid: number }> {
+  const client = new pg.Client({
+    connectionString: url,
+    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+  });
+  // The connection's end (a forced DROP DATABASE at cleanup) must not crash the bench; a query then fails on its own.
+  client.on('error', () => {});
+  await client.connect();
+  const all = async <T,>(sql: string, params: unknown[] = []) => {
+    let n = 0;
+    return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+  };
+  const backendPid = (await all<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+  return {
+    all,
+    get: async <T,>(sql: string, params: unknown[] = []) => (await all<T>(sql, params))[0]!,
+    close: () => client.end(),
+    backendPid,
+  };
+}
+
+/** Runs `fn` on a client connected to `adminUrl` (the server's maintenance database, usually `postgres`). */
+async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A throwaway database on the server of `adminUrl`; returns the URL that names it. */
+async function createBenchDatabase(adminUrl: string, name: string): Promise<string> {
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+/** Databases created and not dropped yet: an interrupted run drops them on its way out. */
+const pendingDatabases = new Set<{ adminUrl: string; name: string }>();
+
+/** FORCE: a worker that would not die still holds connections; the database goes anyway. */
+async function dropBenchDatabase(adminUrl: string, name: string): Promise<void> {
+  await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CPU and memory of other processes, from /proc (Linux)
+
+const CLK_TCK = (() => {
+  try {
+    const n = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+    return Number.isInteger(n) && n > 0 ? n : 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** utime + stime of a live process, in ms; null once it is gone. */
+function procCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of proc(5); fields[0] is field 3.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+function procRssBytes(pid: number): number | null {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Number(kb) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU of the Postgres server processes that serve one database (not the bench's own reader), sampled: a backend
+ * seen at the start counts from there, one that appears later counts whole (it started in the window), and one
+ * that exits between two samples loses what it used since the last one. An estimate from below, said as such.
+ */
+class PostgresServerCpu {
+  private readonly start = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private started = false;
+  constructor(
+    private readonly adminUrl: string,
+    private readonly database: string,
+    private readonly excludePid: number,
+  ) {}
+
+  async sample(): Promise<void> {
+    const rows = await withAdmin(this.adminUrl, (c) =>
+      c.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> $2', [this.database, this.excludePid]),
+    );
+    for (const { pid } of rows.rows) {
+      const ms = procCpuMs(pid);
+      if (ms === null) continue;
+      if (!this.started) this.start.set(pid, ms);
+      else if (!this.start.has(pid)) this.start.set(pid, 0);
+      this.last.set(pid, ms);
+    }
+    this.started = true;
+  }
+
+  totalMs(): number {
+    let total = 0;
+    for (const [pid, ms] of this.last) total += ms - (this.start.get(pid) ?? 0);
+    return total;
+  }
+
+  get backends(): number {
+    return this.last.size;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// `vigie worker` processes
+
+/** Every worker still running, so an interrupted or crashing bench does not leave them behind. */
+const liveWorkers = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of liveWorkers) child.kill('SIGKILL');
+});
+
+interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  log: string;
+  /** Set when it exits: code or signal. */
+  exited: string | null;
+}
+
+const VIGIE_BIN = fileURLToPath(new URL('../bin/vigie.js', import.meta.url));
+
+/**
+ * `node bin/vigie.js worker --config <file>`: the CLI a user runs. The environment loses what would override the
+ * file (DATABASE_URL, REDIS_URL, VIGIE_*), and logs go at warn to a file kept after the run.
+ */
+function startWorker(configFile: string, log: string): WorkerProcess {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(DATABASE_URL|REDIS_URL|PORT|VIGIE_.*)$/.test(k)) env[k] = v;
+  env.LOG_LEVEL = 'warn';
+  const fd = openSync(log, 'a');
+  const child = spawn(process.execPath, [VIGIE_BIN, 'worker', '--config', configFile], { env, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  if (child.pid === undefined) throw new Error(`could not start ${VIGIE_BIN} worker`);
+  const w: WorkerProcess = { child, pid: child.pid, log, exited: null };
+  liveWorkers.add(child);
+  child.once('exit', (code, signal) => {
+    w.exited = signal ?? `code ${code}`;
+    liveWorkers.delete(child);
+  });
+  return w;
+}
+
+/** SIGTERM (a worker finishes its jobs and closes), then SIGKILL after `graceMs`. */
+async function stopWorker(w: WorkerProcess, graceMs = 15_000): Promise<void> {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => w.child.once('exit', () => resolve()));
+  w.child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    console.error(`  worker ${w.pid} still running ${graceMs / 1000} s after SIGTERM: SIGKILL`);
+    w.child.kill('SIGKILL');
+  }, graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function logTail(file: string, lines: number): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function lineCount(file: string): number {
+  try {
+    const text = readFileSync(file, 'utf8').trimEnd();
+    return text === '' ? 0 : text.split('\n').length;
+  } catch {
+    return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // One scenario
 
 function memory(): { rssMb: number; heapMb: number; externalMb: number } {
@@ -227,6 +457,9 @@ interface TickFate {
   at: number;
 }
 
+/** The running scenario's cleanup, for an interrupted run (Ctrl-C): workers, queues, monitor, database, storage. */
+let activeCleanup: (() => Promise<void>) | null = null;
+
 async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
   const { everyMs, cycles, perHost } = options;
   // Crawl demand per host is perHost / every; the interval gives the host capacity asked for.
@@ -247,8 +480,23 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
   closers.push(() => redis.quit());
   closers.push(() => rmSync(storage, { recursive: true, force: true }));
   closers.push(() => deletePrefix(redis, prefix));
+  activeCleanup = closeAll;
 
   try {
+    // Postgres: a database of its own, created here and dropped at the end (after the workers and the monitor).
+    const pgDatabase = options.database ? `vigie_bench_${process.pid}_${spec.name.toLowerCase()}` : null;
+    let databaseUrl: string | null = null;
+    if (options.database && pgDatabase) {
+      const adminUrl = options.database;
+      databaseUrl = await createBenchDatabase(adminUrl, pgDatabase);
+      const drop = { adminUrl, name: pgDatabase };
+      pendingDatabases.add(drop);
+      closers.push(async () => {
+        await dropBenchDatabase(adminUrl, pgDatabase);
+        pendingDatabases.delete(drop);
+      });
+    }
+
     // Deliveries: only what the figures need is kept, so the receiver itself does not grow with the run.
     const deliveries: Array<{ at: number; firstSeenAt: number; url: string }> = [];
     const secret = `whsec_${randomBytes(24).toString('base64')}`;
@@ -269,20 +517,19 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       url: s.url,
       every: `${everyMs}ms`,
     }));
-    const config = loadConfig({
-      env: {},
-      object: {
-        redis: REDIS_URL,
-        storage,
-        queuePrefix: prefix,
-        server: { host: '127.0.0.1', port: 0 },
-        crawl: { hostInterval: `${hostIntervalMs}ms`, respectRobotsTxt: true, userAgent: 'Vigie-bench/0.1 (load benchmark on loopback)' },
-        // The sites are on 127.0.0.2 and up, the receiver on 127.0.0.1: loopback is refused unless allowed.
-        network: { allow: ['127.0.0.0/8'] },
-        sources,
-        webhooks: [{ url: receiver.url, secret, events: ['article.new'] }],
-      },
-    });
+    const configObject = {
+      redis: REDIS_URL,
+      storage,
+      ...(databaseUrl ? { database: databaseUrl } : {}),
+      queuePrefix: prefix,
+      server: { host: '127.0.0.1', port: 0 },
+      crawl: { hostInterval: `${hostIntervalMs}ms`, respectRobotsTxt: true, userAgent: 'Vigie-bench/0.1 (load benchmark on loopback)' },
+      // The sites are on 127.0.0.2 and up, the receiver on 127.0.0.1: loopback is refused unless allowed.
+      network: { allow: ['127.0.0.0/8'] },
+      sources,
+      webhooks: [{ url: receiver.url, secret, events: ['article.new'] }],
+    };
+    const config = loadConfig({ env: {}, object: configObject });
 
     // Crawl job outcomes, by job id, from the queue's event stream (completed jobs are trimmed from Redis).
     const fates = new Map<string, TickFate>();
@@ -308,12 +555,37 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     });
     const schedulesInAt = Date.now();
 
-    // A second, read-only connection: the figures come from the store's own rows.
-    const db = new Database(join(storage, 'vigie.db'), { readonly: true, fileMustExist: true });
-    closers.push(() => db.close());
-    const hasLag = (db.prepare("SELECT name FROM pragma_table_info('crawls')").all() as Array<{ name: string }>).some((c) => c.name === 'lag_ms');
-    const baselined = db.prepare("SELECT COUNT(DISTINCT source_id) AS n FROM crawls WHERE outcome = 'baseline'");
-    const rowsSince = db.prepare(`SELECT id, source_id AS sourceId, at, outcome, ${hasLag ? 'lag_ms' : 'NULL'} AS lagMs FROM crawls WHERE id > ? ORDER BY id`);
+    // `vigie worker` processes, on the same config (as a file: YAML reads JSON), beside the monitor's own workers.
+    const workers: WorkerProcess[] = [];
+    if (options.workers > 0) {
+      const workersBefore = await monitor.queues.crawl.getWorkersCount();
+      const configFile = join(storage, 'worker-config.yaml');
+      writeFileSync(configFile, JSON.stringify(configObject, null, 2));
+      for (let i = 0; i < options.workers; i++) {
+        workers.push(startWorker(configFile, join(tmpdir(), `vigie-bench-${process.pid}-${spec.name}-worker-${i + 1}.log`)));
+      }
+      closers.push(() => Promise.all(workers.map((w) => stopWorker(w))));
+      // Ready when each one's crawl worker is connected (BullMQ names its connections; CLIENT LIST finds them).
+      const readyDeadline = Date.now() + 120_000;
+      while ((await monitor.queues.crawl.getWorkersCount()) < workersBefore + options.workers) {
+        const dead = workers.find((w) => w.exited !== null);
+        if (dead) throw new Error(`worker ${dead.pid} exited (${dead.exited}) before it was ready:\n${logTail(dead.log, 20)}`);
+        if (Date.now() > readyDeadline) throw new Error(`worker processes not connected after 120 s:\n${workers.map((w) => logTail(w.log, 5)).join('\n')}`);
+        await sleep(250);
+      }
+      console.log(`  [${spec.name}] ${workers.length} worker processes ready (pids ${workers.map((w) => w.pid).join(', ')}; logs ${join(tmpdir(), `vigie-bench-${process.pid}-${spec.name}-worker-*.log`)})`);
+    }
+
+    // A second connection: the figures come from the store's own rows, with the same SQL on either backend.
+    const pgFigures = databaseUrl ? await postgresFigures(databaseUrl) : null;
+    const figures: FigureDb = pgFigures ?? sqliteFigures(join(storage, 'vigie.db'));
+    closers.push(() => figures.close());
+    const pgCpu = pgFigures && pgDatabase && options.database ? new PostgresServerCpu(options.database, pgDatabase, pgFigures.backendPid) : null;
+    // crawls.lag_ms came with a migration: a store from before it is measured from the queue's events instead.
+    const hasLag = await figures.all('SELECT lag_ms FROM crawls WHERE 1 = 0').then(() => true, () => false);
+    const baselined = () => figures.get<{ n: number }>("SELECT COUNT(DISTINCT source_id) AS n FROM crawls WHERE outcome = 'baseline'");
+    const rowsSince = (id: number) =>
+      figures.all<Row & { id: number }>(`SELECT id, source_id AS "sourceId", at, outcome, ${hasLag ? 'lag_ms' : 'NULL'} AS "lagMs" FROM crawls WHERE id > ? ORDER BY id`, [id]);
     type Row = { sourceId: string; at: string; outcome: string; lagMs: number | null };
 
     // Baselines: every source's first crawl, before anything is published.
@@ -321,7 +593,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     const baselineDeadline = Date.now() + baselineTimeoutMs;
     let baselines = 0;
     while (Date.now() < baselineDeadline) {
-      baselines = (baselined.get() as { n: number }).n;
+      baselines = (await baselined()).n;
       if (baselines >= sources.length) break;
       await sleep(500);
     }
@@ -329,19 +601,28 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     console.log(`  [${spec.name}] baselines: ${baselines}/${sources.length} in ${secs(baselineMs)}${baselines < sources.length ? ' (timed out)' : ''}`);
 
     // The measured window.
-    const lastIdBefore = (db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM crawls').get() as { id: number }).id;
+    const lastIdBefore = (await figures.get<{ id: number }>('SELECT COALESCE(MAX(id), 0) AS id FROM crawls')).id;
     const redisStart = redisUsedMemory(await redis.info('memory'));
     const prefixStart = await prefixMemory(redis, prefix);
     const rssStart = process.memoryUsage().rss;
+    const workerRssStart = workers.map((w) => procRssBytes(w.pid) ?? NaN);
     const schedulers = await monitor.queues.crawl.getJobSchedulers(0, -1);
+    // CPU of this process and of each worker process (the last reading of one that died counts).
+    await pgCpu?.sample();
+    const workerCpuStart = workers.map((w) => procCpuMs(w.pid) ?? NaN);
+    const workerCpuLast = [...workerCpuStart];
+    const readWorkerCpu = () => workers.forEach((w, i) => (workerCpuLast[i] = procCpuMs(w.pid) ?? workerCpuLast[i]!));
+    const workerRssMax = workerRssStart.map((b) => (Number.isNaN(b) ? 0 : b));
+    const pgCpuTimer = pgCpu ? setInterval(() => void pgCpu.sample().catch(() => undefined), 1_000) : null;
+    closers.push(() => pgCpuTimer && clearInterval(pgCpuTimer));
     const cpuStart = process.cpuUsage();
     const t0 = Date.now();
     const t1 = t0 + cycles * everyMs;
     const samples: CycleSample[] = [];
     let seenRows = lastIdBefore;
     const windowRows: Row[] = [];
-    const pullExact = () => {
-      const rows = rowsSince.all(seenRows) as Array<Row & { id: number }>;
+    const pullExact = async () => {
+      const rows = await rowsSince(seenRows);
       for (const r of rows) windowRows.push(r);
       if (rows.length > 0) seenRows = rows[rows.length - 1]!.id;
     };
@@ -350,7 +631,9 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       const cycleStart = t0 + (c - 1) * everyMs;
       await sleep(cycleStart + everyMs - Date.now());
       const before = windowRows.length;
-      pullExact();
+      await pullExact();
+      readWorkerCpu();
+      workers.forEach((w, i) => (workerRssMax[i] = Math.max(workerRssMax[i]!, procRssBytes(w.pid) ?? 0)));
       const cycleRows = windowRows.slice(before);
       const cycleLags = hasLag
         ? cycleRows.map((r) => r.lagMs).filter((v): v is number => v !== null)
@@ -376,8 +659,14 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     }
     sites.send({ type: 'stop-publishing' });
     const cpu = process.cpuUsage(cpuStart);
+    readWorkerCpu();
+    if (pgCpuTimer) clearInterval(pgCpuTimer);
+    await pgCpu?.sample();
     const tEnd = Date.now();
-    pullExact();
+    const workerCpuMs = workers.map((_, i) => workerCpuLast[i]! - workerCpuStart[i]!);
+    const parentCpuMs = (cpu.user + cpu.system) / 1000;
+    const totalCpuMs = parentCpuMs + workerCpuMs.reduce((a, b) => a + b, 0);
+    await pullExact();
     const rows = windowRows.filter((r) => Date.parse(r.at) < tEnd);
 
     // Due ticks: every scheduler's slots (offset + k * every) that fell inside the window.
@@ -432,7 +721,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     }
 
     // Per source: crawls in the window and the largest gap (the time since the last crawl counts at the end).
-    const allRows = db.prepare('SELECT source_id AS sourceId, at FROM crawls ORDER BY id').all() as Array<{ sourceId: string; at: string }>;
+    const allRows = await figures.all<{ sourceId: string; at: string }>('SELECT source_id AS "sourceId", at FROM crawls ORDER BY id');
     const bySource = new Map<string, number[]>();
     for (const r of allRows) {
       const list = bySource.get(r.sourceId) ?? [];
@@ -464,10 +753,12 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     const windowS = (tEnd - t0) / 1000;
 
     // Freshness: entries first seen in the window; the monitor keeps running a little so late ones can arrive.
-    const firstSeenInWindow = (db.prepare('SELECT COUNT(*) AS n FROM entries WHERE baseline = 0 AND first_seen_at >= ? AND first_seen_at < ?').get(
-      new Date(t0).toISOString(),
-      new Date(tEnd).toISOString(),
-    ) as { n: number }).n;
+    const firstSeenInWindow = (
+      await figures.get<{ n: number }>('SELECT COUNT(*) AS n FROM entries WHERE baseline = 0 AND first_seen_at >= ? AND first_seen_at < ?', [
+        new Date(t0).toISOString(),
+        new Date(tEnd).toISOString(),
+      ])
+    ).n;
     const inWindow = () => deliveries.filter((d) => d.firstSeenAt >= t0 && d.firstSeenAt < tEnd);
     const graceEnd = Date.now() + 2 * everyMs;
     while (inWindow().length < firstSeenInWindow && Date.now() < graceEnd) await sleep(500);
@@ -480,6 +771,9 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     const publishedInWindow = [...sites.published.values()].filter((at) => at >= t0 && at < tEnd).length;
 
     const rssEnd = process.memoryUsage().rss;
+    const workerRssEnd = workers.map((w) => procRssBytes(w.pid) ?? NaN);
+    // Any worker that died during the run is a failure of the run: its share of the jobs waited for the others.
+    const workersDied = workers.filter((w) => w.exited !== null).map((w) => `${w.pid} (${w.exited})`);
     const redisEnd = redisUsedMemory(await redis.info('memory'));
     const prefixEnd = await prefixMemory(redis, prefix);
     const rssSamples = samples.map((s) => s.rssMb);
@@ -506,6 +800,10 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       'RSS flat (last cycle - first cycle <= max(30 MB, 10%))': rssFlat,
       'delayed + waiting jobs do not grow (mean of last third <= first third + 10% of sources)': delayedFlat,
     };
+    if (workers.length > 0) {
+      verdicts['worker processes alive to the end'] = workersDied.length === 0;
+      verdicts[`worker RSS < ${TARGET_RSS_MB} MB`] = workerRssMax.every((b) => b < TARGET_RSS_MB * MB);
+    }
     if (spec.capacityRatio >= 1) verdicts[`p95 lag < ${TARGET_P95_LAG_MS / 1000} s`] = lagP95 !== null && lagP95 < TARGET_P95_LAG_MS;
     else verdicts['lag bounded (per-cycle p95, last third <= 1.25 x first third + 2 s)'] = lagBounded;
 
@@ -518,6 +816,10 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       host_interval_ms: hostIntervalMs,
       demand_vs_capacity: 1 / spec.capacityRatio,
       cycles,
+      backend: databaseUrl ? 'postgres' : 'sqlite',
+      database: options.database ? redactUrl(options.database) : null,
+      processes: 1 + workers.length,
+      worker_processes: workers.length,
       window_s: Number(windowS.toFixed(1)),
       baselines: { done: baselines, of: sources.length, ms: baselineMs, schedules_ms: schedulesInAt - startedAt },
       lag: { source: lagSource, n: lags.length, p50_ms: quantile(lags, 0.5), p95_ms: lagP95, max_ms: max(lags) },
@@ -525,8 +827,13 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
       due_to_completed: { n: eventLags.length, p50_ms: quantile(eventLags, 0.5), p95_ms: quantile(eventLags, 0.95), max_ms: max(eventLags) },
       crawls: rows.length,
       crawls_per_s: Number((rows.length / windowS).toFixed(2)),
-      cpu_ms_per_crawl: rows.length ? Number(((cpu.user + cpu.system) / 1000 / rows.length).toFixed(2)) : null,
-      cpu_ms_total: Math.round((cpu.user + cpu.system) / 1000),
+      cpu_ms_per_crawl: rows.length ? Number((totalCpuMs / rows.length).toFixed(2)) : null,
+      cpu_ms_total: Math.round(totalCpuMs),
+      cpu_ms_bench_process: Math.round(parentCpuMs),
+      cpu_ms_workers: workerCpuMs.map((v) => Math.round(v)),
+      clk_tck: CLK_TCK,
+      // Not in cpu_ms_per_crawl: the database server's processes (as Redis's are not counted either).
+      postgres_server_cpu: pgCpu ? { ms: Math.round(pgCpu.totalMs()), ms_per_crawl: rows.length ? Number((pgCpu.totalMs() / rows.length).toFixed(2)) : null, backends_seen: pgCpu.backends } : null,
       outcomes,
       ticks: tickCounts,
       in_flight_oldest_ms: max(inFlightAges),
@@ -544,6 +851,9 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         published_to_delivered_p95_ms: quantile(publishedToDelivered, 0.95),
       },
       rss_mb: { before_monitor: rssBeforeMonitor / MB, start: rssStart / MB, end: rssEnd / MB, cycle_min: Math.min(...rssSamples), cycle_max: Math.max(...rssSamples) },
+      worker_rss_mb: workers.map((w, i) => ({ pid: w.pid, start: Number((workerRssStart[i]! / MB).toFixed(1)), end: Number((workerRssEnd[i]! / MB).toFixed(1)), max: Number((workerRssMax[i]! / MB).toFixed(1)) })),
+      workers_died: workersDied,
+      worker_logs: workers.map((w) => ({ file: w.log, lines: lineCount(w.log) })),
       redis: { used_memory_start: redisStart, used_memory_end: redisEnd, prefix_keys_start: prefixStart.keys, prefix_bytes_start: prefixStart.bytes, prefix_keys_end: prefixEnd.keys, prefix_bytes_end: prefixEnd.bytes },
       per_cycle: samples.map((s) => ({
         cycle: s.cycle,
@@ -566,6 +876,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     return result;
   } finally {
     await closeAll();
+    activeCleanup = null;
   }
 }
 
@@ -575,15 +886,26 @@ function printResult(r: Result): void {
   const f = r.freshness;
   const line = (label: string, value: string) => console.log(`  ${label.padEnd(44)} ${value}`);
   console.log(`\nScenario ${r.scenario} (${r.label}): ${r.sources} sources on ${r.hosts} hosts, every ${secs(r.every_ms)}, hostInterval ${r.host_interval_ms} ms (crawl demand ${r.demand_vs_capacity}x host capacity), ${r.cycles} cycles`);
+  console.log(`  store ${r.backend}${r.database ? ` (throwaway database on ${r.database})` : ''}, ${r.processes} process${r.processes === 1 ? '' : 'es'} (the bench's monitor${r.worker_processes > 0 ? ` + ${r.worker_processes} \`vigie worker\`` : ''})`);
   line('baselines', `${r.baselines.done}/${r.baselines.of} in ${secs(r.baselines.ms)} (schedules in place after ${secs(r.baselines.schedules_ms)})`);
   line(`schedule lag p50 / p95 / max`, `${secs(r.lag.p50_ms)} / ${secs(r.lag.p95_ms)} / ${secs(r.lag.max_ms)}  (${r.lag.n} crawls; ${r.lag.source})`);
   const d = r.due_to_completed;
   line('due -> crawl job completed p50 / p95 / max', `${secs(d.p50_ms)} / ${secs(d.p95_ms)} / ${secs(d.max_ms)}  (bench's own cross-check)`);
   line('crawls, crawls/s', `${r.crawls} in ${r.window_s} s, ${r.crawls_per_s}/s (${Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-  line('CPU per crawl (bench process, all work)', `${r.cpu_ms_per_crawl ?? 'n/a'} ms (${r.cpu_ms_total} ms in the window)`);
+  const cpuWho = r.worker_processes > 0 ? `bench process + ${r.worker_processes} worker${r.worker_processes === 1 ? "" : "s"}` : 'bench process';
+  line(`CPU per crawl (${cpuWho}, all work)`, `${r.cpu_ms_per_crawl ?? 'n/a'} ms (${r.cpu_ms_total} ms in the window${r.worker_processes > 0 ? `: bench ${r.cpu_ms_bench_process}, workers ${r.cpu_ms_workers.join(' + ')}` : ''})`);
+  if (r.postgres_server_cpu) {
+    const p = r.postgres_server_cpu;
+    line('Postgres server CPU per crawl (not above)', `${p.ms_per_crawl ?? 'n/a'} ms (${p.ms} ms; ${p.backends_seen} backends of this database, sampled each second: a lower bound)`);
+  }
   line('first seen -> delivered p50 / p95', `${secs(f.seen_to_delivered_p50_ms)} / ${secs(f.seen_to_delivered_p95_ms)}  (${f.delivered} delivered of ${f.first_seen_in_window} entries first seen, ${f.published_in_window} published)`);
   line('published -> delivered p50 / p95', `${secs(f.published_to_delivered_p50_ms)} / ${secs(f.published_to_delivered_p95_ms)}`);
   line('RSS before monitor / start / end', `${r.rss_mb.before_monitor.toFixed(0)} / ${r.rss_mb.start.toFixed(0)} / ${r.rss_mb.end.toFixed(0)} MB (per cycle ${r.rss_mb.cycle_min.toFixed(0)}-${r.rss_mb.cycle_max.toFixed(0)} MB)`);
+  for (const w of r.worker_rss_mb) line(`  worker ${w.pid} RSS start / end / max`, `${w.start.toFixed(0)} / ${w.end.toFixed(0)} / ${w.max.toFixed(0)} MB`);
+  if (r.worker_processes > 0) {
+    line('worker processes died during the run', r.workers_died.length === 0 ? 'none' : r.workers_died.join(', '));
+    line('worker log lines (LOG_LEVEL=warn)', r.worker_logs.map((l) => `${l.lines} in ${l.file}`).join('; '));
+  }
   line('Redis used_memory start / end (whole server)', `${mb(r.redis.used_memory_start)} / ${mb(r.redis.used_memory_end)}`);
   line('Redis, this run\'s keys start / end', `${r.redis.prefix_keys_start} keys ${mb(r.redis.prefix_bytes_start)} / ${r.redis.prefix_keys_end} keys ${mb(r.redis.prefix_bytes_end)}`);
   const t = r.ticks;
@@ -603,14 +925,23 @@ function printResult(r: Result): void {
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const commit = await gitCommit();
-  console.log(`bench:load  commit ${commit}  ${options.hosts} hosts x ${options.perHost} sources, every ${options.everyMs} ms, ${options.cycles} cycles, load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  const store = options.database ? `postgres (${redactUrl(options.database)})` : 'sqlite';
+  console.log(
+    `bench:load  commit ${commit}  ${options.hosts} hosts x ${options.perHost} sources, every ${options.everyMs} ms, ${options.cycles} cycles, ` +
+      `store ${store}, processes ${1 + options.workers} (monitor + ${options.workers} workers), load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`,
+  );
   const sites = await startSites(options.hosts, options.perHost);
   let stopping = false;
   const stop = () => {
     if (stopping) process.exit(130);
     stopping = true;
     console.error('interrupted: cleaning up (Ctrl-C again to quit at once)');
-    void sites.close().then(() => process.exit(130));
+    // The scenario's own cleanup (workers stopped, queues and keys removed, database dropped), then the sites.
+    // Worker processes still alive at exit are killed by the exit handler.
+    void (activeCleanup?.() ?? Promise.resolve())
+      .then(() => Promise.all([...pendingDatabases].map((d) => dropBenchDatabase(d.adminUrl, d.name).catch((err) => console.error(`drop ${d.name}: ${(err as Error).message}`)))))
+      .then(() => sites.close())
+      .then(() => process.exit(130));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
