@@ -9,7 +9,59 @@ export interface Migration {
 }
 
 /** Every schema change, in order. A new one gets the next version; a released one is never edited. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', sql: schemaV1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: schemaV1 },
+  { version: 2, name: 'article search, webhook pauses, delivery replays', sql: (d) => (d === 'sqlite' ? SQLITE_V2 : POSTGRES_V2) },
+];
+
+/**
+ * SQLite: an FTS5 index of titles and texts kept by triggers (external content: the text is stored once), accents
+ * folded (remove_diacritics 2: "defense" finds "défense"). Postgres: a GIN index on the 'simple' configuration
+ * (no stemming: the articles are French and English), which `to_tsvector('simple', ...) @@ ...` queries use.
+ */
+const SQLITE_V2 = `
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+  INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+  INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+  INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE INDEX IF NOT EXISTS articles_by_fetched ON articles (fetched_at);
+CREATE TABLE IF NOT EXISTS webhook_pauses (webhook_id TEXT PRIMARY KEY, paused_at TEXT NOT NULL);
+ALTER TABLE deliveries ADD COLUMN window_start TEXT;
+`;
+
+const POSTGRES_V2 = `
+DO $$
+DECLARE ns text;
+BEGIN
+  -- unaccent is a trusted extension: a database owner may create it. Where it cannot be, search keeps the accents.
+  BEGIN
+    CREATE EXTENSION IF NOT EXISTS unaccent;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'unaccent unavailable (%): article search will be accent-sensitive', SQLERRM;
+  END;
+  SELECT n.nspname INTO ns FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent';
+  -- Immutable, schema-qualified: an index may use it, whatever the search_path.
+  IF ns IS NOT NULL THEN
+    EXECUTE format('CREATE OR REPLACE FUNCTION vigie_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS %L',
+      format('SELECT %1$I.unaccent(%2$L::regdictionary, $1)', ns, ns || '.unaccent'));
+  ELSE
+    CREATE OR REPLACE FUNCTION vigie_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS 'SELECT $1';
+  END IF;
+END
+$$;
+CREATE INDEX IF NOT EXISTS articles_search ON articles USING GIN (to_tsvector('simple', vigie_fold(coalesce(title, '') || ' ' || coalesce(text, ''))));
+CREATE INDEX IF NOT EXISTS articles_by_fetched ON articles (fetched_at);
+CREATE TABLE IF NOT EXISTS webhook_pauses (webhook_id TEXT PRIMARY KEY, paused_at TEXT NOT NULL);
+ALTER TABLE deliveries ADD COLUMN window_start TEXT;
+`;
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
@@ -85,10 +137,23 @@ export async function migratePostgres(db: SqlDb, where: string): Promise<void> {
   });
 }
 
-/** A schema text as statements: ours hold no `;` inside strings, so splitting on `;` at line ends is enough. */
-function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*\n/)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+/**
+ * A schema text as statements, split on `;` at line ends, except inside a `$$ ... $$` body (a DO block or a
+ * function), whose own statements end with `;` too. Our schema texts hold no `;` at a line end inside a string.
+ */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let inBody = false;
+  for (const line of sql.split('\n')) {
+    if (/^\s*--/.test(line) && !inBody) continue;
+    current += `${line}\n`;
+    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inBody = !inBody;
+    if (!inBody && /;\s*$/.test(line)) {
+      statements.push(current.trim().replace(/;$/, ''));
+      current = '';
+    }
+  }
+  if (current.trim() !== '') statements.push(current.trim());
+  return statements;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { LOCK_NAMESPACE, type Row, type SqlDb, type SqlDialect, type SqlParam } from './sql-db.ts';
+import { LOCK_NAMESPACE, searchWords, type Row, type SqlDb, type SqlDialect, type SqlParam } from './sql-db.ts';
 
 export const POSTGRES: SqlDialect = {
   name: 'postgres',
@@ -12,6 +12,14 @@ export const POSTGRES: SqlDialect = {
     // collision only makes two unrelated claims wait for each other, never merges them.
     const hashes = [...new Set(keys.map((k) => createHash('sha1').update(k).digest().readInt32BE(0)))].sort((a, b) => a - b);
     await db.all('SELECT pg_advisory_xact_lock(?::int, k) FROM unnest(?::int[]) AS k', [LOCK_NAMESPACE, `{${hashes.join(',')}}`]);
+  },
+  // The expression of the articles_search index, so that the index serves the query.
+  articleMatch: "to_tsvector('simple', vigie_fold(coalesce(a.title, '') || ' ' || coalesce(a.text, ''))) @@ to_tsquery('simple', vigie_fold(?))",
+  // Lower-cased words joined by &, the last one also as a prefix; no user syntax reaches to_tsquery.
+  matchQuery: (text) => {
+    const words = searchWords(text).map((w) => w.toLowerCase());
+    if (words.length === 0) return null;
+    return words.map((w, i) => `${w}${i === words.length - 1 ? ':*' : ''}`).join(' & ');
   },
 };
 

@@ -37,4 +37,13 @@ export interface SqlDialect {
    * holds the database, so this does nothing.
    */
   lockKeys(db: SqlDb, keys: readonly string[]): Promise<void>;
+  /** A condition on the table aliased `a` (articles) with one `?`: its title or text matches a full-text query. */
+  readonly articleMatch: string;
+  /** Words typed by a user as the backend's full-text query (the `?` of articleMatch); null when nothing is searchable. */
+  matchQuery(words: string): string | null;
+}
+
+/** The words of a search box: letters and digits, anything else a separator (no operators reach the engine). */
+export function searchWords(text: string): string[] {
+  return text.match(/[\p{L}\p{N}]+/gu)?.slice(0, 16) ?? [];
 }

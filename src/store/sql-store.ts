@@ -18,8 +18,16 @@ import type {
   SourceHealth,
   SourceTransition,
   Store,
+  ArticleSearch,
+  ChangeCursor,
+  Changes,
+  CrawlRow,
+  DeliveryListRow,
+  EventRow,
+  StoryArticle,
   StoryClaim,
   StoryCopy,
+  StorySummary,
 } from './store.ts';
 
 /** Rows per INSERT of a crawl's entries: 300 parameters, far below either backend's limit. */
@@ -63,9 +71,11 @@ const deliveryFrom = (r: Row): DeliveryRow => ({
   lastStatus: r.last_status as number | null,
   lastError: r.last_error as string | null,
   createdAt: r.created_at as string,
+  windowStart: (r.window_start as string | null) ?? (r.created_at as string),
 });
 
-const crawlFrom = (r: Row): CrawlRecord => ({
+const crawlFrom = (r: Row): CrawlRow => ({
+  id: r.id as number,
   sourceId: r.source_id as string,
   at: r.at as string,
   durationMs: r.duration_ms as number,
@@ -76,6 +86,13 @@ const crawlFrom = (r: Row): CrawlRecord => ({
   entriesNew: r.entries_new as number,
   error: r.error as string | null,
 });
+
+/** Articles as lists show them: no html (it can weigh hundreds of KB), and whether each opened its story. */
+const STORY_ARTICLE_SELECT = `SELECT a.id, a.entry_id, a.source_id, a.url, a.title, a.text, a.lang, a.published_at, a.byline, a.canonical_url,
+  a.fetched_at, a.error, a.story_id, CASE WHEN s.first_article_id = a.id THEN 1 ELSE 0 END AS is_first
+  FROM articles a LEFT JOIN stories s ON s.id = a.story_id`;
+
+const storyArticleFrom = (r: Row): StoryArticle => ({ ...articleFrom({ ...r, html: '' }), first: Number(r.is_first) === 1 });
 
 /**
  * The store's logic, written once over SqlDb: SQLite and Postgres differ only in their SqlDb (driver, placeholders,
@@ -384,7 +401,7 @@ export class SqlStore implements Store {
     return (await this.db.all(`SELECT * FROM entries ${where} ORDER BY id DESC LIMIT ?`, [...args, options.limit ?? 50])).map(entryFrom);
   }
 
-  async recentCrawls(options: { sourceId?: string; limit?: number } = {}): Promise<CrawlRecord[]> {
+  async recentCrawls(options: { sourceId?: string; limit?: number } = {}): Promise<CrawlRow[]> {
     const where = options.sourceId ? 'WHERE source_id = ?' : '';
     const args = options.sourceId ? [options.sourceId] : [];
     return (await this.db.all(`SELECT * FROM crawls ${where} ORDER BY id DESC LIMIT ?`, [...args, options.limit ?? 50])).map(crawlFrom);
@@ -392,6 +409,194 @@ export class SqlStore implements Store {
 
   async recentArticles(options: { limit?: number } = {}): Promise<ArticleRow[]> {
     return (await this.db.all('SELECT * FROM articles ORDER BY id DESC LIMIT ?', [options.limit ?? 50])).map(articleFrom);
+  }
+
+  async dailyEntries(sinceDay: string): Promise<Array<{ sourceId: string; day: string; count: number }>> {
+    const rows = await this.db.all(
+      `SELECT source_id, substr(first_seen_at, 1, 10) AS day, COUNT(*) AS n FROM entries
+       WHERE baseline = 0 AND first_seen_at >= ? GROUP BY source_id, substr(first_seen_at, 1, 10) ORDER BY source_id, day`,
+      [sinceDay],
+    );
+    return rows.map((r) => ({ sourceId: r.source_id as string, day: r.day as string, count: Number(r.n) }));
+  }
+
+  async stories(options: { limit?: number; beforeId?: number; sourceId?: string } = {}): Promise<StorySummary[]> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (options.beforeId !== undefined) {
+      where.push('s.id < ?');
+      args.push(options.beforeId);
+    }
+    if (options.sourceId !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM articles x WHERE x.story_id = s.id AND x.source_id = ?)');
+      args.push(options.sourceId);
+    }
+    const rows = await this.db.all(
+      `SELECT s.id, s.title, s.created_at FROM stories s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id DESC LIMIT ?`,
+      [...args, Math.min(options.limit ?? 30, 500)],
+    );
+    return this.withCopies(rows);
+  }
+
+  async story(id: number): Promise<StorySummary | null> {
+    const rows = await this.db.all('SELECT s.id, s.title, s.created_at FROM stories s WHERE s.id = ?', [id]);
+    return (await this.withCopies(rows))[0] ?? null;
+  }
+
+  /** Stories' rows with their copies, read in one statement. */
+  private async withCopies(rows: Row[]): Promise<StorySummary[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id as number);
+    const copies = await this.db.all(`${STORY_ARTICLE_SELECT} WHERE a.story_id IN (${ids.map(() => '?').join(', ')}) ORDER BY a.id`, ids);
+    const byStory = new Map<number, StoryArticle[]>();
+    for (const c of copies) {
+      const list = byStory.get(c.story_id as number) ?? [];
+      list.push(storyArticleFrom(c));
+      byStory.set(c.story_id as number, list);
+    }
+    return rows.map((r) => ({ id: r.id as number, title: r.title as string, createdAt: r.created_at as string, copies: byStory.get(r.id as number) ?? [] }));
+  }
+
+  async events(options: { storyId?: number; sourceId?: string; types?: string[]; limit?: number } = {}): Promise<EventRow[]> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (options.storyId !== undefined) {
+      where.push('story_id = ?');
+      args.push(options.storyId);
+    }
+    if (options.sourceId !== undefined) {
+      where.push('source_id = ?');
+      args.push(options.sourceId);
+    }
+    if (options.types !== undefined) {
+      if (options.types.length === 0) return [];
+      where.push(`type IN (${options.types.map(() => '?').join(', ')})`);
+      args.push(...options.types);
+    }
+    const rows = await this.db.all(
+      `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      [...args, Math.min(options.limit ?? 50, 500)],
+    );
+    return rows.map((r) => ({
+      id: r.id as number,
+      type: r.type as string,
+      dedupeKey: r.dedupe_key as string,
+      sourceId: r.source_id as string | null,
+      storyId: r.story_id as number | null,
+      createdAt: r.created_at as string,
+      payload: r.payload as string,
+    }));
+  }
+
+  async deliveryList(options: { eventIds?: number[]; failing?: boolean; limit?: number } = {}): Promise<DeliveryListRow[]> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (options.eventIds !== undefined) {
+      if (options.eventIds.length === 0) return [];
+      where.push(`d.event_id IN (${options.eventIds.map(() => '?').join(', ')})`);
+      args.push(...options.eventIds);
+    }
+    if (options.failing) where.push("(d.state = 'failed' OR (d.state = 'pending' AND d.attempts > 0))");
+    const rows = await this.db.all(
+      `SELECT d.*, e.type AS event_type, e.story_id AS event_story_id, e.source_id AS event_source_id FROM deliveries d JOIN events e ON e.id = d.event_id
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.id DESC LIMIT ?`,
+      [...args, Math.min(options.limit ?? 50, 500)],
+    );
+    return rows.map((r) => ({
+      ...deliveryFrom(r),
+      eventType: r.event_type as string,
+      storyId: r.event_story_id as number | null,
+      sourceId: r.event_source_id as string | null,
+      updatedAt: r.updated_at as string,
+    }));
+  }
+
+  async searchArticles(search: ArticleSearch): Promise<{ total: number; articles: StoryArticle[] }> {
+    const where: string[] = [];
+    const args: Array<string | number> = [];
+    if (search.q !== undefined && search.q.trim() !== '') {
+      const query = this.db.dialect.matchQuery(search.q);
+      // Only separators typed: nothing can match.
+      if (query === null) return { total: 0, articles: [] };
+      where.push(this.db.dialect.articleMatch);
+      args.push(query);
+    }
+    if (search.sourceId) {
+      where.push('a.source_id = ?');
+      args.push(search.sourceId);
+    }
+    if (search.lang) {
+      where.push('a.lang = ?');
+      args.push(search.lang);
+    }
+    if (search.from) {
+      where.push('a.fetched_at >= ?');
+      args.push(search.from);
+    }
+    if (search.to) {
+      where.push('a.fetched_at < ?');
+      args.push(search.to);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = Number((await this.db.get(`SELECT COUNT(*) AS n FROM articles a ${clause}`, args))!.n);
+    const limit = Math.max(1, Math.min(search.limit ?? 20, 100));
+    const offset = Math.max(0, search.offset ?? 0);
+    const rows = await this.db.all(`${STORY_ARTICLE_SELECT} ${clause} ORDER BY a.id DESC LIMIT ? OFFSET ?`, [...args, limit, offset]);
+    return { total, articles: rows.map(storyArticleFrom) };
+  }
+
+  async replayDelivery(deliveryId: number, now: string): Promise<DeliveryRow | null> {
+    const row = await this.db.get("UPDATE deliveries SET state = 'pending', updated_at = ?, window_start = ? WHERE id = ? RETURNING *", [now, now, deliveryId]);
+    return row ? deliveryFrom(row) : null;
+  }
+
+  async setWebhookPaused(webhookId: string, paused: boolean, now: string): Promise<void> {
+    if (paused) await this.db.run('INSERT INTO webhook_pauses (webhook_id, paused_at) VALUES (?, ?) ON CONFLICT (webhook_id) DO NOTHING', [webhookId, now]);
+    else await this.db.run('DELETE FROM webhook_pauses WHERE webhook_id = ?', [webhookId]);
+  }
+
+  async pausedWebhooks(): Promise<Set<string>> {
+    return new Set((await this.db.all('SELECT webhook_id FROM webhook_pauses')).map((r) => r.webhook_id as string));
+  }
+
+  async changeCursor(): Promise<ChangeCursor> {
+    const r = (await this.db.get(
+      `SELECT (SELECT COALESCE(MAX(id), 0) FROM articles) AS article, (SELECT COALESCE(MAX(id), 0) FROM crawls) AS crawl,
+       (SELECT COALESCE(MAX(id), 0) FROM delivery_attempts) AS attempt`,
+    ))!;
+    return { article: Number(r.article), crawl: Number(r.crawl), attempt: Number(r.attempt) };
+  }
+
+  async changesSince(cursor: ChangeCursor, limit = 100): Promise<Changes> {
+    const articles = (await this.db.all(`${STORY_ARTICLE_SELECT} WHERE a.id > ? ORDER BY a.id LIMIT ?`, [cursor.article, limit])).map(storyArticleFrom);
+    const crawls = (await this.db.all('SELECT * FROM crawls WHERE id > ? ORDER BY id LIMIT ?', [cursor.crawl, limit])).map(crawlFrom);
+    const attemptRows = await this.db.all(
+      `SELECT t.*, d.webhook_id, d.url AS delivery_url, e.type AS event_type FROM delivery_attempts t
+       JOIN deliveries d ON d.id = t.delivery_id JOIN events e ON e.id = d.event_id WHERE t.id > ? ORDER BY t.id LIMIT ?`,
+      [cursor.attempt, limit],
+    );
+    const attempts = attemptRows.map((r) => ({
+      id: r.id as number,
+      deliveryId: r.delivery_id as number,
+      at: r.at as string,
+      status: r.status as number | null,
+      outcome: r.outcome as AttemptRecord['outcome'],
+      error: r.error as string | null,
+      durationMs: r.duration_ms as number,
+      eventType: r.event_type as string,
+      webhookId: r.webhook_id as string,
+      url: r.delivery_url as string,
+    }));
+    return {
+      articles,
+      crawls,
+      attempts,
+      cursor: {
+        article: articles.at(-1)?.id ?? cursor.article,
+        crawl: crawls.at(-1)?.id ?? cursor.crawl,
+        attempt: attempts.at(-1)?.id ?? cursor.attempt,
+      },
+    };
   }
 
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -1,11 +1,18 @@
 import Database from 'better-sqlite3';
-import type { Row, SqlDb, SqlDialect, SqlParam } from './sql-db.ts';
+import { searchWords, type Row, type SqlDb, type SqlDialect, type SqlParam } from './sql-db.ts';
 
 export const SQLITE: SqlDialect = {
   name: 'sqlite',
   forUpdate: '',
   jsonNumber: (column, key) => `json_extract(${column}, '$.${key}')`,
   lockKeys: async () => {},
+  articleMatch: 'a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)',
+  // Each word quoted (FTS5 syntax cannot leak in), all required; the last one also as a prefix, for typing.
+  matchQuery: (text) => {
+    const words = searchWords(text);
+    if (words.length === 0) return null;
+    return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+  },
 };
 
 /**

@@ -87,6 +87,8 @@ export interface DeliveryRow {
   lastStatus: number | null;
   lastError: string | null;
   createdAt: string;
+  /** When its retry window started: its creation, or its last replay. */
+  windowStart: string;
 }
 
 export interface DeliveryWork extends DeliveryRow {
@@ -122,6 +124,76 @@ export interface StoryCopy {
   url: string;
   title: string | null;
   fetchedAt: string;
+}
+
+/** A crawl as stored, with its row id (for paging and live updates). */
+export interface CrawlRow extends CrawlRecord {
+  id: number;
+}
+
+/** An article as the dashboard and feeds list it: what was read, and where its story stands. */
+export interface StoryArticle extends ArticleRow {
+  /** This copy opened its story (alerted as `article.new`). */
+  first: boolean;
+}
+
+/** One story: its first copy (what alerted) and every copy on other sites, oldest first. */
+export interface StorySummary {
+  id: number;
+  title: string;
+  createdAt: string;
+  /** Every copy, oldest first; `copies[0]` opened the story. Text included, html not. */
+  copies: StoryArticle[];
+}
+
+export interface EventRow {
+  id: number;
+  type: string;
+  dedupeKey: string;
+  sourceId: string | null;
+  storyId: number | null;
+  createdAt: string;
+  /** The exact JSON body sent to webhooks. */
+  payload: string;
+}
+
+/** A delivery with its event's type, for lists of deliveries across events. */
+export interface DeliveryListRow extends DeliveryRow {
+  eventType: string;
+  storyId: number | null;
+  sourceId: string | null;
+  updatedAt: string;
+}
+
+export interface ArticleSearch {
+  /** Words to find in the title or text (full-text: SQLite FTS5, Postgres text search). Empty: every article. */
+  q?: string;
+  sourceId?: string;
+  lang?: string;
+  /** ISO date or timestamp: articles fetched at or after it. */
+  from?: string;
+  /** ISO date or timestamp: articles fetched before it. */
+  to?: string;
+  /** Default 20, at most 100. */
+  limit?: number;
+  /** Default 0. */
+  offset?: number;
+}
+
+/** Ids of the last rows a live view has seen, one per kind of change. Start from `changeCursor()`. */
+export interface ChangeCursor {
+  article: number;
+  crawl: number;
+  attempt: number;
+}
+
+export interface Changes {
+  /** Articles saved since: each with whether it opened its story. html not included. */
+  articles: StoryArticle[];
+  crawls: CrawlRow[];
+  attempts: Array<AttemptRecord & { id: number; eventType: string; webhookId: string; url: string }>;
+  /** Where the next call starts. */
+  cursor: ChangeCursor;
 }
 
 /**
@@ -186,8 +258,31 @@ export interface Store {
   attempts(deliveryId: number): Promise<AttemptRecord[]>;
   health(): Promise<SourceHealth[]>;
   recentEntries(options?: { sourceId?: string; limit?: number }): Promise<EntryRow[]>;
-  recentCrawls(options?: { sourceId?: string; limit?: number }): Promise<CrawlRecord[]>;
+  recentCrawls(options?: { sourceId?: string; limit?: number }): Promise<CrawlRow[]>;
   recentArticles(options?: { limit?: number }): Promise<ArticleRow[]>;
+  /** Non-baseline entries first seen per UTC day (`YYYY-MM-DD`) since `sinceDay`, per source: the overview's sparklines. */
+  dailyEntries(sinceDay: string): Promise<Array<{ sourceId: string; day: string; count: number }>>;
+  /** Stories, newest first, each with its copies; `sourceId`: stories with a copy from that source. Default limit 30. */
+  stories(options?: { limit?: number; beforeId?: number; sourceId?: string }): Promise<StorySummary[]>;
+  story(id: number): Promise<StorySummary | null>;
+  /** Events, newest first, by story and/or source and/or types. Default limit 50. */
+  events(options?: { storyId?: number; sourceId?: string; types?: string[]; limit?: number }): Promise<EventRow[]>;
+  /** Deliveries, newest first; `failing`: failed, or pending after at least one failed attempt. Default limit 50. */
+  deliveryList(options?: { eventIds?: number[]; failing?: boolean; limit?: number }): Promise<DeliveryListRow[]>;
+  /** Full-text search over articles' titles and texts, with filters and paging; newest first. html not included. */
+  searchArticles(search: ArticleSearch): Promise<{ total: number; articles: StoryArticle[] }>;
+  /**
+   * Puts a delivery back to pending (a "replay") with a new retry window from `now`; its attempts log goes on. Null if
+   * there is no such delivery.
+   */
+  replayDelivery(deliveryId: number, now: string): Promise<DeliveryRow | null>;
+  /** Pauses or resumes deliveries to one webhook (by its config id): paused deliveries wait, they are not dropped. */
+  setWebhookPaused(webhookId: string, paused: boolean, now: string): Promise<void>;
+  pausedWebhooks(): Promise<Set<string>>;
+  /** The ids of the newest rows now: where a live view starts. */
+  changeCursor(): Promise<ChangeCursor>;
+  /** What was written after `cursor`, at most `limit` rows of each kind (default 100). */
+  changesSince(cursor: ChangeCursor, limit?: number): Promise<Changes>;
   /**
    * Runs `fn` in one write transaction: everything it writes through `tx` is committed together or not at all.
    * Use only `tx` inside `fn`: on SQLite the store's other callers wait until the transaction ends, so a call on

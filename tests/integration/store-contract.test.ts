@@ -183,7 +183,7 @@ describe.each(backends)('Store contract on $name', ({ name, open }) => {
       expect(await store.recordCrawl(crawl(3, 'failed', 'HTTP 500'), 3)).toBe('degraded');
       expect(await store.recordCrawl(crawl(4, 'failed', 'timeout'), 3)).toBeNull();
       expect((await store.health())[0]).toMatchObject({ consecutiveFailures: 4, degraded: true, lastCrawlAt: at(4), lastOkAt: at(0) });
-      expect((await store.health())[0]!.lastCrawl).toEqual(crawl(4, 'failed', 'timeout'));
+      expect((await store.health())[0]!.lastCrawl).toEqual({ id: 5, ...crawl(4, 'failed', 'timeout') });
 
       expect(await store.recordCrawl(crawl(5, 'unchanged'), 3)).toBe('recovered');
       expect((await store.health())[0]).toMatchObject({ consecutiveFailures: 0, degraded: false, lastOkAt: at(5) });
@@ -268,7 +268,7 @@ describe.each(backends)('Store contract on $name', ({ name, open }) => {
       await store.recordCrawl(ok, 3);
       expect(await store.health()).toEqual([
         { id: 'quiet', url: 'https://quiet.example.org/', baselineAt: null, lastCrawlAt: null, lastOkAt: null, consecutiveFailures: 0, degraded: false, lastCrawl: null, entries: 0 },
-        { id: 'src', url: 'https://site.example.org/', baselineAt: at(0), lastCrawlAt: at(1), lastOkAt: at(1), consecutiveFailures: 0, degraded: false, lastCrawl: ok, entries: 3 },
+        { id: 'src', url: 'https://site.example.org/', baselineAt: at(0), lastCrawlAt: at(1), lastOkAt: at(1), consecutiveFailures: 0, degraded: false, lastCrawl: { id: 1, ...ok }, entries: 3 },
       ]);
     });
 
@@ -292,8 +292,8 @@ describe.each(backends)('Store contract on $name', ({ name, open }) => {
         error: null,
       });
       for (const [sourceId, minutes] of [['src', 1], ['other', 2], ['src', 3]] as const) await store.recordCrawl(crawl(sourceId, minutes), 3);
-      expect(await store.recentCrawls()).toEqual([crawl('src', 3), crawl('other', 2), crawl('src', 1)]);
-      expect(await store.recentCrawls({ sourceId: 'src', limit: 1 })).toEqual([crawl('src', 3)]);
+      expect(await store.recentCrawls()).toEqual([{ id: 3, ...crawl('src', 3) }, { id: 2, ...crawl('other', 2) }, { id: 1, ...crawl('src', 1) }]);
+      expect(await store.recentCrawls({ sourceId: 'src', limit: 1 })).toEqual([{ id: 3, ...crawl('src', 3) }]);
 
       for (const [i, e] of added.entries()) await store.saveArticle(e.id, articleFor(e, `Title ${i}`, `Text ${i}.`), null, at(2 + i));
       expect((await store.recentArticles()).map((a) => a.title)).toEqual(['Title 1', 'Title 0']);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PostgresStore, SCHEMA_VERSION, SchemaTooNewError, SqliteStore } from '../../src/store/index.ts';
+import { PostgresStore, SCHEMA_VERSION, SchemaTooNewError, SqliteStore, type Store } from '../../src/store/index.ts';
 import { createTestDatabase } from '../helpers/stores.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -28,7 +28,29 @@ async function pgRows(url: string, sql: string): Promise<Array<Record<string, un
   }
 }
 
+/** An entry and its article, saved through the store, to find again after a migration. */
+async function savedArticle(store: Store): Promise<void> {
+  await store.recordEntries('src', [{ title: 'old', url: 'https://x.example/old', urlKey: 'x.example/old' }], '2026-01-01T00:00:00Z');
+  const [e] = (await store.recordEntries('src', [{ title: 'new', url: 'https://x.example/new', urlKey: 'x.example/new' }], '2026-01-02T00:00:00Z')).added;
+  await store.saveArticle(e!.id, { url: e!.url, title: 'Exercice Polaris', text: 'La frégate appareille.', html: '', lang: 'fr', publishedAt: null, byline: null, canonicalUrl: null }, null, '2026-01-02T00:00:00Z');
+}
+
 describe('SQLite migrations', () => {
+  it('version 1 to 2: articles saved before the search index are found after it', async () => {
+    const path = tempFile();
+    const first = new SqliteStore({ path });
+    await savedArticle(first);
+    await first.close();
+    // Back to what version 1 left: no search index, no pauses, no replay window.
+    const raw = new Database(path);
+    raw.exec(`DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete; DROP TRIGGER articles_fts_update; DROP TABLE articles_fts;
+      DROP TABLE webhook_pauses; ALTER TABLE deliveries DROP COLUMN window_start; DROP INDEX articles_by_fetched; DELETE FROM vigie_schema WHERE version = 2;`);
+    raw.close();
+    const store = new SqliteStore({ path });
+    cleanups.push(() => store.close());
+    expect((await store.searchArticles({ q: 'fregate' })).articles.map((a) => a.title)).toEqual(['Exercice Polaris']);
+  });
+
   it('records the schema version once, and opening again applies nothing', async () => {
     const path = tempFile();
     await new SqliteStore({ path }).close();
@@ -84,6 +106,19 @@ describe('SQLite migrations', () => {
 });
 
 describe('Postgres migrations', () => {
+  it('version 1 to 2: articles saved before the search index are found after it, accents folded', async () => {
+    const db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    const first = await PostgresStore.open({ url: db.url });
+    await savedArticle(first);
+    await first.close();
+    await pgRows(db.url, `DROP INDEX articles_search; DROP INDEX articles_by_fetched; DROP FUNCTION vigie_fold(text); DROP TABLE webhook_pauses;
+      ALTER TABLE deliveries DROP COLUMN window_start; DELETE FROM vigie_schema WHERE version = 2`);
+    const store = await PostgresStore.open({ url: db.url });
+    cleanups.push(() => store.close());
+    expect((await store.searchArticles({ q: 'fregate' })).articles.map((a) => a.title)).toEqual(['Exercice Polaris']);
+  });
+
   it('several processes opening a new database at once: one migrates, all open, the version is recorded once', async () => {
     const db = await createTestDatabase();
     cleanups.push(() => db.drop());
