@@ -92,6 +92,16 @@ export class VigieQueues {
   }
 
   /**
+   * A replayed delivery (put back to pending by the store): a job of its own, as the delivery's stable job id may
+   * still be kept as completed, which would make a plain enqueue a no-op.
+   */
+  async enqueueReplay(delivery: DeliveryRow, at = Date.now()): Promise<string> {
+    const jobId = `${deliveryJobId(delivery)}-replay-${at}`;
+    await this.delivery.add('delivery', { deliveryId: delivery.id }, { jobId, attempts: DELIVERY_ATTEMPTS, backoff: { type: 'webhook' }, ...KEEP });
+    return jobId;
+  }
+
+  /**
    * Adds jobs with stable ids, so that asking twice queues once. BullMQ silently ignores an add whose id it still
    * keeps as a failed job (for 30 days), which would drop a re-enqueue after a failure for good: such a job is
    * removed first. A waiting, delayed, active or completed job with the id is left alone. Returns the ids added.

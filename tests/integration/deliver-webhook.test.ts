@@ -126,6 +126,41 @@ describe('deliverWebhook', () => {
     expect(await store.attempts(id)).toHaveLength(1);
   });
 
+  it('a paused webhook: the delivery waits (retry-later, nothing sent, no attempt logged); resumed, it is sent', async () => {
+    const config = configWith([{ url }]);
+    const clock = { now: after(1_000) };
+    const id = await newDelivery(config);
+    await store.setWebhookPaused(config.webhooks[0]!.id, true, clock.now.toISOString());
+    const err = await deliverWebhook(depsAt(config, clock), id).then(
+      () => null,
+      (e: unknown) => e as Error & { fate?: string; retryAfterMs?: number },
+    );
+    expect(err?.name).toBe('WebhookPausedError');
+    expect(err?.fate).toBe('retry-later');
+    expect(err?.retryAfterMs).toBeGreaterThan(0);
+    expect(err?.message).toContain(new URL(url).origin);
+    expect(err?.message).not.toContain('/hook');
+    expect(received).toEqual([]);
+    expect(await store.attempts(id)).toEqual([]);
+    await store.setWebhookPaused(config.webhooks[0]!.id, false, clock.now.toISOString());
+    expect(await deliverWebhook(depsAt(config, clock), id)).toBe('delivered');
+    expect(received).toHaveLength(1);
+  });
+
+  it('a replayed delivery is sent again, under its webhook-id, with a retry window that starts at the replay', async () => {
+    const config = configWith([{ url }], { retryFor: '1h' });
+    const id = await newDelivery(config);
+    expect(await deliverWebhook(depsAt(config, { now: after(1_000) }), id)).toBe('delivered');
+    // Two days later: replayed, then its receiver fails once; within the new window the failure is a retry, not the end.
+    await store.replayDelivery(id, after(48 * HOUR).toISOString());
+    answer = { status: 503 };
+    await rejection(deliverWebhook(depsAt(config, { now: after(48 * HOUR + 1_000) }), id));
+    answer = { status: 204 };
+    expect(await deliverWebhook(depsAt(config, { now: after(48 * HOUR + 60_000) }), id)).toBe('delivered');
+    expect(received.map((r) => r.headers['webhook-id'])).toEqual(Array(3).fill(received[0]!.headers['webhook-id']));
+    expect((await store.attempts(id)).map((a) => a.outcome)).toEqual(['delivered', 'retry', 'delivered']);
+  });
+
   it('within the retry window, a failed attempt is logged and rethrown for BullMQ to retry', async () => {
     const config = configWith([{ url }]);
     const id = await newDelivery(config);

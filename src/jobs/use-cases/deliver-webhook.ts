@@ -1,6 +1,7 @@
 import { DeliveryError } from '../../alerts/delivery-error.ts';
 import { sendWebhook } from '../../alerts/send-webhook.ts';
 import { webhookEndpoint } from '../../alerts/webhook-endpoint.ts';
+import { WebhookPausedError } from '../../alerts/webhook-paused-error.ts';
 import type { UseCaseDeps } from './deps.ts';
 
 export type DeliverOutcome = 'delivered' | 'already-done' | 'gave-up';
@@ -22,6 +23,8 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
     await store.recordAttempt({ deliveryId, at, status: null, outcome: 'gave-up', error: `webhook ${work.webhookId} (${webhookEndpoint(work.url)}) is no longer configured`, durationMs: 0 });
     return 'gave-up';
   }
+  // Paused from the dashboard: the delivery waits, without an attempt (the retry window still runs).
+  if ((await store.pausedWebhooks()).has(webhook.id)) throw new WebhookPausedError(webhook.id, webhookEndpoint(webhook.url));
   const started = performance.now();
   try {
     const { status, durationMs } = await sendWebhook({
@@ -39,7 +42,7 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
     return 'delivered';
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError(String((err as Error)?.message ?? err), 'retry', null);
-    const expired = now.getTime() - Date.parse(work.createdAt) >= config.delivery.retryFor;
+    const expired = now.getTime() - Date.parse(work.windowStart) >= config.delivery.retryFor;
     const giveUp = e.fate === 'give-up' || expired;
     const error = expired && e.fate !== 'give-up' ? `${e.message}; retry window of ${config.delivery.retryFor / 3_600_000} h is over` : e.message;
     const durationMs = Math.round(performance.now() - started);
