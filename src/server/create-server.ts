@@ -3,16 +3,16 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { redactWebhookUrls, webhookEndpoint } from '../alerts/index.ts';
 import type { Config } from '../config/index.ts';
-import { templateLearned, type HostGate, type LagHistogram, type VigieQueues } from '../jobs/index.ts';
+import type { HostGate, LagHistogram, VigieQueues } from '../jobs/index.ts';
 import type { Store } from '../store/index.ts';
 import { bindProblem } from './bind-problem.ts';
-import { dashboardPage } from './dashboard-page.ts';
+import { registerDashboard } from './dashboard-routes.ts';
+import { registerFeeds } from './feed-routes.ts';
 import { healthReport } from './health-report.ts';
-import { hostReports, lagSummary } from './load-report.ts';
 import { isLoopbackHost, loopbackHostHeaderOk } from './loopback-host.ts';
-import { metricsText } from './metrics-text.ts';
+import { registerMetrics } from './metrics-routes.ts';
+import { serverContext } from './server-context.ts';
 
 export interface ServerDeps {
   config: Config;
@@ -80,32 +80,12 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     return reply.code(status).send(body);
   });
 
-  const queueCounts = async () => Object.fromEntries(await Promise.all(queues.all.map(async (q) => [q.name, await q.getJobCounts()] as const)));
-  app.get('/api/queues', queueCounts);
-  const hosts = () => hostReports(config, deps.gate ?? null);
-  // Lag figures per source from its most recent crawls (the histogram in /metrics counts every crawl).
-  const withLag = async <T extends { id: string }>(s: T) => ({ ...s, lag: lagSummary(await store.recentCrawls({ sourceId: s.id, limit: 50 })) });
-  // Every source's template size from one query (its JSON is not parsed): whether its next article reads clean.
-  const sourcesNow = async () => {
-    const sizes = new Map((await store.templateSizes()).map((t) => [t.sourceId, t.seen]));
-    return Promise.all(
-      (await store.health()).map(async (s) => {
-        const pages = sizes.get(s.id) ?? 0;
-        return { ...(await withLag(s)), template: { learned: templateLearned(pages), pages } };
-      }),
-    );
-  };
-  app.get('/metrics', async (_req, reply) => {
-    const sources = await store.health();
-    const [queuesNow, lag, hostsNow] = await Promise.all([queueCounts(), deps.lag?.read(sources.map((s) => s.id)) ?? [], hosts()]);
-    return reply
-      .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(metricsText({ queues: queuesNow, sources, deliveries: await store.deliveryCounts(), lag, hosts: hostsNow }));
-  });
-  app.get('/api/sources', async () => sourcesNow());
-  app.get('/api/hosts', hosts);
+  const ctx = serverContext(deps);
+  app.get('/api/queues', ctx.queueCounts);
+  app.get('/api/sources', async () => ctx.sourcesNow());
+  app.get('/api/hosts', ctx.hosts);
   app.get<{ Querystring: { source?: string; limit?: string } }>('/api/entries', async (req) =>
-    await store.recentEntries({ sourceId: req.query.source, limit: clampLimit(req.query.limit) }),
+    store.recentEntries({ sourceId: req.query.source, limit: clampLimit(req.query.limit) }),
   );
   app.get<{ Querystring: { limit?: string } }>('/api/articles', async (req) =>
     Promise.all(
@@ -121,28 +101,10 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     if (copies.length === 0) return reply.code(404).send({ error: `no story ${req.params.id}` });
     return { id: Number(req.params.id), first: copies[0], alsoAt: copies.slice(1) };
   });
-  // A webhook URL can carry its token: shown as scheme and host, and scrubbed from errors stored before that rule.
-  const deliveriesNow = async (limit: number) =>
-    Promise.all(
-      (await store.deliveries({ limit })).map(async (d) => {
-        const urls = [d.url, ...config.webhooks.map((w) => w.url)];
-        const scrub = (text: string | null) => (text === null ? null : redactWebhookUrls(text, urls));
-        return { ...d, url: webhookEndpoint(d.url), lastError: scrub(d.lastError), attemptLog: (await store.attempts(d.id)).map((a) => ({ ...a, error: scrub(a.error) })) };
-      }),
-    );
-  app.get<{ Querystring: { limit?: string } }>('/api/deliveries', async (req) => deliveriesNow(clampLimit(req.query.limit)));
-  app.get('/', async (_req, reply) => {
-    const [counts, hostsNow] = await Promise.all([queueCounts(), hosts()]);
-    return reply.type('text/html; charset=utf-8').send(
-      dashboardPage({
-        sources: await sourcesNow(),
-        hosts: hostsNow,
-        articles: await store.recentArticles({ limit: 30 }),
-        deliveries: await deliveriesNow(30),
-        counts,
-      }),
-    );
-  });
+  app.get<{ Querystring: { limit?: string } }>('/api/deliveries', async (req) => ctx.deliveriesNow(clampLimit(req.query.limit)));
+  await registerDashboard(app, ctx);
+  await registerMetrics(app, ctx);
+  await registerFeeds(app, ctx);
   return app;
 }
 
