@@ -763,6 +763,10 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     const graceEnd = Date.now() + 2 * everyMs;
     while (inWindow().length < firstSeenInWindow && Date.now() < graceEnd) await sleep(500);
     const fresh = inWindow();
+    // Exactly once, over the whole run: an entry's article.new reaching the receiver twice is a duplicate alert
+    // (several processes recording or delivering one entry each).
+    const deliveredUrls = new Set(deliveries.map((d) => canonicalUrl(d.url)));
+    const duplicateDeliveries = deliveries.length - deliveredUrls.size;
     const seenToDelivered = fresh.map((d) => d.at - d.firstSeenAt);
     const publishedToDelivered = fresh.map((d) => {
       const p = sites.published.get(canonicalUrl(d.url));
@@ -845,6 +849,8 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         published_in_window: publishedInWindow,
         first_seen_in_window: firstSeenInWindow,
         delivered: fresh.length,
+        article_new_received_whole_run: deliveries.length,
+        duplicate_deliveries: duplicateDeliveries,
         seen_to_delivered_p50_ms: quantile(seenToDelivered, 0.5),
         seen_to_delivered_p95_ms: quantile(seenToDelivered, 0.95),
         published_to_delivered_p50_ms: quantile(publishedToDelivered, 0.5),
@@ -899,6 +905,7 @@ function printResult(r: Result): void {
     line('Postgres server CPU per crawl (not above)', `${p.ms_per_crawl ?? 'n/a'} ms (${p.ms} ms; ${p.backends_seen} backends of this database, sampled each second: a lower bound)`);
   }
   line('first seen -> delivered p50 / p95', `${secs(f.seen_to_delivered_p50_ms)} / ${secs(f.seen_to_delivered_p95_ms)}  (${f.delivered} delivered of ${f.first_seen_in_window} entries first seen, ${f.published_in_window} published)`);
+  line('article.new received, of them duplicates', `${f.article_new_received_whole_run}, ${f.duplicate_deliveries} (an entry's alert received more than once, whole run)`);
   line('published -> delivered p50 / p95', `${secs(f.published_to_delivered_p50_ms)} / ${secs(f.published_to_delivered_p95_ms)}`);
   line('RSS before monitor / start / end', `${r.rss_mb.before_monitor.toFixed(0)} / ${r.rss_mb.start.toFixed(0)} / ${r.rss_mb.end.toFixed(0)} MB (per cycle ${r.rss_mb.cycle_min.toFixed(0)}-${r.rss_mb.cycle_max.toFixed(0)} MB)`);
   for (const w of r.worker_rss_mb) line(`  worker ${w.pid} RSS start / end / max`, `${w.start.toFixed(0)} / ${w.end.toFixed(0)} / ${w.max.toFixed(0)} MB`);
