@@ -955,7 +955,8 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   try {
     for (const spec of options.scenarios) {
-      const r = await runScenario(spec, options, sites);
+      // Interrupted, the scenario fails on what the cleanup closed under it: the cleanup finishes and exits.
+      const r = await runScenario(spec, options, sites).catch((err: unknown) => (stopping ? new Promise<never>(() => {}) : Promise.reject(err)));
       results.push(r);
       printResult(r);
       console.log(`BENCH_LOAD_JSON ${JSON.stringify({ commit, ...r })}`);
