@@ -72,6 +72,20 @@ const sourceSchema = z
     schedule: cron !== undefined ? ({ cron } as const) : ({ everyMs: every ?? 15 * 60_000 } as const),
   }));
 
+const PUBLIC_URL_EXPECTED = 'expected an absolute http(s) URL without a trailing slash, query or credentials, like "https://vigie.example.org"';
+
+/** Links are built as `${publicUrl}/stories/1`: a trailing slash would double, a query would land mid-link. */
+function publicUrlOk(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  const web = url.protocol === 'http:' || url.protocol === 'https:';
+  return web && text === text.trim() && !text.endsWith('/') && !/[?#]/.test(text) && !url.username && !url.password;
+}
+
 /** What examples/vigie.config.yaml holds instead of a secret. */
 const SECRET_PLACEHOLDER = 'REPLACE_ME';
 
@@ -126,6 +140,17 @@ export const configSchema = z
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(3000),
         token: z.string().min(8).optional(),
+        /**
+         * Where readers reach this server (https://vigie.example.org, or with a path prefix), for absolute links in
+         * the feeds: self links and each item's link to its story page. Absent: self links follow the request's Host.
+         */
+        publicUrl: z
+          .string({ error: PUBLIC_URL_EXPECTED })
+          .refine(publicUrlOk, {
+            // A URL with credentials is not quoted back: the error is printed.
+            error: (issue) => (String(issue.input).includes('@') ? PUBLIC_URL_EXPECTED : `${PUBLIC_URL_EXPECTED}, got "${String(issue.input)}"`),
+          })
+          .optional(),
       })
       .strict()
       .prefault({}),

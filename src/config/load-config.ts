@@ -57,6 +57,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   if (env.PORT) server.port = /^\d+$/.test(env.PORT) ? Number(env.PORT) : env.PORT;
   if (env.VIGIE_TOKEN) server.token = env.VIGIE_TOKEN;
   if (env.VIGIE_HOST) server.host = env.VIGIE_HOST;
+  if (env.VIGIE_PUBLIC_URL) server.publicUrl = env.VIGIE_PUBLIC_URL;
   if (Object.keys(server).length > 0) merged.server = server;
   // The whole list, not an addition to the file's: an operator can narrow what a shared file allows.
   if (env.VIGIE_ALLOW_NETWORKS !== undefined) {
@@ -94,6 +95,7 @@ const ENV_NAMES = new Map([
   ['server.port', 'PORT'],
   ['server.token', 'VIGIE_TOKEN'],
   ['server.host', 'VIGIE_HOST'],
+  ['server.publicUrl', 'VIGIE_PUBLIC_URL'],
   ['crawl.chromiumNoSandbox', 'VIGIE_CHROMIUM_NO_SANDBOX'],
   ['network.allow', 'VIGIE_ALLOW_NETWORKS'],
 ]);
