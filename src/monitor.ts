@@ -19,6 +19,7 @@ import {
   type PrivateRedis,
   type UseCaseDeps,
 } from './jobs/index.ts';
+import { VigieMetrics } from './jobs/vigie-metrics.ts';
 import { createServer } from './server/create-server.ts';
 import { openStore, useCaseDeps, type DepsOptions } from './use-case-deps.ts';
 
@@ -82,6 +83,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     closers.push(() => queues.close());
     const gate = new HostGate(connection, { prefix: config.queuePrefix });
     const lag = new LagHistogram(connection, config.queuePrefix);
+    // One registry per process: its workers observe into it and its server (if any) exposes it.
+    const metrics = new VigieMetrics();
     // Said once at start, with the figures: a host that cannot serve what its sources ask is the usual cause of lag.
     for (const h of hostLoad(config)) if (h.overCapacity) log.warn({ ...h, sources: h.sources.length }, `host over capacity: ${h.summary}`);
 
@@ -90,7 +93,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       workerConnection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
       closers.push(() => void workerConnection.disconnect());
       const { lockDuration, ...concurrency } = config.workers;
-      const workers = new VigieWorkers(workerConnection, { ...deps, queues, gate, lag, log: log.child({ component: 'worker' }) }, { ...concurrency, lockDurationMs: lockDuration });
+      const workers = new VigieWorkers(workerConnection, { ...deps, queues, gate, lag, metrics, log: log.child({ component: 'worker' }) }, { ...concurrency, lockDurationMs: lockDuration });
       closers.push(() => workers.close());
     }
     if (roles.scheduler) {
@@ -111,7 +114,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     }
     let url: string | null = null;
     if (roles.server) {
-      const app = await createServer({ config, store, queues, gate, lag, redisOk: () => redisAnswers(config.redis) });
+      const app = await createServer({ config, store, queues, gate, lag, metrics, redisOk: () => redisAnswers(config.redis) });
       url = await app.listen({ host: config.server.host, port: config.server.port });
       closers.push(() => app.close());
       log.info({ url, dashboard: `${url}/`, queues: `${url}/queues` }, 'server listening');

@@ -8,6 +8,7 @@ import { applyFate } from './fate-table.ts';
 import { HostBusyError } from './host-busy-error.ts';
 import type { HostGate } from './host-gate.ts';
 import type { LagHistogram } from './lag-histogram.ts';
+import type { VigieMetrics } from './vigie-metrics.ts';
 import { takeHostTurn } from './take-host-turn.ts';
 import { checkSource } from './use-cases/check-source.ts';
 import { deliverWebhook } from './use-cases/deliver-webhook.ts';
@@ -22,6 +23,8 @@ export interface ProcessorDeps extends UseCaseDeps {
   gate: HostGate | null;
   /** Where schedule lag is counted for /metrics; null to count nowhere. */
   lag?: LagHistogram | null;
+  /** Where this process times and counts its crawls, articles and deliveries for /metrics. Default: nowhere. */
+  metrics?: VigieMetrics | null;
   /** This process's template warm-ups (one per source at a time). Default: one per processor set. */
   warmUps?: TemplateWarmUps;
 }
@@ -95,7 +98,8 @@ export function crawlProcessor(deps: ProcessorDeps) {
     const hold = holdOf(deps, String(job.id), intervalMs);
     try {
       if (lagMs !== null) await deps.lag?.observe(sourceId, lagMs);
-      const result = await checkSource(deps, source, { lagMs, onRequestSent: hold.onRequestSent });
+      const crawl = () => checkSource(deps, source, { lagMs, onRequestSent: hold.onRequestSent });
+      const result = await (deps.metrics?.timeCrawl(sourceId, crawl) ?? crawl());
       await deps.queues.enqueueArticles([...result.orphans, ...result.added]);
       // A new source learns its template from listed articles now, so that its first alert is read clean.
       if (result.outcome === 'baseline' && (await warmUps.wanted(sourceId))) await deps.queues.enqueueWarmUp(sourceId);
@@ -191,7 +195,16 @@ export function articleProcessor(deps: ProcessorDeps) {
     }
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1) || Date.now() >= deadlineAt;
     try {
-      const result = await readArticle(deps, entryId, lastAttempt, { unreadable, onRequestSent: hold.onRequestSent });
+      // readArticle saves the text when its fetch gave a page, and alerts without it otherwise: that is "read".
+      let read = false;
+      const fetchPages: ProcessorDeps['fetchPages'] = async (...args) => {
+        const pages = await deps.fetchPages(...args);
+        const [first] = pages;
+        read = first?.ok === true && first.page.html !== null;
+        return pages;
+      };
+      const result = await readArticle({ ...deps, fetchPages }, entryId, lastAttempt, { unreadable, onRequestSent: hold.onRequestSent });
+      if (result && entry) deps.metrics?.countArticle(entry.sourceId, read);
       if (result) await deps.queues.enqueueDeliveries(result.deliveries);
       return result && { storyId: result.storyId, isNewStory: result.isNewStory, deliveries: result.deliveries.length };
     } catch (err) {
@@ -205,6 +218,8 @@ export function articleProcessor(deps: ProcessorDeps) {
 export function deliveryProcessor(deps: ProcessorDeps) {
   return async (job: Job) => {
     const { deliveryId } = parse(deliveryData, job);
-    return { outcome: await deliverWebhook(deps, deliveryId, job.attemptsMade + 1) };
+    const attempt = () => deliverWebhook(deps, deliveryId, job.attemptsMade + 1);
+    if (!deps.metrics) return { outcome: await attempt() };
+    return { outcome: await deps.metrics.timeDelivery(await deps.store.getDeliveryWork(deliveryId), attempt) };
   };
 }

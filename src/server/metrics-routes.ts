@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { metricsText } from './metrics-text.ts';
+import { VigieMetrics } from '../jobs/vigie-metrics.ts';
 import type { ServerContext } from './server-context.ts';
 
-/** Prometheus at /metrics. */
+/**
+ * Prometheus at /metrics: the process's registry (its workers' histograms and counters when it runs them), whose
+ * cluster-wide gauges read Redis and the store at each scrape. A server built without one (tests) gets its own:
+ * process metrics and cluster-wide figures, no job counts.
+ */
 export async function registerMetrics(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  app.get('/metrics', async (_req, reply) => {
+  const metrics = ctx.metrics ?? new VigieMetrics();
+  metrics.readClusterWith(async () => {
     const sources = await ctx.store.health();
-    const [queuesNow, lag, hostsNow] = await Promise.all([ctx.queueCounts(), ctx.lag?.read(sources.map((s) => s.id)) ?? [], ctx.hosts()]);
-    return reply
-      .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(metricsText({ queues: queuesNow, sources, deliveries: await ctx.store.deliveryCounts(), lag, hosts: hostsNow }));
+    const [queues, lag, hosts, deliveries] = await Promise.all([ctx.queueCounts(), ctx.lag?.read(sources.map((s) => s.id)) ?? [], ctx.hosts(), ctx.store.deliveryCounts()]);
+    return { queues, sources, deliveries, lag, hosts };
   });
+  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 }
