@@ -4,10 +4,13 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
+import type { Logger } from '../config/logger.ts';
 import type { HostGate, LagHistogram, VigieQueues } from '../jobs/index.ts';
+import type { VigieMetrics } from '../jobs/vigie-metrics.ts';
 import type { Store } from '../store/index.ts';
 import { bindProblem } from './bind-problem.ts';
 import { registerDashboard } from './dashboard-routes.ts';
+import { registerEvents } from './events-routes.ts';
 import { registerFeeds } from './feed-routes.ts';
 import { healthReport } from './health-report.ts';
 import { isLoopbackHost, loopbackHostHeaderOk } from './loopback-host.ts';
@@ -24,6 +27,10 @@ export interface ServerDeps {
   gate?: HostGate | null;
   /** Schedule lag counted by the workers, for /metrics. Default: none. */
   lag?: LagHistogram | null;
+  /** This process's metrics registry, which its workers observe into, for /metrics. Default: one of the server's own. */
+  metrics?: VigieMetrics | null;
+  /** Where actions (crawl now, replay, pause) and live-update troubles are logged. Default: JSON lines on stderr. */
+  log?: Logger;
 }
 
 const OPEN_ROUTES = new Set(['/health']);
@@ -105,6 +112,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerDashboard(app, ctx);
   await registerMetrics(app, ctx);
   await registerFeeds(app, ctx);
+  await registerEvents(app, ctx);
   return app;
 }
 
