@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
-const ORDER = ['config', 'extract', 'dedupe', 'store', 'crawlers', 'alerts', 'jobs', 'server', 'demo', '(root)'];
+const ORDER = ['config', 'extract', 'dedupe', 'watch', 'store', 'crawlers', 'alerts', 'jobs', 'server', 'demo', '(root)'];
 // Extra rules the layout states: crawlers fetch and extract; they never touch the store or alerts.
-const FORBIDDEN = { crawlers: ['store', 'alerts'], extract: ['crawlers', 'store'], dedupe: ['crawlers', 'store'] };
+const FORBIDDEN = { crawlers: ['store', 'alerts'], extract: ['crawlers', 'store'], dedupe: ['crawlers', 'store'], watch: ['crawlers', 'store'] };
 const src = resolve(dirname(new URL(import.meta.url).pathname), '..', 'src');
 
 const layerOf = (file) => {
