@@ -24,12 +24,12 @@ const BUILD = 'esm-split-deps-1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEEP_BUILDS = 8;
 
-/** Every .ts file under src/, sorted, so the hash covers names and contents. */
+/** Every .ts and .tsx file under src/ (the dashboard's pages are .tsx), sorted, so the hash covers names and contents. */
 function sources(dir, out = []) {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) sources(path, out);
-    else if (entry.name.endsWith('.ts')) out.push(path);
+    else if (/\.tsx?$/.test(entry.name)) out.push(path);
   }
   return out;
 }

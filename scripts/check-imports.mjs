@@ -17,7 +17,8 @@ const walk = (dir) => {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else if (path.endsWith('.ts')) files.push(path);
+    // .tsx: the dashboard's pages are Preact components.
+    else if (/\.tsx?$/.test(path)) files.push(path);
   }
 };
 walk(src);
