@@ -4,13 +4,15 @@ import pino from 'pino';
 import { webhookEndpoint } from '../alerts/index.ts';
 import type { Logger } from '../config/logger.ts';
 import type { ChangeCursor, Changes, Store } from '../store/index.ts';
+import { plainError } from './pages/plain-error.ts';
 import type { ServerContext } from './server-context.ts';
 
 /**
  * Live updates at /events (server-sent events), read from the store, so they include what workers on other machines
  * wrote. Messages, each with `id: <article>-<crawl>-<attempt>` (the cursor after it):
  * - `event: story`    `{ storyId, articleId, first, title, sourceId, lang, url, fetchedAt }` for each new article;
- * - `event: crawl`    `{ crawlId, sourceId, outcome, status, found, new, durationMs, lagMs, at, error }` for each crawl;
+ * - `event: crawl`    `{ crawlId, sourceId, outcome, status, found, new, durationMs, lagMs, at, error, note }` for each
+ *   crawl, `note` being its error in plain words, as the pages say it;
  * - `event: delivery` `{ deliveryId, webhookId, eventType, outcome, status, durationMs, at, endpoint }` for each
  *   delivery attempt, `endpoint` being the webhook's scheme and host only (its URL can hold a secret; the attempt's
  *   error is left out for the same reason).
@@ -207,7 +209,8 @@ class ChangeHub {
     for (const c of changes.crawls) {
       if (c.id <= cursor.crawl) continue;
       cursor.crawl = c.id;
-      this.message(client, 'crawl', { crawlId: c.id, sourceId: c.sourceId, outcome: c.outcome, status: c.status, found: c.entriesFound, new: c.entriesNew, durationMs: c.durationMs, lagMs: c.lagMs ?? null, at: c.at, error: c.error });
+      const crawl = { crawlId: c.id, sourceId: c.sourceId, outcome: c.outcome, status: c.status, found: c.entriesFound, new: c.entriesNew, durationMs: c.durationMs, lagMs: c.lagMs ?? null, at: c.at, error: c.error };
+      this.message(client, 'crawl', { ...crawl, note: plainError(c) });
     }
     for (const t of changes.attempts) {
       if (t.id <= cursor.attempt) continue;

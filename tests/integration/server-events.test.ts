@@ -241,7 +241,7 @@ describe('/events (server-sent events)', () => {
     await crawl(r.store, 'beta', 'failed');
     const crawlEvent = (await client.waitFor(3))[2]!;
     expect(crawlEvent.event).toBe('crawl');
-    expect(crawlEvent.data).toEqual({ crawlId: expect.any(Number), sourceId: 'beta', outcome: 'failed', status: 503, found: 0, new: 0, durationMs: 42, lagMs: null, at: expect.any(String), error: 'HTTP 503' });
+    expect(crawlEvent.data).toEqual({ crawlId: expect.any(Number), sourceId: 'beta', outcome: 'failed', status: 503, found: 0, new: 0, durationMs: 42, lagMs: null, at: expect.any(String), error: 'HTTP 503', note: 'HTTP 503' });
 
     const deliveryId = await attempt(r.store, r.config);
     const delivery = (await client.waitFor(4))[3]!;
