@@ -284,6 +284,20 @@ const CLK_TCK = (() => {
   }
 })();
 
+/**
+ * Microseconds during which some runnable task waited for a CPU (Linux PSI, /proc/pressure/cpu `some total`); null
+ * without PSI. Over the window, the share of time the machine was short of CPU: the load average says how many
+ * wanted to run, this says how long anyone waited.
+ */
+function cpuPressureUs(): number | null {
+  try {
+    const total = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1];
+    return total === undefined ? null : Number(total);
+  } catch {
+    return null;
+  }
+}
+
 /** utime + stime of a live process, in ms; null once it is gone. */
 function procCpuMs(pid: number): number | null {
   try {
@@ -615,6 +629,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     const workerRssMax = workerRssStart.map((b) => (Number.isNaN(b) ? 0 : b));
     const pgCpuTimer = pgCpu ? setInterval(() => void pgCpu.sample().catch(() => undefined), 1_000) : null;
     closers.push(() => pgCpuTimer && clearInterval(pgCpuTimer));
+    const pressureStart = cpuPressureUs();
     const cpuStart = process.cpuUsage();
     const t0 = Date.now();
     const t1 = t0 + cycles * everyMs;
@@ -659,6 +674,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
     }
     sites.send({ type: 'stop-publishing' });
     const cpu = process.cpuUsage(cpuStart);
+    const pressureEnd = cpuPressureUs();
     readWorkerCpu();
     if (pgCpuTimer) clearInterval(pgCpuTimer);
     await pgCpu?.sample();
@@ -877,6 +893,7 @@ async function runScenario(spec: ScenarioSpec, options: Options, sites: Sites) {
         load1: Number(s.load1.toFixed(2)),
       })),
       load_avg_end: loadavg().map((v) => Number(v.toFixed(2))),
+      cpu_pressure_some_pct: pressureStart !== null && pressureEnd !== null ? Number((((pressureEnd - pressureStart) / 1000 / (tEnd - t0)) * 100).toFixed(1)) : null,
       verdicts,
     };
     return result;
@@ -915,6 +932,7 @@ function printResult(r: Result): void {
   }
   line('Redis used_memory start / end (whole server)', `${mb(r.redis.used_memory_start)} / ${mb(r.redis.used_memory_end)}`);
   line('Redis, this run\'s keys start / end', `${r.redis.prefix_keys_start} keys ${mb(r.redis.prefix_bytes_start)} / ${r.redis.prefix_keys_end} keys ${mb(r.redis.prefix_bytes_end)}`);
+  line('load average per cycle; CPU pressure', `${Math.min(...r.per_cycle.map((c) => c.load1)).toFixed(2)}-${Math.max(...r.per_cycle.map((c) => c.load1)).toFixed(2)}; some task waited for a CPU ${r.cpu_pressure_some_pct ?? 'n/a'}% of the window (PSI)`);
   const t = r.ticks;
   line('due ticks in window', `${t.due}: crawled ${t.crawled}, merged ${t.merged}, failed ${t.failed}, in flight ${t.inFlight}, stuck (queued, due > ${secs(r.fair_wait_ms)} ago) ${t.stuck}${r.in_flight_oldest_ms !== null ? ` (oldest due ${secs(r.in_flight_oldest_ms)} ago)` : ''}, never ran ${t.neverRan}`);
   line('sources never crawled in window', String(r.never_crawled_sources));
