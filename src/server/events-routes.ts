@@ -266,7 +266,9 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** When the server was built without a logger (tests of other routes): JSON lines on stderr, as the CLI logs. */
+let fallbackLogger: Logger | null = null;
+/** When the server was built without a logger: JSON lines on stderr, as the CLI logs; one per process. */
 function stderrLogger(): Logger {
-  return pino({ level: 'info', base: undefined }, pino.destination(2)) as unknown as Logger;
+  fallbackLogger ??= pino({ level: 'info', base: undefined }, pino.destination(2)) as unknown as Logger;
+  return fallbackLogger;
 }
