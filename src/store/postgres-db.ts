@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { LOCK_NAMESPACE, searchWords, type Row, type SqlDb, type SqlDialect, type SqlParam } from './sql-db.ts';
 
+/** A namespace of its own, so the change-log lock never meets a story key's lock. */
+const CHANGE_LOG_NAMESPACE = LOCK_NAMESPACE + 1;
+
 export const POSTGRES: SqlDialect = {
   name: 'postgres',
   forUpdate: ' FOR UPDATE',
@@ -12,6 +15,12 @@ export const POSTGRES: SqlDialect = {
     // collision only makes two unrelated claims wait for each other, never merges them.
     const hashes = [...new Set(keys.map((k) => createHash('sha1').update(k).digest().readInt32BE(0)))].sort((a, b) => a - b);
     await db.all('SELECT pg_advisory_xact_lock(?::int, k) FROM unnest(?::int[]) AS k', [LOCK_NAMESPACE, `{${hashes.join(',')}}`]);
+  },
+  beforeChangeWrite: async (db) => {
+    await db.all('SELECT pg_advisory_xact_lock_shared(?::int, ?::int)', [CHANGE_LOG_NAMESPACE, 1]);
+  },
+  beforeChangeRead: async (db) => {
+    await db.all('SELECT pg_advisory_xact_lock(?::int, ?::int)', [CHANGE_LOG_NAMESPACE, 1]);
   },
   // The expression of the articles_search index, so that the index serves the query.
   articleMatch: "to_tsvector('simple', vigie_fold(coalesce(a.title, '') || ' ' || coalesce(a.text, ''))) @@ to_tsquery('simple', vigie_fold(?))",

@@ -37,6 +37,14 @@ export interface SqlDialect {
    * holds the database, so this does nothing.
    */
   lockKeys(db: SqlDb, keys: readonly string[]): Promise<void>;
+  /**
+   * Live views read new rows by id, which only works if ids become visible in order. On Postgres they need not: ids are
+   * handed out at insert and committed later, so a reader could pass id 11 before id 10 commits and never see 10. A
+   * transaction that inserts articles, crawls or attempts calls `beforeChangeWrite` (a shared lock); `beforeChangeRead`
+   * (the exclusive one) then waits for those in flight, so what it reads has no hole. SQLite writes one at a time.
+   */
+  beforeChangeWrite(db: SqlDb): Promise<void>;
+  beforeChangeRead(db: SqlDb): Promise<void>;
   /** A condition on the table aliased `a` (articles) with one `?`: its title or text matches a full-text query. */
   readonly articleMatch: string;
   /** Words typed by a user as the backend's full-text query (the `?` of articleMatch); null when nothing is searchable. */

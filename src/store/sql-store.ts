@@ -174,6 +174,7 @@ export class SqlStore implements Store {
 
   async recordCrawl(crawl: CrawlRecord, degradeAfter: number): Promise<SourceTransition> {
     return this.db.transaction(async (tx): Promise<SourceTransition> => {
+      await tx.dialect.beforeChangeWrite(tx);
       await tx.run(
         `INSERT INTO crawls (source_id, at, duration_ms, lag_ms, status, outcome, entries_found, entries_new, error)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -233,7 +234,9 @@ export class SqlStore implements Store {
     const entry = await this.getEntry(entryId);
     if (!entry) throw new Error(`saveArticle: entry ${entryId} does not exist`);
     const a = article;
-    const row = await this.db.get(
+    const row = await this.db.transaction(async (tx) => {
+      await tx.dialect.beforeChangeWrite(tx);
+      return tx.get(
       `INSERT INTO articles (entry_id, source_id, url, title, text, html, lang, published_at, byline, canonical_url, fetched_at, error)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (entry_id) DO UPDATE SET title = excluded.title, text = excluded.text, html = excluded.html,
@@ -254,7 +257,8 @@ export class SqlStore implements Store {
         now,
         error,
       ],
-    );
+      );
+    });
     return articleFrom(row!);
   }
 
@@ -324,6 +328,7 @@ export class SqlStore implements Store {
   async recordAttempt(attempt: AttemptRecord): Promise<void> {
     const state = attempt.outcome === 'delivered' ? 'delivered' : attempt.outcome === 'gave-up' ? 'failed' : 'pending';
     await this.db.transaction(async (tx) => {
+      await tx.dialect.beforeChangeWrite(tx);
       const d = await tx.get('UPDATE deliveries SET attempts = attempts + 1, state = ?, last_status = ?, last_error = ?, updated_at = ? WHERE id = ? RETURNING attempts', [
         state,
         attempt.status,
@@ -568,6 +573,13 @@ export class SqlStore implements Store {
   }
 
   async changesSince(cursor: ChangeCursor, limit = 100): Promise<Changes> {
+    return this.db.transaction(async (tx) => {
+      await tx.dialect.beforeChangeRead(tx);
+      return new SqlStore(tx).readChanges(cursor, limit);
+    });
+  }
+
+  private async readChanges(cursor: ChangeCursor, limit: number): Promise<Changes> {
     const articles = (await this.db.all(`${STORY_ARTICLE_SELECT} WHERE a.id > ? ORDER BY a.id LIMIT ?`, [cursor.article, limit])).map(storyArticleFrom);
     const crawls = (await this.db.all('SELECT * FROM crawls WHERE id > ? ORDER BY id LIMIT ?', [cursor.crawl, limit])).map(crawlFrom);
     const attemptRows = await this.db.all(

@@ -6,6 +6,8 @@ export const SQLITE: SqlDialect = {
   forUpdate: '',
   jsonNumber: (column, key) => `json_extract(${column}, '$.${key}')`,
   lockKeys: async () => {},
+  beforeChangeWrite: async () => {},
+  beforeChangeRead: async () => {},
   articleMatch: 'a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)',
   // Each word quoted (FTS5 syntax cannot leak in), all required; the last one also as a prefix, for typing.
   matchQuery: (text) => {

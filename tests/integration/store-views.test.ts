@@ -164,6 +164,38 @@ describe.each(backends)('Store views on $name', ({ open }) => {
     expect(await store.pausedWebhooks()).toEqual(new Set(['wh_b']));
   });
 
+  it('changesSince never skips a row that commits late: a transaction in flight holds the read until it ends', async () => {
+    await store.recordEntries('fr', [{ title: 'old', url: 'https://fr.example.org/old', urlKey: 'fr.example.org/old' }], at(0));
+    const { added } = await store.recordEntries('fr', [1, 2].map((n) => ({ title: `n${n}`, url: `https://fr.example.org/${n}`, urlKey: `fr.example.org/${n}` })), at(1));
+    const start = await store.changeCursor();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let savedInside!: () => void;
+    const inside = new Promise<void>((r) => (savedInside = r));
+    // A: saves the first article (its id is taken now), then waits before committing.
+    const slow = store.transaction(async (tx) => {
+      await tx.saveArticle(added[0]!.id, article(added[0]!, 'slow', body(7)), null, at(2));
+      savedInside();
+      await held;
+    });
+    await inside;
+    // B: another connection saves the second article (a higher id) while A is open; a reader polls meanwhile. On
+    // SQLite a second connection in this process would block the event loop on A's lock (one store per process).
+    const other = store.kind === 'postgres' ? await opened.reopen() : store;
+    const fast = other.saveArticle(added[1]!.id, article(added[1]!, 'fast', body(8)), null, at(3));
+    const read = other.changesSince(start);
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await Promise.all([slow, fast]);
+    const first = await read;
+    const ids = first.articles.map((a) => a.id);
+    // Whatever the read saw, it has no hole: its ids follow the cursor one by one, so a later read starting after
+    // them cannot miss the one that committed late.
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => start.article + 1 + i));
+    const next = await other.changesSince(first.cursor);
+    expect([...ids, ...next.articles.map((a) => a.id)].sort()).toEqual([start.article + 1, start.article + 2]);
+  });
+
   it('changesSince: articles (with first-copy flag), crawls and attempts after a cursor, in order, paged', async () => {
     const start = await store.changeCursor();
     expect(start).toEqual({ article: 0, crawl: 0, attempt: 0 });
