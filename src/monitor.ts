@@ -114,7 +114,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     }
     let url: string | null = null;
     if (roles.server) {
-      const app = await createServer({ config, store, queues, gate, lag, metrics, redisOk: () => redisAnswers(config.redis) });
+      const app = await createServer({ config, store, queues, gate, lag, metrics, redisOk: () => redisAnswers(config.redis), log: log.child({ component: 'server' }) });
       url = await app.listen({ host: config.server.host, port: config.server.port });
       closers.push(() => app.close());
       log.info({ url, dashboard: `${url}/`, queues: `${url}/queues` }, 'server listening');

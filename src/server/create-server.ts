@@ -8,6 +8,7 @@ import type { Logger } from '../config/logger.ts';
 import type { HostGate, LagHistogram, VigieQueues } from '../jobs/index.ts';
 import type { VigieMetrics } from '../jobs/vigie-metrics.ts';
 import type { Store } from '../store/index.ts';
+import { registerActions } from './actions.ts';
 import { bindProblem } from './bind-problem.ts';
 import { registerDashboard } from './dashboard-routes.ts';
 import { registerEvents } from './events-routes.ts';
@@ -113,6 +114,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerMetrics(app, ctx);
   await registerFeeds(app, ctx);
   await registerEvents(app, ctx);
+  await registerActions(app, ctx);
   return app;
 }
 

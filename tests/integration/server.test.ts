@@ -265,7 +265,7 @@ describe('the HTTP server', () => {
 
     const page = await (await fetch(`${base}/`)).text();
     expect(page).toContain('over capacity: 12 sources every 5s need 2.4 req/s; busy.example.org allows 1 req/s: each is crawled about every 12 s');
-    expect(page).toMatch(/<td>sec-0<\/td>.*?<td>0\.9 s \/ 6\.5 s<\/td>/);
+    expect(page).toMatch(/<tr data-source-id="sec-0">.*?<td data-field="lag" class="num">900 ms \/ 6\.5 s<\/td>/);
   });
 
   it("says whether each source's template is learned, and from how many pages, in /api/sources and on /", async () => {
@@ -279,7 +279,7 @@ describe('the HTTP server', () => {
       ['beta', { learned: false, pages: 1 }],
     ]);
     const page = await (await fetch(`${base}/`)).text();
-    expect(page).toMatch(/<td>alpha<\/td>.*?<td>learned from 3 pages<\/td>/);
-    expect(page).toMatch(/<td>beta<\/td>.*?<td>learning: 1 page<\/td>/);
+    expect(page).toMatch(/<tr data-source-id="alpha">.*?template learned from 3 pages</);
+    expect(page).toMatch(/<tr data-source-id="beta">.*?template learning: 1 page</);
   });
 });

@@ -52,6 +52,6 @@ describe('webhook URLs are secrets: the server shows scheme and host only', () =
     const rows = JSON.parse(api) as Array<{ url: string; lastError: string; attemptLog: Array<{ error: string }> }>;
     expect(rows.map((r) => r.url).sort()).toEqual(['https://hooks.example.org', 'https://old.example.net']);
     expect(rows.find((r) => r.url === 'https://hooks.example.org')!.attemptLog[0]!.error).toBe('POST https://hooks.example.org: HTTP 500');
-    expect(page).toContain('<td>https://hooks.example.org</td>');
+    expect(page).toContain('<td data-field="endpoint">https://hooks.example.org</td>');
   });
 });
