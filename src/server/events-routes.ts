@@ -13,7 +13,7 @@ import type { ServerContext } from './server-context.ts';
  * - `event: story`    `{ storyId, articleId, first, title, sourceId, lang, url, fetchedAt }` for each new article;
  * - `event: crawl`    `{ crawlId, sourceId, outcome, status, found, new, durationMs, lagMs, at, error, note }` for each
  *   crawl, `note` being its error in plain words, as the pages say it;
- * - `event: delivery` `{ deliveryId, webhookId, eventType, outcome, status, durationMs, at, endpoint }` for each
+ * - `event: delivery` `{ deliveryId, storyId, webhookId, eventType, outcome, status, durationMs, at, endpoint }` for each
  *   delivery attempt, `endpoint` being the webhook's scheme and host only (its URL can hold a secret; the attempt's
  *   error is left out for the same reason).
  * A client that sends `Last-Event-ID` (or `?lastEventId=`) gets what happened since; else only what happens next.
@@ -215,7 +215,7 @@ class ChangeHub {
     for (const t of changes.attempts) {
       if (t.id <= cursor.attempt) continue;
       cursor.attempt = t.id;
-      this.message(client, 'delivery', { deliveryId: t.deliveryId, webhookId: t.webhookId, eventType: t.eventType, outcome: t.outcome, status: t.status, durationMs: t.durationMs, at: t.at, endpoint: webhookEndpoint(t.url) });
+      this.message(client, 'delivery', { deliveryId: t.deliveryId, storyId: t.storyId, webhookId: t.webhookId, eventType: t.eventType, outcome: t.outcome, status: t.status, durationMs: t.durationMs, at: t.at, endpoint: webhookEndpoint(t.url) });
     }
   }
 

@@ -583,7 +583,7 @@ export class SqlStore implements Store {
     const articles = (await this.db.all(`${STORY_ARTICLE_SELECT} WHERE a.id > ? ORDER BY a.id LIMIT ?`, [cursor.article, limit])).map(storyArticleFrom);
     const crawls = (await this.db.all('SELECT * FROM crawls WHERE id > ? ORDER BY id LIMIT ?', [cursor.crawl, limit])).map(crawlFrom);
     const attemptRows = await this.db.all(
-      `SELECT t.*, d.webhook_id, d.url AS delivery_url, e.type AS event_type FROM delivery_attempts t
+      `SELECT t.*, d.webhook_id, d.url AS delivery_url, e.type AS event_type, e.story_id AS event_story_id FROM delivery_attempts t
        JOIN deliveries d ON d.id = t.delivery_id JOIN events e ON e.id = d.event_id WHERE t.id > ? ORDER BY t.id LIMIT ?`,
       [cursor.attempt, limit],
     );
@@ -596,6 +596,7 @@ export class SqlStore implements Store {
       error: r.error as string | null,
       durationMs: r.duration_ms as number,
       eventType: r.event_type as string,
+      storyId: r.event_story_id as number | null,
       webhookId: r.webhook_id as string,
       url: r.delivery_url as string,
     }));

@@ -191,7 +191,7 @@ export interface Changes {
   /** Articles saved since: each with whether it opened its story. html not included. */
   articles: StoryArticle[];
   crawls: CrawlRow[];
-  attempts: Array<AttemptRecord & { id: number; eventType: string; webhookId: string; url: string }>;
+  attempts: Array<AttemptRecord & { id: number; eventType: string; storyId: number | null; webhookId: string; url: string }>;
   /** Where the next call starts. */
   cursor: ChangeCursor;
 }

@@ -193,9 +193,9 @@ async function crawl(store: Store, sourceId: string, outcome: 'changed' | 'faile
 }
 
 /** An event with one delivery to the webhook, and one attempt on it; returns the delivery id. */
-async function attempt(store: Store, config: Config, outcome: 'delivered' | 'retry' = 'retry'): Promise<number> {
+async function attempt(store: Store, config: Config, outcome: 'delivered' | 'retry' = 'retry', storyId: number | null = null): Promise<number> {
   const created = await store.createEvent(
-    { type: 'article.new', dedupeKey: `k-${++seq}`, sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks: config.webhooks },
+    { type: 'article.new', dedupeKey: `k-${++seq}`, sourceId: 'alpha', storyId, payload: { type: 'article.new' }, webhooks: config.webhooks },
     new Date().toISOString(),
   );
   const deliveryId = created!.deliveries[0]!.id;
@@ -243,10 +243,10 @@ describe('/events (server-sent events)', () => {
     expect(crawlEvent.event).toBe('crawl');
     expect(crawlEvent.data).toEqual({ crawlId: expect.any(Number), sourceId: 'beta', outcome: 'failed', status: 503, found: 0, new: 0, durationMs: 42, lagMs: null, at: expect.any(String), error: 'HTTP 503', note: 'HTTP 503' });
 
-    const deliveryId = await attempt(r.store, r.config);
+    const deliveryId = await attempt(r.store, r.config, 'retry', first.storyId);
     const delivery = (await client.waitFor(4))[3]!;
     expect(delivery.event).toBe('delivery');
-    expect(delivery.data).toEqual({ deliveryId, webhookId: r.config.webhooks[0]!.id, eventType: 'article.new', outcome: 'retry', status: 500, durationMs: 9, at: expect.any(String), endpoint: 'https://hooks.example.org' });
+    expect(delivery.data).toEqual({ deliveryId, storyId: first.storyId, webhookId: r.config.webhooks[0]!.id, eventType: 'article.new', outcome: 'retry', status: 500, durationMs: 9, at: expect.any(String), endpoint: 'https://hooks.example.org' });
     // The webhook URL holds a secret: nowhere in the stream, not even in an error.
     expect(client.text).not.toContain(HOOK_SECRET_PART);
 

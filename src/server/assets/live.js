@@ -318,8 +318,9 @@
     });
     if (seen) return;
     document.querySelectorAll('tbody[data-live="deliveries"]').forEach(function (tbody) {
-      // A story's own list holds that story's deliveries only; an attempt does not say its story.
-      if (tbody.closest('[data-story-id]')) return;
+      // A story's own list holds that story's deliveries only.
+      var story = tbody.closest('[data-story-id]');
+      if (story && story.getAttribute('data-story-id') !== String(d.storyId)) return;
       insert(
         tbody,
         buildRow(tbody, 'deliveries', { 'data-delivery-id': d.deliveryId }, function (field) {
