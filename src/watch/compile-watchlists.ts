@@ -4,7 +4,7 @@ import { FormTable } from './form-table.ts';
 import { parseTerm } from './parse-term.ts';
 import { pluralForms } from './plural-forms.ts';
 import { TokenAutomaton } from './token-automaton.ts';
-import { GAP_JOIN, GAP_SPACE, TokenScanner } from './token-scanner.ts';
+import * as scanning from './token-scanner.ts';
 import { WatchlistTermError } from './watchlist-term-error.ts';
 
 export interface WatchlistSpec {
@@ -52,6 +52,9 @@ interface Pattern {
   /** Word positions (>= 1) whose gap is JOIN in the alias (`F-35A`'s a): the text may not put space there. */
   joins: number[];
 }
+
+// Bound once: transpiled module imports are getters, too slow to read per word.
+const { GAP_JOIN, GAP_SPACE, TokenScanner } = scanning;
 
 const TEXT = 0;
 const TITLE = 1;
@@ -241,37 +244,56 @@ export class WatchlistMatcher {
     // Term ids follow list order, then term order: sorting them sorts the output.
     touched.sort((a, b) => a - b);
     const out: WatchlistMatch[] = [];
+    // Watchlists often share terms: one excerpt per occurrence, copied into each hit.
+    const excerpts = new Map<string, Excerpt>();
     for (const t of touched) {
       const info = this.terms[t] as TermInfo;
       if (this.excludedStamp[info.list] === stamp) continue;
       // Occurrences in scan order (text first); aliases that read alike (SAMP/T, SAMP-T) hit the same words.
-      const occurrences = new Map<string, { field: number; start: number; end: number; aliases: number[] }>();
-      for (const e of this.termEvents[t] as number[]) {
-        const key = `${events[e + 1]}:${events[e + 2]}:${events[e + 3]}`;
-        let o = occurrences.get(key);
-        if (o === undefined) {
-          o = { field: events[e + 1] as number, start: events[e + 2] as number, end: events[e + 3] as number, aliases: [] };
-          occurrences.set(key, o);
+      const mine = this.termEvents[t] as number[];
+      const chosen: number[] = [];
+      let firstAlias = -1;
+      // Events of one occurrence all come from the same word (its last): they sit together in `mine`.
+      for (let k = 0; k < mine.length; ) {
+        let runEnd = k + 1;
+        while (runEnd < mine.length && sameEnd(events, mine[k] as number, mine[runEnd] as number)) runEnd++;
+        for (let q = k; q < runEnd; q++) {
+          const e = mine[q] as number;
+          let seenBefore = false;
+          for (let p = k; p < q && !seenBefore; p++) seenBefore = events[(mine[p] as number) + 2] === events[e + 2];
+          if (seenBefore) continue;
+          const candidates: number[] = [];
+          for (let p = q; p < runEnd; p++) {
+            const other = mine[p] as number;
+            if (events[other + 2] !== events[e + 2]) continue;
+            const alias = (this.patterns[events[other] as number] as Pattern).alias;
+            if (!candidates.includes(alias)) candidates.push(alias);
+          }
+          const source = events[e + 1] === TEXT ? text : title;
+          const alias = closestAlias(info.aliases, candidates, source.slice(events[e + 2], events[e + 3]));
+          if (!chosen.includes(alias)) chosen.push(alias);
+          if (firstAlias === -1) firstAlias = alias;
         }
-        const alias = (this.patterns[events[e] as number] as Pattern).alias;
-        if (!o.aliases.includes(alias)) o.aliases.push(alias);
+        k = runEnd;
       }
-      const chosen = new Set<number>();
-      let first: { field: 'title' | 'text'; source: string; start: number; end: number; alias: number } | undefined;
-      for (const o of occurrences.values()) {
-        const source = o.field === TEXT ? text : title;
-        const alias = closestAlias(info.aliases, o.aliases, source.slice(o.start, o.end));
-        chosen.add(alias);
-        first ??= { field: o.field === TEXT ? 'text' : 'title', source, start: o.start, end: o.end, alias };
-      }
-      if (first === undefined) continue;
+      const e = mine[0] as number;
+      const field = events[e + 1] === TEXT ? 'text' : 'title';
+      const source = field === 'text' ? text : title;
+      const startAt = events[e + 2] as number;
+      const endAt = events[e + 3] as number;
+      const where = `${field}:${startAt}:${endAt}`;
+      let excerpt = excerpts.get(where);
+      if (excerpt === undefined) {
+        excerpt = excerptAround(source, field, startAt, endAt);
+        excerpts.set(where, excerpt);
+      } else excerpt = { ...excerpt };
       const hit: WatchHit = {
         term: info.term,
         termIndex: info.index,
-        alias: info.aliases[first.alias] as string,
-        matched: first.source.slice(first.start, first.end),
-        aliases: [...chosen].sort((a, b) => a - b).map((a) => info.aliases[a] as string),
-        excerpt: excerptAround(first.source, first.field, first.start, first.end),
+        alias: info.aliases[firstAlias] as string,
+        matched: source.slice(startAt, endAt),
+        aliases: chosen.sort((x, y) => x - y).map((x) => info.aliases[x] as string),
+        excerpt,
       };
       const last = out[out.length - 1];
       if (last !== undefined && last.index === info.list) last.hits.push(hit);
@@ -280,6 +302,9 @@ export class WatchlistMatcher {
     return out;
   }
 }
+
+/** Events a and b (offsets into `events`) end on the same word of the same field. */
+const sameEnd = (events: number[], a: number, b: number): boolean => events[a + 1] === events[b + 1] && events[a + 3] === events[b + 3];
 
 const writtenKey = (s: string): string => foldString(s).replace(/\s+/g, ' ').trim();
 

@@ -20,9 +20,27 @@ export interface Excerpt {
 /** Context wanted on each side of a hit, in characters; the cut falls on the nearest word boundary inside it. */
 export const EXCERPT_RADIUS = 60;
 
-const isSpace = (ch: string): boolean => ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r' || /\s/.test(ch);
-const isBreak = (ch: string): boolean => ch === '\n' || ch === '\r' || ch === '\u2029';
-const collapse = (s: string): string => s.replace(/\s+/g, ' ');
+/** What `\s` matches, by code unit. */
+function isSpaceUnit(c: number): boolean {
+  if (c === 32 || (c >= 9 && c <= 13)) return true;
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+const isSpace = (s: string, i: number): boolean => isSpaceUnit(s.charCodeAt(i));
+const isBreak = (s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c === 10 || c === 13 || c === 0x2029;
+};
+
+/** `s.slice(from, to)` with each run of whitespace made one space; the regex only when there is one to collapse. */
+function collapse(s: string, from: number, to: number): string {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && isSpaceUnit(c)) return s.slice(from, to).replace(/\s+/g, ' ');
+    if (c === 32 && i + 1 < to && isSpaceUnit(s.charCodeAt(i + 1))) return s.slice(from, to).replace(/\s+/g, ' ');
+  }
+  return s.slice(from, to);
+}
 
 /**
  * Up to EXCERPT_RADIUS characters of the hit's own paragraph on each side, cut between words: a word that would
@@ -33,13 +51,13 @@ export function excerptAround(source: string, field: 'title' | 'text', start: nu
   let cutBefore = false;
   const lo = Math.max(0, start - EXCERPT_RADIUS);
   let i = start - 1;
-  while (i >= lo && !isBreak(source.charAt(i))) i--;
+  while (i >= lo && !isBreak(source, i)) i--;
   if (i >= lo || lo === 0) from = i + 1;
   else {
     // No paragraph start within reach: cut after the first whitespace inside it, or (one long word) at the hit.
     from = start;
     for (let k = lo - 1; k < start; k++) {
-      if (isSpace(source.charAt(k))) {
+      if (isSpace(source, k)) {
         from = k + 1;
         break;
       }
@@ -50,29 +68,29 @@ export function excerptAround(source: string, field: 'title' | 'text', start: nu
   let cutAfter = false;
   const hi = Math.min(source.length, end + EXCERPT_RADIUS);
   let j = end;
-  while (j < hi && !isBreak(source.charAt(j))) j++;
+  while (j < hi && !isBreak(source, j)) j++;
   if (j < hi || hi === source.length) to = j;
   else {
     to = end;
     for (let k = hi; k > end; k--) {
-      if (isSpace(source.charAt(k))) {
+      if (isSpace(source, k)) {
         to = k;
         break;
       }
     }
     cutAfter = true;
   }
-  while (from < start && isSpace(source.charAt(from))) from++;
-  while (to > end && isSpace(source.charAt(to - 1))) to--;
-  const before = collapse(source.slice(from, start));
-  const hit = collapse(source.slice(start, end));
+  while (from < start && isSpace(source, from)) from++;
+  while (to > end && isSpace(source, to - 1)) to--;
+  const before = collapse(source, from, start);
+  const hit = collapse(source, start, end);
   return {
     field,
     start,
     end,
     from,
     to,
-    text: before + hit + collapse(source.slice(end, to)),
+    text: before + hit + collapse(source, end, to),
     hitStart: before.length,
     hitEnd: before.length + hit.length,
     cutBefore,

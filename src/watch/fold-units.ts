@@ -23,6 +23,8 @@ export const SURROGATE = 8;
 export const KIND = new Uint8Array(0x10000);
 /** The folded unit, for LETTER, DIGIT and SOLO units. */
 export const FOLD = new Uint16Array(0x10000);
+/** KIND and FOLD in one read: `FOLD << 4 | KIND`, 0 while unknown. */
+export const FOLD_KIND = new Int32Array(0x10000);
 /** For MULTI units: folded units and their kinds, interleaved [unit, kind, unit, kind, ...]. */
 export const MULTI_FOLD = new Map<number, number[]>();
 
@@ -78,6 +80,7 @@ export function learnUnit(u: number): number {
     }
   }
   KIND[u] = kind;
+  FOLD_KIND[u] = ((FOLD[u] as number) << 4) | kind;
   return kind;
 }
 

@@ -1,8 +1,10 @@
 import { fmix32 } from '../dedupe/hash32.ts';
-import { astralKind, DIGIT, FOLD, foldString, IGNORE, KIND, learnUnit, LETTER, MULTI, MULTI_FOLD, PUNCT, SOLO, SPACE, SURROGATE } from './fold-units.ts';
+import * as fold from './fold-units.ts';
 
-/** Bound once: transpiled module imports are getters, too slow to call per token. */
+// Bound once: transpiled module imports are getters, too slow to read per character.
 const mix = fmix32;
+const { astralKind, FOLD_KIND, foldString, learnUnit, MULTI_FOLD } = fold;
+const { DIGIT, IGNORE, LETTER, MULTI, PUNCT, SOLO, SPACE, SURROGATE } = fold;
 
 /** What separates a token from the one before it. */
 export const GAP_JOIN = 0; // nothing: a letter/digit change (F35), or two characters of an unspaced script
@@ -55,53 +57,139 @@ export class TokenScanner {
   private hBeforeLast = 0;
 
   scan(text: string): number {
-    this.count = 0;
-    this.nUnits = 0;
-    this.open = false;
-    this.sawSpace = true;
-    this.sawPunct = false;
+    // The common units (letters, digits, spaces, punctuation, accents) run in this loop on locals; the rare
+    // ones (several folded units, unspaced scripts, astral code points) go through the methods below.
+    let count = 0;
+    let nUnits = 0;
+    let open = false;
+    let openKind = 0;
+    let sawSpace = true;
+    let sawPunct = false;
+    let h = 0;
+    let hBeforeLast = 0;
+    /** End of the open token so far. */
+    let last = 0;
+    let { start, end, gap, isDigit, hash, unitStart, unitLen, units } = this;
     const len = text.length;
-    for (let i = 0; i < len; i++) {
-      const u = text.charCodeAt(i);
-      let kind = KIND[u] as number;
-      if (kind === 0) kind = learnUnit(u);
-      if (kind === LETTER || kind === DIGIT) this.push(FOLD[u] as number, kind, i, i + 1);
-      else if (kind === SPACE) {
-        if (this.open) this.close(false);
-        this.sawSpace = true;
-      } else if (kind === PUNCT) {
-        if (this.open) this.close(false);
-        this.sawPunct = true;
-      } else if (kind === IGNORE) {
-        if (this.open) this.end[this.count] = i + 1;
-      } else if (kind === SOLO) {
-        if (this.open) this.close(false);
-        this.push(FOLD[u] as number, SOLO, i, i + 1);
-        this.close(true);
-      } else if (kind === MULTI) {
-        const parts = MULTI_FOLD.get(u) as number[];
-        for (let k = 0; k < parts.length; k += 2) this.pushKind(parts[k] as number, parts[k + 1] as number, i, i + 1);
-      } else {
-        // SURROGATE: an astral code point (or a lone surrogate, which separates).
-        const cp = text.codePointAt(i) as number;
-        if (cp <= 0xffff) {
-          if (this.open) this.close(false);
-          this.sawPunct = true;
+    for (let i = 0; i <= len; i++) {
+      let kind = SPACE;
+      let f = 0;
+      if (i < len) {
+        const u = text.charCodeAt(i);
+        let fk = FOLD_KIND[u] as number;
+        if (fk === 0) {
+          learnUnit(u);
+          fk = FOLD_KIND[u] as number;
+        }
+        kind = fk & 15;
+        if (kind > IGNORE) {
+          // MULTI, SURROGATE: hand the state to the methods and take it back.
+          this.count = count;
+          this.nUnits = nUnits;
+          this.open = open;
+          this.openKind = openKind;
+          this.sawSpace = sawSpace;
+          this.sawPunct = sawPunct;
+          this.h = h;
+          this.hBeforeLast = hBeforeLast;
+          if (open) end[count] = last;
+          i = this.slowUnit(text, i, kind);
+          ({ count, nUnits, open, openKind, sawSpace, sawPunct, h, hBeforeLast } = this);
+          ({ start, end, gap, isDigit, hash, unitStart, unitLen, units } = this);
+          if (open) last = end[count] as number;
           continue;
         }
-        const ak = astralKind(cp);
-        if (ak === PUNCT) {
-          if (this.open) this.close(false);
-          this.sawPunct = true;
-        } else {
-          const f = foldString(String.fromCodePoint(cp));
-          for (let k = 0; k < f.length; k++) this.push(f.charCodeAt(k), ak, i, i + 2);
+        if (kind === IGNORE) {
+          if (open) last = i + 1;
+          continue;
         }
-        i++;
+        f = fk >> 4;
       }
+      if (open && kind !== openKind) {
+        // Close the open token; a letter/digit change (`switching`) leaves no gap before the next one.
+        const switching = kind === LETTER || kind === DIGIT || kind === SOLO;
+        open = false;
+        let n = count;
+        end[n] = last;
+        let ulen = nUnits - (unitStart[n] as number);
+        let th = h;
+        let keep = true;
+        if (!switching && openKind === LETTER && n > 0 && gap[n] === GAP_JOIN && isDigit[n - 1] === 1 && units[nUnits - 1] === LOWER_S) {
+          if (ulen === 1) {
+            // `F-35s`: the plural mark joins the digits before it.
+            end[n - 1] = end[n] as number;
+            nUnits--;
+            keep = false;
+          } else {
+            ulen--;
+            nUnits--;
+            th = hBeforeLast;
+          }
+        }
+        if (keep) {
+          unitLen[n] = ulen;
+          isDigit[n] = openKind === DIGIT ? 1 : 0;
+          hash[n] = mix(th) | 0;
+          count = ++n;
+        }
+      }
+      if (kind === LETTER || kind === DIGIT || kind === SOLO) {
+        if (!open) {
+          if (count >= start.length) {
+            this.grow();
+            ({ start, end, gap, isDigit, hash, unitStart, unitLen } = this);
+          }
+          open = true;
+          openKind = kind;
+          gap[count] = count === 0 || sawSpace ? GAP_SPACE : sawPunct ? GAP_PUNCT : GAP_JOIN;
+          sawSpace = false;
+          sawPunct = false;
+          start[count] = i;
+          unitStart[count] = nUnits;
+          h = FNV_BASIS;
+        }
+        if (nUnits === units.length) {
+          this.units = units;
+          this.growUnits();
+          units = this.units;
+        }
+        units[nUnits++] = f;
+        hBeforeLast = h;
+        h = Math.imul(h ^ f, FNV_PRIME);
+        last = i + 1;
+        // An unspaced character is a token by itself: the next unit opens another.
+        if (kind === SOLO) openKind = -1;
+      } else if (kind === SPACE) sawSpace = true;
+      else sawPunct = true;
     }
-    if (this.open) this.close(false);
-    return this.count;
+    this.count = count;
+    this.nUnits = nUnits;
+    return count;
+  }
+
+  /** One MULTI or SURROGATE unit at `i`, on the instance's state; returns the index of its last unit. */
+  private slowUnit(text: string, i: number, kind: number): number {
+    if (kind === MULTI) {
+      const parts = MULTI_FOLD.get(text.charCodeAt(i)) as number[];
+      for (let k = 0; k < parts.length; k += 2) this.pushKind(parts[k] as number, parts[k + 1] as number, i, i + 1);
+      return i;
+    }
+    const cp = text.codePointAt(i) as number;
+    if (cp <= 0xffff) {
+      // A lone surrogate separates.
+      if (this.open) this.close(false);
+      this.sawPunct = true;
+      return i;
+    }
+    const ak = astralKind(cp);
+    if (ak === PUNCT) {
+      if (this.open) this.close(false);
+      this.sawPunct = true;
+    } else {
+      const f = foldString(String.fromCodePoint(cp));
+      for (let k = 0; k < f.length; k++) this.push(f.charCodeAt(k), ak, i, i + 2);
+    }
+    return i + 1;
   }
 
   private pushKind(f: number, kind: number, from: number, to: number): void {
@@ -133,11 +221,7 @@ export class TokenScanner {
       this.unitStart[n] = this.nUnits;
       this.h = FNV_BASIS;
     }
-    if (this.nUnits === this.units.length) {
-      const wider = new Uint16Array(this.units.length * 2);
-      wider.set(this.units);
-      this.units = wider;
-    }
+    if (this.nUnits === this.units.length) this.growUnits();
     this.units[this.nUnits++] = f;
     this.hBeforeLast = this.h;
     this.h = Math.imul(this.h ^ f, FNV_PRIME);
@@ -172,6 +256,12 @@ export class TokenScanner {
     this.isDigit[n] = this.openKind === DIGIT ? 1 : 0;
     this.hash[n] = mix(h) | 0;
     this.count = n + 1;
+  }
+
+  private growUnits(): void {
+    const wider = new Uint16Array(this.units.length * 2);
+    wider.set(this.units);
+    this.units = wider;
   }
 
   private grow(): void {
