@@ -62,7 +62,25 @@ const TITLE = 1;
 /**
  * Compiles all watchlists into one automaton over word classes, once, when the config loads; `match` then reads an
  * article in one pass over its words, whatever the number of watchlists. Throws WatchlistTermError for a term
- * that can never match.
+ * that can never match (empty, an empty alias, only punctuation). A watchlist with no terms never matches.
+ *
+ * The rules, the same for terms, aliases and exclude terms, over the title and the text (separately: a phrase
+ * does not run from the title into the text):
+ * - `|` separates aliases; any alias that occurs makes the term hit.
+ * - Case, accents and compatibility forms fold away: `defense` = `Défense` = `DÉFENSE`, `manoeuvre` = `manœuvre`.
+ * - Words are runs of letters or runs of digits. A hit starts and ends on word boundaries: `Patriot` is not in
+ *   `patriotism`, `Mamba` not in `Mambazo`, `F-35` not in `F-35A`.
+ * - Each word also stands for its simple French and English plurals and singulars (see pluralForms): `Patriot`
+ *   matches `Patriots`, `batteries` matches `battery` and `batterie`, `réseau` matches `réseaux`. An `s` glued
+ *   to digits is a plural mark: `F-35s` and `A400Ms` are `F-35` and `A400M`.
+ * - Between the words of a term, the text may have any whitespace or punctuation: `ground-based air defence`
+ *   matches `ground based air-defence` and `Ground-Based\nAir Defence`; `l'armée` matches `l’Armée`.
+ * - Inner punctuation: letters-punctuation-letters also matches glued (`SAMP/T` matches `SAMP/T`, `SAMP-T`,
+ *   `SAMP T`, `SAMPT`; `anti-missile` matches `antimissile`, but `antimissile` does not match `anti-missile`).
+ *   Letters against digits may be glued or split by punctuation or space when the term splits them (`F-35`
+ *   matches `F35`, `F 35`), but where the term glues them the text may not put a space (`F-35A` matches `F35A`
+ *   and `F-35-A`, not `F-35 A`, so that `le F-35 a décollé` is not the F-35A).
+ * - An exclude term that occurs anywhere in the title or text vetoes its own watchlist for that article.
  */
 export function compileWatchlists(lists: readonly WatchlistSpec[]): WatchlistMatcher {
   return new WatchlistMatcher(lists);

@@ -50,7 +50,8 @@ function kindOfFolded(ch: string): number {
 
 /** Folds one code point's string the way the table does; also used for astral letters. */
 export function foldString(s: string): string {
-  let f = s.toLowerCase().normalize('NFKD').replace(DIACRITICS, '');
+  // Decomposed before lower-casing too: compatibility forms (𝐊, Ａ) decompose to capitals.
+  let f = s.normalize('NFKD').toLowerCase().normalize('NFKD').replace(DIACRITICS, '');
   let out = '';
   for (const ch of f) out += SPECIAL[ch] ?? ch;
   f = out;

@@ -154,6 +154,34 @@ describe('compileWatchlists: phrases and inner punctuation', () => {
   });
 });
 
+describe('compileWatchlists: other scripts and odd characters', () => {
+  it('folds case and diacritics in Cyrillic and Greek, and ß, œ, ø', () => {
+    expect(hits('Київ', 'ракетний удар по КИЇВУ та КИЇВ')).toBe(true);
+    expect(hits('Αθήνα', 'Η ΑΘΗΝΑ αγοράζει φρεγάτες')).toBe(true);
+    expect(hits('Strasse', 'die Hauptstraße')).toBe(false);
+    expect(hits('Hauptstrasse', 'die Hauptstraße')).toBe(true);
+    expect(hits('Bodø', 'the Bodo air base')).toBe(true);
+  });
+
+  it('keeps offsets right around astral characters and non-breaking spaces', () => {
+    const text = '🚀 Alerte : un Patriot\u00a0PAC-3 a intercepté un missile 𝐊𝐢𝐧𝐳𝐡𝐚𝐥.';
+    const [m] = compileWatchlists([{ id: 'w', terms: ['Patriot PAC-3', 'Kinzhal'] }]).match('', text);
+    expect(m?.hits.map((h) => h.matched)).toEqual(['Patriot\u00a0PAC-3', '𝐊𝐢𝐧𝐳𝐡𝐚𝐥']);
+  });
+
+  it('does not run a phrase from the title into the text', () => {
+    expect(termsHit(['ground-based air defence'], 'Europe needs more ground-based', 'air defence, says NATO')).toEqual([]);
+  });
+
+  it('stays linear when a term occurs thousands of times', () => {
+    const text = 'Patriot SAMP/T Mamba '.repeat(20_000);
+    const started = performance.now();
+    const [m] = compileWatchlists([AIR_DEFENCE]).match('', text);
+    expect(m?.hits.map((h) => h.aliases)).toEqual([['SAMP/T', 'Mamba'], ['Patriot']]);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('compileWatchlists: exclude', () => {
   it('vetoes the whole watchlist when an exclude term occurs, in the text or the title', () => {
     const matcher = compileWatchlists([AIR_DEFENCE]);
