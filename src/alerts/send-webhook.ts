@@ -1,10 +1,7 @@
-import { request } from 'undici';
-import { guardedAgent } from '../crawlers/guarded-agent.ts';
-import { refusalIn } from '../crawlers/refused-address-error.ts';
 import { parseRetryAfter } from '../config/retry-after.ts';
 import { DeliveryError } from './delivery-error.ts';
+import { postJson } from './post-json.ts';
 import { signWebhook } from './sign-webhook.ts';
-import { redactWebhookUrls, webhookEndpoint } from './webhook-endpoint.ts';
 
 export interface SendWebhookOptions {
   url: string;
@@ -38,46 +35,16 @@ const GIVE_UP = new Set([400, 410, 413, 422]);
  * `give-up`: the config must change, not the network.
  */
 export async function sendWebhook(options: SendWebhookOptions): Promise<SendResult> {
-  const started = performance.now();
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': options.userAgent ?? 'Vigie-Webhooks/0.1',
-    ...signWebhook(options.secret, options.msgId, options.body, options.now ?? new Date()),
-  };
-  let status: number;
-  let retryAfter: string | string[] | undefined;
-  // Our own timer, cleared when the exchange ends: on Node 20 an AbortSignal.timeout() that undici listens to
-  // keeps the request, response and body alive (measured ~15 KB per call in the crawl path).
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  // Errors name the endpoint only: they reach the store, the logs, bull-board and the API.
-  const endpoint = webhookEndpoint(options.url);
-  try {
-    const res = await request(options.url, {
-      method: 'POST',
-      dispatcher: guardedAgent(options.allowNetworks ?? []),
-      headers,
-      body: options.body,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: abort.signal,
-      maxRedirections: 0,
-    } as Parameters<typeof request>[1]);
-    status = res.statusCode;
-    retryAfter = res.headers['retry-after'];
-    await res.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-  } catch (err) {
-    const refused = refusalIn(err);
-    if (refused) throw new DeliveryError(`POST ${endpoint}: ${redactWebhookUrls(refused.message, [options.url])}`, 'give-up', null);
-    const reason = abort.signal.aborted ? `no answer within ${timeoutMs} ms` : describe(err);
-    throw new DeliveryError(`POST ${endpoint}: ${redactWebhookUrls(reason, [options.url])}`, 'retry', null);
-  } finally {
-    clearTimeout(timer);
-  }
-  const durationMs = Math.round(performance.now() - started);
+  const { status, headers, durationMs, endpoint } = await postJson({
+    url: options.url,
+    body: options.body,
+    headers: { ...signWebhook(options.secret, options.msgId, options.body, options.now ?? new Date()) },
+    timeoutMs: options.timeoutMs,
+    userAgent: options.userAgent,
+    allowNetworks: options.allowNetworks,
+  });
   if (status >= 200 && status < 300) return { status, durationMs };
-  const after = parseRetryAfter(retryAfter);
+  const after = parseRetryAfter(headers['retry-after']);
   if (status === 429 || (status === 503 && after !== undefined)) {
     throw new DeliveryError(`POST ${endpoint}: HTTP ${status}`, 'retry-later', status, after);
   }
@@ -85,9 +52,4 @@ export async function sendWebhook(options: SendWebhookOptions): Promise<SendResu
     throw new DeliveryError(`POST ${endpoint}: HTTP ${status} (redirects are not followed)`, 'retry', status);
   }
   throw new DeliveryError(`POST ${endpoint}: HTTP ${status}`, GIVE_UP.has(status) ? 'give-up' : 'retry', status, after);
-}
-
-function describe(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  return e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? String(err);
 }
