@@ -3,3 +3,5 @@ export { DeliveryError } from './delivery-error.ts';
 export { sendWebhook, type SendResult, type SendWebhookOptions } from './send-webhook.ts';
 export { signWebhook, verifyWebhook, type SignedHeaders } from './sign-webhook.ts';
 export { redactWebhookUrls, webhookEndpoint } from './webhook-endpoint.ts';
+export { postJson, type PostAnswer, type PostJsonOptions } from './post-json.ts';
+export * from './channels/index.ts';

@@ -1,0 +1,12 @@
+export { channelDigest, type ChannelContent, type ChannelDigest, type ChannelDigestInput, type DigestGroup } from './channel-digest.ts';
+export { channelMessage, httpUrl, type ChannelExcerpt, type ChannelHit, type ChannelMatch, type ChannelMessage, type ChannelMessageInput } from './channel-message.ts';
+export { cutEscaped, cutText } from './cut-text.ts';
+export { DISCORD_LIMITS, discordPayload, embedSize, type DiscordEmbed, type DiscordPayload } from './discord-payload.ts';
+export { EMAIL_LIMITS, emailContent, type EmailContent } from './email-content.ts';
+export { escapeDiscord } from './escape-discord.ts';
+export { escapeHtml } from './escape-html.ts';
+export { escapeSlack, escapeSlackMrkdwn } from './escape-slack.ts';
+export { sendChannel, type Channel, type ChannelSendOptions, type ChannelSendResult } from './send-channel.ts';
+export { sendEmail, smtpFate, type EmailChannel, type EmailSendResult, type SendEmailOptions } from './send-email.ts';
+export { SLACK_LIMITS, slackPayload, type SlackBlock, type SlackPayload } from './slack-payload.ts';
+export { TEAMS_LIMITS, teamsPayload, type AdaptiveCard, type TeamsPayload } from './teams-payload.ts';
