@@ -111,7 +111,8 @@ export interface PostgresDbOptions {
 /** Postgres through a node-postgres pool, behind SqlDb. */
 export function postgresDb(options: PostgresDbOptions): { db: SqlDb; pool: pg.Pool } {
   if (!options?.url) throw new TypeError('postgresDb: options.url is required');
-  const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10, types });
+  // Idle connections kept a minute, not pg's 10 s: a worker's jobs come every few seconds, and reconnecting costs more.
+  const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10, idleTimeoutMillis: 60_000, types });
   // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   let closed = false;
