@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { channelSchema } from './channel-schema.ts';
+import { configId } from './config-id.ts';
 import { cronProblem } from './cron-problem.ts';
 import { parseByteSize } from './byte-size.ts';
 import { databaseUrlProblem } from './database-url.ts';
 import { parseDuration } from './duration.ts';
 import { parseCidr } from './network-policy.ts';
+import { checkUniqueIds, checkWatchlistRefs, watchlistSchema } from './watchlist-schema.ts';
+import { webhookSecret } from './webhook-secret.ts';
 
-export const EVENT_TYPES = ['article.new', 'article.duplicate', 'source.degraded', 'source.recovered'] as const;
+export const EVENT_TYPES = ['article.new', 'article.duplicate', 'source.degraded', 'source.recovered', 'watchlist.match'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 const duration = (example = '30s, 5m or 1h', allowZero = false) =>
@@ -38,9 +42,7 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }
 
 const sourceSchema = z
   .object({
-    id: z
-      .string({ error: 'expected an id of lower-case letters, digits and dashes' })
-      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected an id of lower-case letters, digits and dashes, like "my-site"'),
+    id: configId,
     url: httpUrl,
     every: duration().optional(),
     cron: z
@@ -86,21 +88,10 @@ function publicUrlOk(text: string): boolean {
   return web && text === text.trim() && !text.endsWith('/') && !/[?#]/.test(text) && !url.username && !url.password;
 }
 
-/** What examples/vigie.config.yaml holds instead of a secret. */
-const SECRET_PLACEHOLDER = 'REPLACE_ME';
-
 const webhookSchema = z
   .object({
     url: httpUrl,
-    secret: z
-      .string({ error: 'expected a Standard Webhooks secret like whsec_<base64>' })
-      // The example config's placeholder: said as such, so a copied example cannot run with a published secret.
-      .refine((s) => !s.includes(SECRET_PLACEHOLDER), {
-        message: `still the example's placeholder; make a secret with  node -e "console.log('whsec_' + require('crypto').randomBytes(24).toString('base64'))"`,
-        abort: true,
-      })
-      .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { message: 'expected a Standard Webhooks secret like whsec_<base64>', abort: true })
-      .refine((s) => Buffer.from(s.slice(6), 'base64').length >= 16, 'the secret key must be at least 16 bytes'),
+    secret: webhookSecret,
     events: z.array(z.enum(EVENT_TYPES, { error: `expected one of ${EVENT_TYPES.join(', ')}` })).default(['article.new']),
   })
   .strict();
@@ -265,16 +256,16 @@ export const configSchema = z
       .default({}),
     sources: z.array(sourceSchema, { error: 'expected a list of sources' }).default([]),
     webhooks: z.array(webhookSchema, { error: 'expected a list of webhooks' }).default([]),
+    /** Where watchlist matches and digests go: Slack, Teams, Discord, a Standard Webhooks endpoint, or email. */
+    channels: z.array(channelSchema, { error: 'expected a list of channels' }).default([]),
+    watchlists: z.array(watchlistSchema, { error: 'expected a list of watchlists' }).default([]),
   })
   .strict()
   .superRefine((c, ctx) => {
-    const seen = new Map<string, number>();
-    c.sources.forEach((s, i) => {
-      const first = seen.get(s.id);
-      if (first !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['sources', i, 'id'], message: `duplicate id "${s.id}" (also sources[${first}])` });
-      } else seen.set(s.id, i);
-    });
+    checkUniqueIds(c.sources, 'sources', ctx);
+    checkUniqueIds(c.channels, 'channels', ctx);
+    checkUniqueIds(c.watchlists, 'watchlists', ctx);
+    checkWatchlistRefs(c, ctx);
     // A webhook's id is derived from its URL, and an event has one delivery per id.
     const urls = new Map<string, number>();
     c.webhooks.forEach((w, i) => {
@@ -294,5 +285,8 @@ function endpointOf(url: string): string {
 export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
 export type SourceConfig = Parsed['sources'][number];
+export type ChannelConfig = Parsed['channels'][number];
+export type WatchlistConfig = Parsed['watchlists'][number];
+export type DigestConfig = NonNullable<WatchlistConfig['digest']>;
 export type WebhookConfig = Parsed['webhooks'][number] & { id: string };
 export type Config = Omit<Parsed, 'webhooks'> & { webhooks: WebhookConfig[]; origin: string };

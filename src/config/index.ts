@@ -1,5 +1,16 @@
 export { ConfigError } from './config-error.ts';
-export { EVENT_TYPES, type Config, type ConfigInput, type EventType, type SourceConfig, type WebhookConfig } from './config-schema.ts';
+export { CHANNEL_KINDS } from './channel-schema.ts';
+export {
+  EVENT_TYPES,
+  type ChannelConfig,
+  type Config,
+  type ConfigInput,
+  type DigestConfig,
+  type EventType,
+  type SourceConfig,
+  type WatchlistConfig,
+  type WebhookConfig,
+} from './config-schema.ts';
 export { databaseUrlProblem, redactUrl } from './database-url.ts';
 export { parseDuration } from './duration.ts';
 export { loadConfig, type LoadConfigOptions } from './load-config.ts';
