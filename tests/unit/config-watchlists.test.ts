@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/alerts/channels/index.ts';
 import { ConfigError, loadConfig, type ChannelConfig, type Config } from '../../src/config/index.ts';
@@ -226,5 +229,33 @@ describe('channels and watchlists', () => {
     expect(problems({ webhooks: [{ url: 'https://hooks.example.org/vigie', secret: SECRET, events: ['watchlist.matched'] }] })).toEqual([
       'webhooks[0].events[0]: expected one of article.new, article.duplicate, source.degraded, source.recovered, watchlist.match',
     ]);
+  });
+});
+
+describe('examples/vigie.config.yaml', () => {
+  it('its commented-out channels and watchlists load once uncommented, with real secrets', () => {
+    const text = readFileSync(new URL('../../examples/vigie.config.yaml', import.meta.url), 'utf8');
+    const start = text.indexOf('# channels:');
+    expect(start).toBeGreaterThan(0);
+    const block = text.slice(start).split('\n').map((line) => line.replace(/^# ?/, '')).join('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-watchlists-'));
+    const file = join(dir, 'vigie.config.yaml');
+    writeFileSync(file, (text.slice(0, start) + block).replaceAll('whsec_REPLACE_ME', SECRET));
+    try {
+      const config = loadConfig({ file, env: {} });
+      expect(config.channels.map((c) => `${c.id}:${c.kind}`)).toEqual(['air-desk:slack', 'teams-desk:teams', 'discord-desk:discord', 'relay:webhook', 'morning-mail:email']);
+      expect(config.watchlists).toEqual([
+        {
+          id: 'air-defence',
+          terms: ['SAMP/T | SAMP-T | Mamba', 'Patriot', 'défense sol-air | ground-based air defence'],
+          exclude: ['jeu vidéo'],
+          sources: ['european-security'],
+          notify: ['air-desk'],
+          digest: { cron: '0 7 * * 1-5', tz: 'Europe/Paris', notify: ['morning-mail'], sendEmpty: false },
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
