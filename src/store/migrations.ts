@@ -60,7 +60,7 @@ $$;
 CREATE INDEX IF NOT EXISTS articles_search ON articles USING GIN (to_tsvector('simple', vigie_fold(coalesce(title, '') || ' ' || coalesce(text, ''))));
 CREATE INDEX IF NOT EXISTS articles_by_fetched ON articles (fetched_at);
 CREATE TABLE IF NOT EXISTS webhook_pauses (webhook_id TEXT PRIMARY KEY, paused_at TEXT NOT NULL);
-ALTER TABLE deliveries ADD COLUMN window_start TEXT;
+ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS window_start TEXT;
 `;
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -45,7 +45,7 @@ interface Hit {
   agent: string;
   /** When this process saw it (epoch ms)... */
   at: number;
-  /** ...and the last moment before that its event loop was free: the request arrived between the two. */
+  /** ...and a moment before it arrived (see prevFree): the request arrived between the two. */
   after: number;
   /** Held by the front: answered only if `release` is called (the worker that sent it is not the one killed). */
   held: boolean;
@@ -70,11 +70,17 @@ let holding = new Set<string>();
 
 /**
  * The fronts stamp requests in this process, whose event loop the sites' page rendering and the machine's other
- * processes block now and then (measured: tens of ms, once 190). A 1 ms timer notes when the loop was last free, so
- * that each request is known to have arrived within [after, at].
+ * processes block now and then (measured: tens of ms, once 190). A 1 ms timer notes when the loop was free, so that
+ * each request is known to have arrived within [after, at]. The bound is the tick before the last one: in one turn
+ * of the loop timers run before I/O, so right after a block the timer fires first and the request it delayed is
+ * handled just after; only the previous tick is known to precede its arrival.
  */
 let lastFree = Date.now();
-const freeTimer = setInterval(() => (lastFree = Date.now()), 1).unref();
+let prevFree = lastFree;
+const freeTimer = setInterval(() => {
+  prevFree = lastFree;
+  lastFree = Date.now();
+}, 1).unref();
 cleanups.push(() => clearInterval(freeTimer));
 
 async function front(template: TemplateName, address: string, articles: readonly NewsArticle[]): Promise<Front> {
@@ -88,7 +94,7 @@ async function front(template: TemplateName, address: string, articles: readonly
     const agent = req.headers['user-agent'] ?? '';
     const page = path !== '/robots.txt' && path !== listPath;
     const held = page && holding.has(agent);
-    const hit: Hit = { path, agent, at: Date.now(), after: lastFree, held };
+    const hit: Hit = { path, agent, at: Date.now(), after: prevFree, held };
     hits.push(hit);
     res.on('error', () => undefined);
     const forward = () => {
@@ -293,7 +299,7 @@ describe('one `vigie start` and two `vigie worker` processes on one Redis and on
     expect(survivor.child.exitCode).toBeNull();
 
     // 3a. Per-host spacing across the three processes, at each front: no two requests closer than the interval. A
-    // gap is measured from the earliest moment the first request may have arrived (see lastFree) to when the second
+    // gap is measured from the earliest moment the first request may have arrived (see prevFree) to when the second
     // was seen: at most the true gap, plus how long this process could not look.
     for (const [id, f] of Object.entries(fronts)) {
       const hits = f.hits.filter((h) => h.path !== '/robots.txt');

@@ -37,9 +37,12 @@ describe('SqliteStore', () => {
     await first.syncSources([{ id: 'src', url: 'https://site.example.org/' }], T0);
     await first.recordEntries('src', [{ title: 'Entry 1', url: 'https://site.example.org/a/1', urlKey: 'site.example.org/a/1' }], T0);
     await first.close();
-    // Back to what such a database held: no schema version (it predates them), and the cache keyed by URL.
+    // Back to what such a database held: no schema version (it predates them), nothing of version 2 (search, pauses,
+    // replay windows), and the cache keyed by URL.
     const raw = new Database(path);
-    raw.exec('DROP TABLE vigie_schema; DROP TABLE http_cache; CREATE TABLE http_cache (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, body_hash TEXT, updated_at TEXT NOT NULL);');
+    raw.exec(`DROP TABLE vigie_schema; DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete; DROP TRIGGER articles_fts_update;
+      DROP TABLE articles_fts; DROP TABLE webhook_pauses; ALTER TABLE deliveries DROP COLUMN window_start; DROP INDEX articles_by_fetched;
+      DROP TABLE http_cache; CREATE TABLE http_cache (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, body_hash TEXT, updated_at TEXT NOT NULL);`);
     raw.prepare('INSERT INTO http_cache VALUES (?, ?, NULL, NULL, ?)').run('https://site.example.org/', '"old"', 'x');
     raw.close();
     const reopened = new SqliteStore({ path });
