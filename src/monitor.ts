@@ -87,6 +87,13 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     const metrics = new VigieMetrics();
     // Said once at start, with the figures: a host that cannot serve what its sources ask is the usual cause of lag.
     for (const h of hostLoad(config)) if (h.overCapacity) log.warn({ ...h, sources: h.sources.length }, `host over capacity: ${h.summary}`);
+    // The config reads channels and watchlists, but nothing sends to them yet: said at start, so nobody waits for alerts.
+    if (config.channels.length > 0 || config.watchlists.length > 0) {
+      log.warn(
+        { channels: config.channels.length, watchlists: config.watchlists.length },
+        'channels and watchlists are checked but not used yet: no watchlist match or digest is sent in this version',
+      );
+    }
 
     if (roles.workers) {
       const workerConnection = createRedisConnection(config.redis, { name: 'vigie-worker' });
