@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../dedupe/fingerprint.ts';
 import type { SiteTemplate } from '../extract/site-template.ts';
-import type { Row, SqlDb } from './sql-db.ts';
+import type { Row, SqlDb, SqlParam } from './sql-db.ts';
 import { claimStoryIn } from './story-index.ts';
 import type {
   ArticleInput,
@@ -28,6 +28,8 @@ import type {
   StoryClaim,
   StoryCopy,
   StorySummary,
+  WatchlistMatchInput,
+  WatchlistMatchRow,
 } from './store.ts';
 
 /** Rows per INSERT of a crawl's entries: 300 parameters, far below either backend's limit. */
@@ -312,6 +314,40 @@ export class SqlStore implements Store {
       }
       return { eventId, deliveries };
     });
+  }
+
+  async recordWatchlistMatch(match: WatchlistMatchInput, now: string): Promise<boolean> {
+    const row = await this.db.get(
+      `INSERT INTO watchlist_matches (watchlist_id, story_id, article_id, hits, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (watchlist_id, story_id) DO NOTHING RETURNING id`,
+      [match.watchlistId, match.storyId, match.articleId, JSON.stringify(match.hits), now],
+    );
+    return row !== undefined && row !== null;
+  }
+
+  async watchlistMatches(options: { watchlistId?: string; storyId?: number; limit?: number } = {}): Promise<WatchlistMatchRow[]> {
+    const where: string[] = [];
+    const params: SqlParam[] = [];
+    if (options.watchlistId !== undefined) {
+      where.push('watchlist_id = ?');
+      params.push(options.watchlistId);
+    }
+    if (options.storyId !== undefined) {
+      where.push('story_id = ?');
+      params.push(options.storyId);
+    }
+    const rows = await this.db.all(
+      `SELECT * FROM watchlist_matches ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      [...params, options.limit ?? 50],
+    );
+    return rows.map((r) => ({
+      id: r.id as number,
+      watchlistId: r.watchlist_id as string,
+      storyId: r.story_id as number,
+      articleId: r.article_id as number,
+      hits: JSON.parse(r.hits as string) as unknown,
+      createdAt: r.created_at as string,
+    }));
   }
 
   async pendingDeliveriesForKey(dedupeKey: string): Promise<DeliveryRow[]> {

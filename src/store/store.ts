@@ -97,6 +97,19 @@ export interface DeliveryWork extends DeliveryRow {
   body: string;
 }
 
+export interface WatchlistMatchInput {
+  watchlistId: string;
+  storyId: number;
+  articleId: number;
+  /** The terms that hit, as the matcher gives them; stored as JSON. */
+  hits: unknown;
+}
+
+export interface WatchlistMatchRow extends WatchlistMatchInput {
+  id: number;
+  createdAt: string;
+}
+
 export interface AttemptRecord {
   deliveryId: number;
   at: string;
@@ -246,6 +259,10 @@ export interface Store {
   storyCopies(storyId: number): Promise<StoryCopy[]>;
   /** Creates an event and one pending delivery per webhook; null when the key already had an event. */
   createEvent(event: EventInput, now: string): Promise<{ eventId: number; deliveries: DeliveryRow[] } | null>;
+  /** Records that a story matched a watchlist; false when the story had already matched it (by any copy). */
+  recordWatchlistMatch(match: WatchlistMatchInput, now: string): Promise<boolean>;
+  /** Watchlist matches, newest first, by watchlist and/or story. Default limit 50. */
+  watchlistMatches(options?: { watchlistId?: string; storyId?: number; limit?: number }): Promise<WatchlistMatchRow[]>;
   /** Pending deliveries of the event with this key (to re-enqueue after a crash). */
   pendingDeliveriesForKey(dedupeKey: string): Promise<DeliveryRow[]>;
   getDeliveryWork(deliveryId: number): Promise<DeliveryWork | null>;
