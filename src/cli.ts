@@ -78,6 +78,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       case 'worker':
       case 'server': {
         const config = loadConfig({ file: values.config, env: io.env });
+        // A watchlist term that can never match is a config error too: said now, before Redis and the crawlers.
+        (await import('./jobs/use-cases/config-watchlists.ts')).configWatchlists(config);
         if (command === 'start' && values.once) return await once(config, io, log);
         const roles = { scheduler: command === 'start', workers: command !== 'server', server: command !== 'worker' };
         // Before Redis and the crawlers: a server that must not listen is said at once, not after seconds of start-up.

@@ -3,6 +3,7 @@ import type { LookupAll } from './crawlers/guarded-agent.ts';
 import { fetchPages } from './crawlers/page-fetcher.ts';
 import { RobotsPolicy } from './crawlers/robots-policy.ts';
 import type { Logger } from './config/logger.ts';
+import { configWatchlists } from './jobs/use-cases/config-watchlists.ts';
 import type { UseCaseDeps } from './jobs/use-cases/deps.ts';
 import { openStore as openConfiguredStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
@@ -22,6 +23,8 @@ export interface DepsOptions {
 }
 
 export async function useCaseDeps(config: Config, store: Store, log: Logger, options: DepsOptions = {}): Promise<UseCaseDeps> {
+  // Compiled once here, so a bad term stops the process at start (a ConfigError), not at the first article.
+  configWatchlists(config);
   const robots = config.crawl.respectRobotsTxt ? new RobotsPolicy({ userAgent: config.crawl.userAgent, allowNetworks: config.network.allow, maxBytes: config.limits.maxRobotsBytes }) : null;
   // Chromium is launched on the first browser job only, and only when some source renders in a browser.
   const browser = config.sources.some((s) => s.render === 'browser')

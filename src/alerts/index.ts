@@ -1,4 +1,5 @@
 export { articleEvent, sourceEvent, type ArticleEventBody, type ArticleEventInput } from './article-event.ts';
+export { watchlistEvent, watchlistMessage, type WatchlistEventBody, type WatchlistEventInput } from './watchlist-event.ts';
 export { DeliveryError } from './delivery-error.ts';
 export { sendWebhook, type SendResult, type SendWebhookOptions } from './send-webhook.ts';
 export { signWebhook, verifyWebhook, type SignedHeaders } from './sign-webhook.ts';

@@ -36,6 +36,9 @@ export interface HarnessOptions {
   reconcile?: Record<string, unknown>;
   /** The resolver of the page fetches' connect-time address check (a test resolver). Default: the system's. */
   lookup?: MonitorOptions['lookup'];
+  /** `channels:` and `watchlists:` in the config. Default: none. */
+  channels?: ConfigInput['channels'];
+  watchlists?: ConfigInput['watchlists'];
 }
 
 export interface Harness {
@@ -70,6 +73,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       network: options.network ?? { allow: LOOPBACK_ALLOWED },
       sources: options.sources,
       webhooks: [{ url: receiver.url, secret, events: options.events ?? ['article.new'] }],
+      channels: options.channels,
+      watchlists: options.watchlists,
     },
   });
   const monitor = await startMonitor({

@@ -1,5 +1,6 @@
 export { channelDigest, type ChannelContent, type ChannelDigest, type ChannelDigestInput, type DigestGroup } from './channel-digest.ts';
 export { channelMessage, httpUrl, type ChannelExcerpt, type ChannelHit, type ChannelMatch, type ChannelMessage, type ChannelMessageInput } from './channel-message.ts';
+export { channelOf, channelTarget } from './channel-target.ts';
 export { cutEscaped, cutText } from './cut-text.ts';
 export { DISCORD_LIMITS, discordPayload, embedSize, type DiscordEmbed, type DiscordPayload } from './discord-payload.ts';
 export { EMAIL_LIMITS, emailContent, type EmailContent } from './email-content.ts';

@@ -1,5 +1,10 @@
 import { DeliveryError } from '../../alerts/delivery-error.ts';
+import { channelOf } from '../../alerts/channels/channel-target.ts';
+import { sendChannel } from '../../alerts/channels/send-channel.ts';
 import { sendWebhook } from '../../alerts/send-webhook.ts';
+import { watchlistMessage, type WatchlistEventBody } from '../../alerts/watchlist-event.ts';
+import type { ChannelConfig } from '../../config/index.ts';
+import type { DeliveryWork } from '../../store/index.ts';
 import { webhookEndpoint } from '../../alerts/webhook-endpoint.ts';
 import { WebhookPausedError } from '../../alerts/webhook-paused-error.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -18,25 +23,30 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
   if (work.state !== 'pending') return 'already-done';
   const now = deps.now();
   const at = now.toISOString();
+  // Webhook ids are `wh_<hash>`; channel ids cannot hold `_`: a delivery's webhook id names one or the other.
   const webhook = config.webhooks.find((w) => w.id === work.webhookId);
-  if (!webhook) {
+  const channel = webhook ? undefined : config.channels.find((c) => c.id === work.webhookId);
+  if (!webhook && !channel) {
     await store.recordAttempt({ deliveryId, at, status: null, outcome: 'gave-up', error: `webhook ${work.webhookId} (${webhookEndpoint(work.url)}) is no longer configured`, durationMs: 0 });
     return 'gave-up';
   }
   // Paused from the dashboard: the delivery waits, without an attempt (the retry window still runs).
-  if ((await store.pausedWebhooks()).has(webhook.id)) throw new WebhookPausedError(webhook.id, webhookEndpoint(webhook.url));
+  if ((await store.pausedWebhooks()).has(work.webhookId)) throw new WebhookPausedError(work.webhookId, webhookEndpoint(work.url));
   const started = performance.now();
   try {
-    const { status, durationMs } = await sendWebhook({
-      url: webhook.url,
-      secret: webhook.secret,
-      msgId: work.msgId,
-      body: work.body,
-      timeoutMs: config.delivery.timeout,
-      userAgent: config.crawl.userAgent,
-      now,
-      allowNetworks: config.network.allow,
-    });
+    const signed = webhook ?? (channel?.kind === 'webhook' ? channel : null);
+    const { status, durationMs } = signed
+      ? await sendWebhook({
+          url: signed.url,
+          secret: signed.secret,
+          msgId: work.msgId,
+          body: work.body,
+          timeoutMs: config.delivery.timeout,
+          userAgent: config.crawl.userAgent,
+          now,
+          allowNetworks: config.network.allow,
+        })
+      : await sendToChannel(deps, channel!, work);
     await store.recordAttempt({ deliveryId, at, status, outcome: 'delivered', error: null, durationMs });
     logAttempt(deps, work, attempt, { status, outcome: 'delivered', ms: durationMs });
     return 'delivered';
@@ -52,6 +62,16 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
     if (giveUp) return 'gave-up';
     throw e;
   }
+}
+
+/** A chat or email channel: the message is built from the event's body, the same on every attempt. */
+async function sendToChannel(deps: UseCaseDeps, channel: ChannelConfig, work: DeliveryWork): Promise<{ status: number | null; durationMs: number }> {
+  const target = channelOf(channel);
+  if (!target) throw new DeliveryError(`channel ${channel.id}: a webhook channel is sent signed`, 'give-up', null);
+  if (work.eventType !== 'watchlist.match') throw new DeliveryError(`channel ${channel.id}: cannot send a ${work.eventType} event`, 'give-up', null);
+  const content = watchlistMessage(JSON.parse(work.body) as WatchlistEventBody, deps.config.server.publicUrl);
+  const { config } = deps;
+  return sendChannel(target, content, { timeoutMs: config.delivery.timeout, userAgent: config.crawl.userAgent, allowNetworks: config.network.allow, msgId: work.msgId });
 }
 
 function logAttempt(

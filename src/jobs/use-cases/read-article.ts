@@ -3,6 +3,7 @@ import type { Page, PageFetcherOptions } from '../../crawlers/index.ts';
 import { fateOf } from '../../config/fate.ts';
 import { readPage } from '../../extract/read-page.ts';
 import type { DeliveryRow } from '../../store/index.ts';
+import { watchlistDeliveries } from './watchlist-deliveries.ts';
 import type { UseCaseDeps } from './deps.ts';
 
 export interface ReadArticleResult {
@@ -71,18 +72,22 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
     const type = claim.isNew ? 'article.new' : 'article.duplicate';
     const webhooks = config.webhooks.filter((w) => w.events.includes(type));
     const dedupeKey = claim.isNew ? `article.new:story:${claim.storyId}` : `article.duplicate:article:${row.id}`;
-    if (!claim.isNew && webhooks.length === 0) return { row, claim, deliveries: [] as DeliveryRow[] };
-    const payload = articleEvent({
-      type,
+    const eventEntry = { title: entry.title, url: entry.url, firstSeenAt: entry.firstSeenAt };
+    const eventArticle = article && { title: article.title, text: article.text, lang: article.lang, publishedAt: article.publishedAt, url: article.url };
+    const deliveries = await watchlistDeliveries(deps, tx, {
       sourceId: entry.sourceId,
       storyId: claim.storyId,
-      alsoAt,
-      entry: { title: entry.title, url: entry.url, firstSeenAt: entry.firstSeenAt },
-      article: article && { title: article.title, text: article.text, lang: article.lang, publishedAt: article.publishedAt, url: article.url },
-      now: at,
+      articleId: row.id,
+      copies: copies.map((c) => ({ source: c.sourceId, url: c.url })),
+      entry: eventEntry,
+      article: eventArticle,
+      at,
     });
+    if (!claim.isNew && webhooks.length === 0) return { row, claim, deliveries };
+    const payload = articleEvent({ type, sourceId: entry.sourceId, storyId: claim.storyId, alsoAt, entry: eventEntry, article: eventArticle, now: at });
     const created = await tx.createEvent({ type, dedupeKey, sourceId: entry.sourceId, storyId: claim.storyId, payload, webhooks }, at);
-    return { row, claim, deliveries: created ? created.deliveries : await tx.pendingDeliveriesForKey(dedupeKey) };
+    deliveries.unshift(...(created ? created.deliveries : await tx.pendingDeliveriesForKey(dedupeKey)));
+    return { row, claim, deliveries };
   });
   deps.log.info(
     { source: entry.sourceId, entryId, story: claim.storyId, isNew: claim.isNew, read: article !== null },
