@@ -20,6 +20,15 @@ export function ActionForm({ frame, id, action, children, kind }: { frame: PageF
   );
 }
 
+/** A delivery's Replay button: sent again, under its webhook-id. */
+export function ReplayForm({ frame, deliveryId }: { frame: PageFrame; deliveryId: number }) {
+  return (
+    <ActionForm frame={frame} id={`replay-${deliveryId}`} action={`/deliveries/${deliveryId}/replay`}>
+      Replay<Hidden> delivery {deliveryId}</Hidden>
+    </ActionForm>
+  );
+}
+
 /** Once per page that has forms: why they are disabled, when they are. */
 export function ReadOnlyNote({ frame }: { frame: PageFrame }) {
   if (frame.csrf !== null) return null;

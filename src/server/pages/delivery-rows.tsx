@@ -1,5 +1,5 @@
 import type { DeliveryListRow } from '../../store/index.ts';
-import { ActionForm, Hidden } from './action-form.tsx';
+import { ReplayForm } from './action-form.tsx';
 import type { PageFrame } from './page-frame.ts';
 import { TimeStamp } from './time-stamp.tsx';
 
@@ -32,9 +32,7 @@ export function FailingDeliveryRows({ deliveries, frame }: { deliveries: Deliver
             <TimeStamp iso={d.updatedAt} now={frame.now} />
           </td>
           <td data-field="actions">
-            <ActionForm frame={frame} id={`replay-${d.id}`} action={`/deliveries/${d.id}/replay`}>
-              Replay<Hidden> delivery {d.id}</Hidden>
-            </ActionForm>
+            <ReplayForm frame={frame} deliveryId={d.id} />
           </td>
         </tr>
       ))}

@@ -1,4 +1,4 @@
-import { ActionForm, Hidden, ReadOnlyNote } from './action-form.tsx';
+import { ActionForm, Hidden, ReadOnlyNote, ReplayForm } from './action-form.tsx';
 import { ExternalLink } from './external-link.tsx';
 import { httpUrl } from './http-url.ts';
 import { LanguageTag } from './language-tag.tsx';
@@ -179,9 +179,7 @@ export function StoryPage({ data, frame }: { data: StoryData; frame: PageFrame }
                       </ol>
                     </td>
                     <td data-field="actions">
-                      <ActionForm frame={frame} id={`replay-${d.id}`} action={`/deliveries/${d.id}/replay`}>
-                        Replay<Hidden> delivery {d.id}</Hidden>
-                      </ActionForm>
+                      <ReplayForm frame={frame} deliveryId={d.id} />
                     </td>
                   </tr>
                 );
