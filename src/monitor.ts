@@ -87,12 +87,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     const metrics = new VigieMetrics();
     // Said once at start, with the figures: a host that cannot serve what its sources ask is the usual cause of lag.
     for (const h of hostLoad(config)) if (h.overCapacity) log.warn({ ...h, sources: h.sources.length }, `host over capacity: ${h.summary}`);
-    // The config reads channels and watchlists, but nothing sends to them yet: said at start, so nobody waits for alerts.
-    if (config.channels.length > 0 || config.watchlists.length > 0) {
-      log.warn(
-        { channels: config.channels.length, watchlists: config.watchlists.length },
-        'channels and watchlists are checked but not used yet: no watchlist match or digest is sent in this version',
-      );
+    // Matches are sent at once, but digests are not built yet: said at start, so nobody waits for a morning mail.
+    const digests = config.watchlists.filter((w) => w.digest !== null).map((w) => w.id);
+    if (digests.length > 0) {
+      log.warn({ watchlists: digests }, `watchlist digests are checked but not sent yet in this version (${digests.join(', ')}); notify channels get each match at once`);
     }
 
     if (roles.workers) {

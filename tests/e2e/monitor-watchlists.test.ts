@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/demo/webhook-receiver.ts';
 import { initialStories, stories } from '../fixtures/stories.ts';
+import type { Logger } from '../../src/config/logger.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { smtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.ts';
 
@@ -176,6 +177,33 @@ describe('watchlist matches sent at once to the configured channels', () => {
     expect(receiver.received).toHaveLength(2);
     expect(signed.received).toHaveLength(2);
   }, 90_000);
+});
+
+describe('the start-time warning', () => {
+  it('says digests are not sent yet, naming the watchlists that have one; watchlists without a digest are not warned about', async () => {
+    const gov = await site();
+    const slack = await chat();
+    const warnings: string[] = [];
+    const quiet = () => undefined;
+    const log: Logger = { info: quiet, warn: (_f, msg = '') => void warnings.push(msg), error: quiet, debug: quiet, child: () => log };
+    const channels = [{ id: 'air-slack', slack: slack.url }];
+    harness = await startHarness({ sources: [{ id: 'gov', url: gov.listUrl, every: '1m' }], log, channels, watchlists: [{ id: 'at-once', terms: ['Patriot'], notify: ['air-slack'] }] });
+    expect(warnings.filter((w) => /watchlist|channel/.test(w))).toEqual([]);
+    await harness.close();
+    harness = undefined;
+    harness = await startHarness({
+      sources: [{ id: 'gov', url: gov.listUrl, every: '1m' }],
+      log,
+      channels,
+      watchlists: [
+        { id: 'at-once', terms: ['Patriot'], notify: ['air-slack'] },
+        { id: 'mornings', terms: ['Mamba'], digest: { cron: '0 7 * * 1-5', tz: 'Europe/Paris', notify: ['air-slack'] } },
+      ],
+    });
+    expect(warnings.filter((w) => /watchlist|channel/.test(w))).toEqual([
+      'watchlist digests are checked but not sent yet in this version (mornings); notify channels get each match at once',
+    ]);
+  }, 30_000);
 });
 
 function balticEventStory(receiver: WebhookReceiver): number {
