@@ -8,12 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sourceEvent } from '../../src/alerts/article-event.ts';
 import type { Config } from '../../src/config/index.ts';
-import { createRedisConnection, VigieQueues } from '../../src/jobs/index.ts';
+import { VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { csrfToken } from '../../src/server/csrf.ts';
 import { DASHBOARD_CSP, QUEUES_CSP } from '../../src/server/dashboard-routes.ts';
 import { SqliteStore, type ArticleInput, type EntryRow } from '../../src/store/index.ts';
 import { tempDirConfig } from '../helpers/config-file.ts';
+import { testQueues } from '../helpers/test-queues.ts';
 import { storyText } from './story-claim-texts.ts';
 
 const HOOK = 'https://hooks.example.org/services/T000/B000/SECRETPATH';
@@ -48,15 +49,7 @@ async function serve(options: { token?: string; more?: Array<{ id: string; url: 
   });
   const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
   cleanups.push(() => store.close());
-  const connection = createRedisConnection(config.redis);
-  cleanups.push(() => connection.disconnect());
-  const queues = new VigieQueues(connection, config);
-  cleanups.push(async () => {
-    for (const q of queues.all) await q.obliterate({ force: true });
-    await queues.close();
-    const keys = await connection.keys(`${config.queuePrefix}:*`);
-    if (keys.length > 0) await connection.del(...keys);
-  });
+  const { connection, queues } = testQueues(cleanups, config);
   const app = await createServer({ config, store, queues, redisOk: async () => true, log: silentLog() });
   cleanups.push(() => app.close());
   return { app, store, config, queues, now: Date.now() };

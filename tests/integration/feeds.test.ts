@@ -8,11 +8,12 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.ts';
-import { createRedisConnection, VigieQueues } from '../../src/jobs/index.ts';
+import { VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { feedLinks } from '../../src/server/feed-links.ts';
 import { SqliteStore, type Store } from '../../src/store/index.ts';
 import { tempConfig, tempDirConfig } from '../helpers/config-file.ts';
+import { testQueues } from '../helpers/test-queues.ts';
 import { until } from '../helpers/wait.ts';
 import { storyText } from './story-claim-texts.ts';
 
@@ -47,15 +48,7 @@ async function serve(server: Record<string, unknown> = {}): Promise<Running> {
   });
   const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
   cleanups.push(() => store.close());
-  const connection: Redis = createRedisConnection(config.redis);
-  cleanups.push(() => connection.disconnect());
-  const queues = new VigieQueues(connection, config);
-  cleanups.push(async () => {
-    for (const q of queues.all) await q.obliterate({ force: true });
-    await queues.close();
-    const keys = await connection.keys(`${config.queuePrefix}:*`);
-    if (keys.length > 0) await connection.del(...keys);
-  });
+  const { connection, queues } = testQueues(cleanups, config);
   const app = await createServer({ config, store, queues, redisOk: async () => true });
   const base = await app.listen({ host: config.server.host, port: config.server.port });
   cleanups.push(() => app.close());

@@ -3,16 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.ts';
 import type { Logger } from '../../src/config/logger.ts';
-import { createRedisConnection, redisAnswers, VigieQueues } from '../../src/jobs/index.ts';
+import { redisAnswers, VigieQueues } from '../../src/jobs/index.ts';
 import { safeBack } from '../../src/server/actions.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { csrfToken } from '../../src/server/csrf.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 import { tempDirConfig } from '../helpers/config-file.ts';
+import { testQueues } from '../helpers/test-queues.ts';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 const HOOK_URL = `https://hooks.example.org/services/${randomBytes(6).toString('hex')}`;
@@ -60,13 +60,7 @@ async function serve(options: { token?: string | null } = {}): Promise<Running> 
   const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
   cleanups.push(() => store.close());
   await store.syncSources(config.sources, NOW);
-  const connection: Redis = createRedisConnection(config.redis);
-  cleanups.push(() => connection.disconnect());
-  const queues = new VigieQueues(connection, config);
-  cleanups.push(async () => {
-    for (const q of queues.all) await q.obliterate({ force: true });
-    await queues.close();
-  });
+  const { connection, queues } = testQueues(cleanups, config);
   const logs: LogLine[] = [];
   const app = await createServer({ config, store, queues, redisOk: () => redisAnswers(config.redis), log: capturingLogger(logs) });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -11,6 +11,7 @@ import { createServer } from '../../src/server/create-server.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 import { fillPath, serverRoutes } from '../helpers/server-routes.ts';
 import { tempDirConfig } from '../helpers/config-file.ts';
+import { testQueues } from '../helpers/test-queues.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const READS = new Set(['GET', 'HEAD']);
@@ -36,15 +37,7 @@ async function serve(server: Record<string, unknown> = {}): Promise<Running> {
   });
   const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
   cleanups.push(() => store.close());
-  const connection = createRedisConnection(config.redis);
-  cleanups.push(() => connection.disconnect());
-  const queues = new VigieQueues(connection, config);
-  cleanups.push(async () => {
-    for (const q of queues.all) await q.obliterate({ force: true });
-    await queues.close();
-    const keys = await connection.keys(`${config.queuePrefix}:*`);
-    if (keys.length > 0) await connection.del(...keys);
-  });
+  const { connection, queues } = testQueues(cleanups, config);
   const app = await createServer({ config, store, queues, redisOk: async () => true });
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   cleanups.push(() => app.close());

@@ -3,16 +3,16 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.ts';
 import type { Logger } from '../../src/config/logger.ts';
-import { createRedisConnection, redisAnswers, VigieQueues } from '../../src/jobs/index.ts';
+import { redisAnswers } from '../../src/jobs/index.ts';
 import { createServer, type ServerDeps } from '../../src/server/create-server.ts';
 import { registerEvents, type HubOptions } from '../../src/server/events-routes.ts';
 import { serverContext } from '../../src/server/server-context.ts';
 import type { Store } from '../../src/store/index.ts';
 import { tempDirConfig } from '../helpers/config-file.ts';
+import { testQueues } from '../helpers/test-queues.ts';
 import { backends, sqliteBackend, type Backend } from '../helpers/stores.ts';
 import { until } from '../helpers/wait.ts';
 import { storyText } from './story-claim-texts.ts';
@@ -75,13 +75,7 @@ async function serve(options: { token?: string; backend?: Backend; hub?: Partial
   // A baseline for each source, so that later entries are new.
   for (const s of config.sources) await opened.store.recordEntries(s.id, [{ title: 'old', url: `${s.url}/old`, urlKey: `${s.id}/old` }], new Date().toISOString());
   const { store, calls } = counted(opened.store, options.slowReadsMs);
-  const connection: Redis = createRedisConnection(config.redis);
-  cleanups.push(() => connection.disconnect());
-  const queues = new VigieQueues(connection, config);
-  cleanups.push(async () => {
-    for (const q of queues.all) await q.obliterate({ force: true });
-    await queues.close();
-  });
+  const { connection, queues } = testQueues(cleanups, config);
   const deps: ServerDeps = { config, store, queues, redisOk: () => redisAnswers(config.redis), log: silent };
   let app: FastifyInstance;
   if (options.hub) {

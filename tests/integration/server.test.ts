@@ -5,10 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/index.ts';
-import { createRedisConnection, HostGate, LagHistogram, QUEUE_NAMES, redisAnswers, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
+import { HostGate, LagHistogram, QUEUE_NAMES, redisAnswers, syncSchedules, VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { SqliteStore, type Store } from '../../src/store/index.ts';
 import { tempDirConfig } from '../helpers/config-file.ts';
+import { testQueues } from '../helpers/test-queues.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NOW = '2026-12-01T08:00:00.000Z';
@@ -50,13 +51,7 @@ async function serve(options: { token?: string; redisOk?: () => Promise<boolean>
   });
   const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
   cleanups.push(() => store.close());
-  const connection: Redis = createRedisConnection(config.redis);
-  cleanups.push(() => connection.disconnect());
-  const queues = new VigieQueues(connection, config);
-  cleanups.push(async () => {
-    for (const q of queues.all) await q.obliterate({ force: true });
-    await queues.close();
-  });
+  const { connection, queues } = testQueues(cleanups, config);
   const gate = new HostGate(connection, { prefix: config.queuePrefix });
   const lag = new LagHistogram(connection, config.queuePrefix);
   cleanups.push(async () => {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedisConnection, VigieQueues } from '../../src/jobs/index.ts';
 import { createServer } from '../../src/server/create-server.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 import { tempDirConfig } from '../helpers/config-file.ts';
+import { testQueues } from '../helpers/test-queues.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NOW = '2026-12-01T08:00:00.000Z';
@@ -26,10 +26,7 @@ describe('webhook URLs are secrets: the server shows scheme and host only', () =
     });
     const store = new SqliteStore({ path: join(config.storage, 'vigie.db') });
     cleanups.push(() => store.close());
-    const connection = createRedisConnection(config.redis);
-    cleanups.push(() => connection.disconnect());
-    const queues = new VigieQueues(connection, config);
-    cleanups.push(() => queues.close());
+    const { queues } = testQueues(cleanups, config);
     await store.syncSources(config.sources, NOW);
     const created = (await store.createEvent({ type: 'article.new', dedupeKey: 'e1', sourceId: 'alpha', storyId: null, payload: { type: 'article.new' }, webhooks: config.webhooks }, NOW))!;
     const id = created.deliveries[0]!.id;
