@@ -9,6 +9,7 @@
  * - Exact copies: the same text on another site, and the same URL in disguise (tracking, session id, www,
  *   http, AMP, print, trailing slash, fragment, parameter order).
  */
+import { cap, int, pick, rng, type Rng } from './seeded-random.ts';
 
 export interface BenchArticle {
   /** 1-based, in arrival order. */
@@ -33,25 +34,6 @@ export interface Corpus {
   /** For near copies: which transformation made each one. */
   nearKind: Map<number, string>;
 }
-
-export type Rng = () => number;
-
-/** xorshift32: tiny, seedable, and the same on every machine. */
-export function rng(seed: number): Rng {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
-
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 const SITES = [
   'defense-daily.example', 'naval-review.example', 'european-security.example', 'opex-news.example',

@@ -4,25 +4,8 @@
  * SAMP-T for SAMP/T, F35 for F-35, accents dropped, capitals), and watchlists of real and made-up terms.
  */
 import type { WatchlistSpec } from '../src/watch/compile-watchlists.ts';
+import { cap, int, pick, rng, type Rng } from './seeded-random.ts';
 
-export type Rng = () => number;
-
-/** xorshift32: tiny, seedable, and the same on every machine. */
-export function rng(seed: number): Rng {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
-
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
-const int = (r: Rng, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
-const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Real terms as an analyst would write them: aliases after `|`. */
 export const REAL_TERMS = [
