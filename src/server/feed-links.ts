@@ -27,3 +27,11 @@ export function feedLinks(sourceId?: string): FeedLink[] {
       : { format, href: `/feeds/sources/${encodeURIComponent(sourceId)}.${ext}`, type, title: `Vigie: ${sourceId} (${label})` };
   });
 }
+
+/** The feeds of one watchlist, for its page's head. */
+export function watchlistFeedLinks(watchlistId: string): FeedLink[] {
+  return (Object.keys(FEED_FORMATS) as FeedFormat[]).map((format) => {
+    const { ext, type, label } = FEED_FORMATS[format];
+    return { format, href: `/feeds/watchlists/${encodeURIComponent(watchlistId)}.${ext}`, type, title: `Vigie: watchlist ${watchlistId} (${label})` };
+  });
+}

@@ -20,6 +20,8 @@ export interface StoryFeedOptions {
   publicUrl?: string;
   /** A configured source's URL: the item's link when its copy's URL is not http(s). */
   sourceUrl(sourceId: string): string | undefined;
+  /** A watchlist's feed: the terms each story matched, listed in its content. */
+  matchedTerms?(storyId: number): string[];
 }
 
 const SUMMARY_CHARS = 300;
@@ -71,7 +73,7 @@ function storyItem(s: StorySummary, o: StoryFeedOptions): Item | null {
     ...sources.map((id) => ({ name: id, term: id, domain: 'urn:vigie:source', scheme: 'urn:vigie:source' })),
     ...(lang ? [{ name: lang, term: lang, domain: 'urn:vigie:lang', scheme: 'urn:vigie:lang' }] : []),
   ];
-  const content = contentHtml(text, s.copies.filter((c) => c !== lead), storyPage);
+  const content = contentHtml(text, s.copies.filter((c) => c !== lead), storyPage, o.matchedTerms?.(s.id) ?? []);
   const guid = storyGuid(s);
   const common = { id: guid, guid, link, date, published: date, category };
   switch (o.format) {
@@ -102,13 +104,17 @@ function storyItem(s: StorySummary, o: StoryFeedOptions): Item | null {
   }
 }
 
-/** The article's paragraphs, then where else it was read, then its page on Vigie: HTML with every text escaped. */
-function contentHtml(text: string, others: StoryArticle[], storyPage: string | undefined): string {
-  const parts = text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter((p) => p !== '')
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`);
+/** The terms matched (a watchlist's feed), the article's paragraphs, where else it was read, its page on Vigie: HTML with every text escaped. */
+function contentHtml(text: string, others: StoryArticle[], storyPage: string | undefined, terms: string[]): string {
+  const matched = terms.length > 0 ? [`<p>Matched: ${terms.map((t) => `<strong>${escapeHtml(xmlSafe(t))}</strong>`).join(', ')}</p>`] : [];
+  const parts = [
+    ...matched,
+    ...text
+      .split(/\n\s*\n/)
+      .map((p) => p.trim())
+      .filter((p) => p !== '')
+      .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`),
+  ];
   if (others.length > 0) {
     const copies = others.map((c) => {
       const url = webUrl(c.url);
