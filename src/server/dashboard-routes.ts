@@ -14,6 +14,9 @@ import { sourceData } from './pages/source-data.ts';
 import { SourcePage } from './pages/source-page.tsx';
 import { storyData } from './pages/story-data.ts';
 import { StoryPage } from './pages/story-page.tsx';
+import { watchlistData, watchlistsData } from './pages/watchlist-data.ts';
+import { WatchlistPage } from './pages/watchlist-page.tsx';
+import { WatchlistsPage } from './pages/watchlists-page.tsx';
 import type { ServerContext } from './server-context.ts';
 
 /** Our pages: no inline script or style, nothing from elsewhere, no framing, forms post only to us. */
@@ -29,7 +32,7 @@ export const QUEUES_CSP =
 
 type Query = Record<string, string | string[] | undefined>;
 
-/** The dashboard's pages (overview, source, story, articles), their assets, and the CSP on every HTML answer. */
+/** The dashboard's pages (overview, source, story, articles, watchlists), their assets, and the CSP on every HTML answer. */
 export async function registerDashboard(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   app.addHook('onSend', async (req, reply, payload) => {
     const type = String(reply.getHeader('content-type') ?? '');
@@ -49,6 +52,7 @@ export async function registerDashboard(app: FastifyInstance, ctx: ServerContext
     now: Date.now(),
     path: backPath(req.url),
     done: doneText(first((req.query as Query).done))?.key ?? null,
+    watchlists: ctx.config.watchlists.length > 0,
   });
   const send = <P>(reply: FastifyReply, Page: FunctionComponent<P>, props: P, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').send(dashboardPage(Page, props));
@@ -72,6 +76,17 @@ export async function registerDashboard(app: FastifyInstance, ctx: ServerContext
     const data = id === null ? null : await storyData(ctx, id, copy);
     if (!data) return notFound(req, reply, `No story ${req.params.id}.`);
     return send(reply, StoryPage, { data, frame: frame(req) });
+  });
+
+  app.get('/watchlists', async (req, reply) => {
+    const f = frame(req);
+    return send(reply, WatchlistsPage, { data: await watchlistsData(ctx, f.now), frame: f });
+  });
+
+  app.get<{ Params: { id: string } }>('/watchlists/:id', async (req, reply) => {
+    const data = await watchlistData(ctx, req.params.id);
+    if (!data) return notFound(req, reply, `No watchlist "${req.params.id}" is configured.`);
+    return send(reply, WatchlistPage, { data, frame: frame(req) });
   });
 
   app.get('/articles', async (req, reply) => {

@@ -12,6 +12,8 @@ export interface PageFrame {
   path: string;
   /** The action that sent the reader here (`?done=`), if one of ours. */
   done: ActionDone | null;
+  /** At least one watchlist is configured: the nav links /watchlists. */
+  watchlists: boolean;
 }
 
 const DONE_TEXT: Record<ActionDone, string> = {

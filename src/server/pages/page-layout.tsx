@@ -18,6 +18,9 @@
  * Source page (/sources/ID)
  *   <tbody data-live="crawls" data-source-id="ID"> rows <tr data-crawl-id="N">, cells time, outcome, status,
  *     duration, found, new, lag, error.
+ * Watchlists (/watchlists) and a watchlist's page (/watchlists/ID, body data-watchlist-id): its matches are rows
+ *   <tr data-match-id="N" data-story-id="M"> (not updated live), each hit an <li data-term> with its excerpt, the
+ *   hit in <mark>.
  * Story page (/stories/N)
  *   <table id="copies" data-story-id="N"> rows <tr data-article-id="M">, cells title, source, lang, time, read-here.
  *   <tbody data-live="deliveries" data-story-id="N"> rows <tr data-delivery-id="D">, cells id, event, endpoint,
@@ -29,19 +32,40 @@
  * The pages read whole without JavaScript. The CSP forbids inline script and inline style: both are files in /assets/.
  */
 import type { ComponentChildren } from 'preact';
+import type { FeedLink } from '../feed-links.ts';
 import { doneText, type PageFrame } from './page-frame.ts';
 
-export type PageName = 'overview' | 'source' | 'story' | 'articles' | 'not-found';
+export type PageName = 'overview' | 'source' | 'story' | 'articles' | 'watchlists' | 'watchlist' | 'not-found';
 
-const NAV: Array<{ href: string; label: string; page?: PageName }> = [
-  { href: '/', label: 'Overview', page: 'overview' },
-  { href: '/articles', label: 'Articles', page: 'articles' },
+type NavLink = { href: string; label: string; page?: PageName[] };
+
+const NAV: NavLink[] = [
+  { href: '/', label: 'Overview', page: ['overview'] },
+  { href: '/articles', label: 'Articles', page: ['articles'] },
   { href: '/queues', label: 'Queues' },
   { href: '/feeds/all.xml', label: 'Feeds' },
 ];
+const WATCHLISTS_NAV: NavLink = { href: '/watchlists', label: 'Watchlists', page: ['watchlists', 'watchlist'] };
 
-export function PageLayout({ frame, title, page, children, bodyData = {} }: { frame: PageFrame; title: string; page: PageName; children: ComponentChildren; bodyData?: Record<string, string> }) {
+export function PageLayout({
+  frame,
+  title,
+  page,
+  children,
+  bodyData = {},
+  feeds = [],
+}: {
+  frame: PageFrame;
+  title: string;
+  page: PageName;
+  children: ComponentChildren;
+  bodyData?: Record<string, string>;
+  /** This page's own feeds, linked in its head after the feeds of every story. */
+  feeds?: FeedLink[];
+}) {
   const done = doneText(frame.done);
+  // Watchlists only when there are some: an empty page in every nav would say nothing.
+  const nav = frame.watchlists ? [...NAV.slice(0, 2), WATCHLISTS_NAV, ...NAV.slice(2)] : NAV;
   const data = Object.fromEntries(Object.entries(bodyData).map(([k, v]) => [`data-${k}`, v]));
   return (
     <html lang="en">
@@ -55,6 +79,9 @@ export function PageLayout({ frame, title, page, children, bodyData = {} }: { fr
         <link rel="icon" type="image/svg+xml" href={frame.assets.icon} />
         <link rel="alternate" type="application/rss+xml" title="Vigie: all stories (RSS)" href="/feeds/all.xml" />
         <link rel="alternate" type="application/atom+xml" title="Vigie: all stories (Atom)" href="/feeds/all.atom" />
+        {feeds.map((f) => (
+          <link rel="alternate" type={f.type} title={f.title} href={f.href} />
+        ))}
         <script src={frame.assets.js} defer></script>
       </head>
       <body data-page={page} {...data}>
@@ -67,9 +94,9 @@ export function PageLayout({ frame, title, page, children, bodyData = {} }: { fr
           </a>
           <nav aria-label="Main">
             <ul>
-              {NAV.map((n) => (
+              {nav.map((n) => (
                 <li>
-                  <a href={n.href} aria-current={n.page === page ? 'page' : undefined}>
+                  <a href={n.href} aria-current={n.page?.includes(page) ? 'page' : undefined}>
                     {n.label}
                   </a>
                 </li>
