@@ -195,16 +195,8 @@ export function articleProcessor(deps: ProcessorDeps) {
     }
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1) || Date.now() >= deadlineAt;
     try {
-      // readArticle saves the text when its fetch gave a page, and alerts without it otherwise: that is "read".
-      let read = false;
-      const fetchPages: ProcessorDeps['fetchPages'] = async (...args) => {
-        const pages = await deps.fetchPages(...args);
-        const [first] = pages;
-        read = first?.ok === true && first.page.html !== null;
-        return pages;
-      };
-      const result = await readArticle({ ...deps, fetchPages }, entryId, lastAttempt, { unreadable, onRequestSent: hold.onRequestSent });
-      if (result && entry) deps.metrics?.countArticle(entry.sourceId, read);
+      const result = await readArticle(deps, entryId, lastAttempt, { unreadable, onRequestSent: hold.onRequestSent });
+      if (result && entry) deps.metrics?.countArticle(entry.sourceId, result.read);
       if (result) await deps.queues.enqueueDeliveries(result.deliveries);
       return result && { storyId: result.storyId, isNewStory: result.isNewStory, deliveries: result.deliveries.length };
     } catch (err) {
@@ -218,8 +210,10 @@ export function articleProcessor(deps: ProcessorDeps) {
 export function deliveryProcessor(deps: ProcessorDeps) {
   return async (job: Job) => {
     const { deliveryId } = parse(deliveryData, job);
-    const attempt = () => deliverWebhook(deps, deliveryId, job.attemptsMade + 1);
-    if (!deps.metrics) return { outcome: await attempt() };
-    return { outcome: await deps.metrics.timeDelivery(await deps.store.getDeliveryWork(deliveryId), attempt) };
+    const attempt = job.attemptsMade + 1;
+    if (!deps.metrics) return { outcome: await deliverWebhook(deps, deliveryId, attempt) };
+    // Read once, for the metrics' labels and for the attempt itself.
+    const work = await deps.store.getDeliveryWork(deliveryId);
+    return { outcome: await deps.metrics.timeDelivery(work, () => deliverWebhook(deps, deliveryId, attempt, work)) };
   };
 }

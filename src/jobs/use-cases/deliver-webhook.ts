@@ -15,10 +15,11 @@ export type DeliverOutcome = 'delivered' | 'already-done' | 'gave-up';
  * One attempt at one delivery. Every attempt is logged in the store and in one log line. Throws a DeliveryError
  * with fate `retry` or `retry-later` when a later attempt may succeed; gives up (and logs why) past the retry window
  * or when the receiver says the request can never succeed. `attempt` numbers the log line (1 for the first).
+ * `loaded` is the delivery's row when the caller has already read it (metrics do), so it is not read twice.
  */
-export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, attempt = 1): Promise<DeliverOutcome> {
+export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, attempt = 1, loaded?: DeliveryWork | null): Promise<DeliverOutcome> {
   const { store, config } = deps;
-  const work = await store.getDeliveryWork(deliveryId);
+  const work = loaded !== undefined ? loaded : await store.getDeliveryWork(deliveryId);
   if (!work) return 'gave-up';
   if (work.state !== 'pending') return 'already-done';
   const now = deps.now();

@@ -10,6 +10,8 @@ export interface ReadArticleResult {
   articleId: number;
   storyId: number;
   isNewStory: boolean;
+  /** The page was read and its text saved; false when the alert went out without it. */
+  read: boolean;
   /** Deliveries to enqueue: the new event's, or the still-pending ones of an event a crashed run created. */
   deliveries: DeliveryRow[];
 }
@@ -93,7 +95,7 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
     { source: entry.sourceId, entryId, story: claim.storyId, isNew: claim.isNew, read: article !== null },
     `article ${entry.sourceId}: "${row.title || entry.title}" ${claim.isNew ? `is new story ${claim.storyId}` : `joins story ${claim.storyId}`}${article ? '' : ' (text unreadable)'}`,
   );
-  return { articleId: row.id, storyId: claim.storyId, isNewStory: claim.isNew, deliveries };
+  return { articleId: row.id, storyId: claim.storyId, isNewStory: claim.isNew, read: article !== null, deliveries };
 }
 
 /** How article pages are fetched, for new entries and for template warm-ups alike. */
