@@ -57,19 +57,19 @@ export class SqliteDb implements SqlDb {
     return statement;
   }
 
-  async all(sql: string, params: readonly SqlParam[] = []): Promise<Row[]> {
+  async all(sql: string, params?: readonly SqlParam[]): Promise<Row[]> {
     while (this.busy) await this.busy;
-    return this.statement(sql).all(...params) as Row[];
+    return this.inside.all(sql, params);
   }
 
-  async get(sql: string, params: readonly SqlParam[] = []): Promise<Row | undefined> {
+  async get(sql: string, params?: readonly SqlParam[]): Promise<Row | undefined> {
     while (this.busy) await this.busy;
-    return this.statement(sql).get(...params) as Row | undefined;
+    return this.inside.get(sql, params);
   }
 
-  async run(sql: string, params: readonly SqlParam[] = []): Promise<{ changes: number }> {
+  async run(sql: string, params?: readonly SqlParam[]): Promise<{ changes: number }> {
     while (this.busy) await this.busy;
-    return { changes: this.statement(sql).run(...params).changes };
+    return this.inside.run(sql, params);
   }
 
   /** BEGIN IMMEDIATE: the write lock is taken at once, so what `fn` reads stays true until it commits. */
