@@ -12,6 +12,7 @@ import {
   redisHelp,
   redisServerOnPath,
   startPrivateRedis,
+  syncDigestSchedules,
   syncSchedules,
   VigieQueues,
   VigieWorkers,
@@ -87,12 +88,6 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     const metrics = new VigieMetrics();
     // Said once at start, with the figures: a host that cannot serve what its sources ask is the usual cause of lag.
     for (const h of hostLoad(config)) if (h.overCapacity) log.warn({ ...h, sources: h.sources.length }, `host over capacity: ${h.summary}`);
-    // Matches are sent at once, but digests are not built yet: said at start, so nobody waits for a morning mail.
-    const digests = config.watchlists.filter((w) => w.digest !== null).map((w) => w.id);
-    if (digests.length > 0) {
-      log.warn({ watchlists: digests }, `watchlist digests are checked but not sent yet in this version (${digests.join(', ')}); notify channels get each match at once`);
-    }
-
     if (roles.workers) {
       const workerConnection = createRedisConnection(config.redis, { name: 'vigie-worker' });
       workerConnection.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
@@ -106,6 +101,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       const crawlNow = new Set((await store.health()).filter((s) => s.baselineAt === null).map((s) => s.id));
       const { upserted, removed, crawledNow } = await syncSchedules(queues, config, { crawlNow });
       log.info({ sources: upserted, removed, crawledNow }, `schedules in place for ${upserted.length} source${upserted.length === 1 ? '' : 's'}; ${crawledNow.length} crawled now`);
+      const digests = await syncDigestSchedules(queues, config);
+      if (digests.upserted.length + digests.removed.length > 0) log.info(digests, `digest schedules in place: ${digests.upserted.length}, removed: ${digests.removed.length}`);
     }
     if (roles.scheduler || roles.workers) {
       // Redis can lose its data under a running process (FLUSHALL, a restart without AOF, a failover): every minute

@@ -1,5 +1,6 @@
 export { articleEvent, sourceEvent, type ArticleEventBody, type ArticleEventInput } from './article-event.ts';
 export { watchlistEvent, watchlistMessage, type WatchlistEventBody, type WatchlistEventInput } from './watchlist-event.ts';
+export { digestEvent, digestMessage, type DigestEventBody, type DigestEventInput, type DigestMatch } from './digest-event.ts';
 export { DeliveryError } from './delivery-error.ts';
 export { sendWebhook, type SendResult, type SendWebhookOptions } from './send-webhook.ts';
 export { signWebhook, verifyWebhook, type SignedHeaders } from './sign-webhook.ts';

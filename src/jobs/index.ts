@@ -4,6 +4,7 @@ export { QUEUE_NAMES, type QueueKind } from './queue-names.ts';
 export { createRedisConnection, redisAnswers } from './redis-connection.ts';
 export { runOnce, type RunOnceReport } from './run-once.ts';
 export { missingSchedules, syncSchedules } from './sync-schedules.ts';
+export { digestSchedules, missingDigestSchedules, syncDigestSchedules } from './digest-schedules.ts';
 export { reconcile, type ReconcileReport } from './reconcile.ts';
 export { ReconcileLoop } from './reconcile-loop.ts';
 export type { Logger, UseCaseDeps } from './use-cases/deps.ts';

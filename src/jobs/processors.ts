@@ -14,6 +14,8 @@ import { checkSource } from './use-cases/check-source.ts';
 import { deliverWebhook } from './use-cases/deliver-webhook.ts';
 import type { UseCaseDeps } from './use-cases/deps.ts';
 import { readArticle } from './use-cases/read-article.ts';
+import { sendDigest } from './use-cases/send-digest.ts';
+import { DIGEST_JOB } from './digest-schedules.ts';
 import { reportSourceHealth } from './use-cases/report-source-health.ts';
 import { TemplateWarmUps, type PageTurn } from './use-cases/warm-up-template.ts';
 import { WARM_UP_JOB, type VigieQueues } from './vigie-queues.ts';
@@ -34,6 +36,7 @@ const turnData = { askedAt: z.number().optional(), dueAt: z.number().optional() 
 const crawlData = z.object({ sourceId: z.string().min(1), ...turnData });
 const articleData = z.object({ entryId: z.number().int().positive(), ...turnData });
 const deliveryData = z.object({ deliveryId: z.number().int().positive() });
+const digestData = z.object({ cron: z.string().min(1), tz: z.string().min(1) });
 const warmUpData = z.object({ sourceId: z.string().min(1), ...turnData });
 
 function parse<T>(schema: z.ZodType<T>, job: Job): T {
@@ -209,6 +212,14 @@ export function articleProcessor(deps: ProcessorDeps) {
 
 export function deliveryProcessor(deps: ProcessorDeps) {
   return async (job: Job) => {
+    if (job.name === DIGEST_JOB) {
+      const schedule = parse(digestData, job);
+      // A scheduler's job carries its scheduled time; the digest is keyed on it, so a retry sends the same one.
+      const dueMs = (job.opts as { prevMillis?: number }).prevMillis ?? job.timestamp + (job.opts.delay ?? 0);
+      const result = await sendDigest(deps, schedule, dueMs);
+      await deps.queues.enqueueDeliveries(result.deliveries);
+      return { stories: result.stories, deliveries: result.deliveries.length };
+    }
     const { deliveryId } = parse(deliveryData, job);
     const attempt = job.attemptsMade + 1;
     if (!deps.metrics) return { outcome: await deliverWebhook(deps, deliveryId, attempt) };

@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.ts';
 import type { Store } from '../store/index.ts';
+import { missingDigestSchedules, syncDigestSchedules } from './digest-schedules.ts';
 import { missingSchedules, syncSchedules } from './sync-schedules.ts';
 import type { Logger } from '../config/logger.ts';
 import type { VigieQueues } from './vigie-queues.ts';
@@ -58,6 +59,11 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions):
         { reason, sources: missing, crawledNow },
         `reconcile (${reason}): ${missing.length} source schedule${missing.length === 1 ? ' was' : 's were'} missing from Redis and ${missing.length === 1 ? 'is' : 'are'} back; ${crawledNow.length} crawled now`,
       );
+    }
+    const digests = await missingDigestSchedules(queues, config);
+    if (digests.length > 0) {
+      await syncDigestSchedules(queues, config);
+      log.warn({ reason, digests }, `reconcile (${reason}): ${digests.length} digest schedule${digests.length === 1 ? ' was' : 's were'} missing from Redis and ${digests.length === 1 ? 'is' : 'are'} back`);
     }
   }
 

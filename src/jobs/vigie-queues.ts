@@ -56,6 +56,11 @@ export class VigieQueues {
     return { attempts: this.config.crawl.attempts, backoff: { type: 'exponential', delay: 5_000 }, ...KEEP };
   }
 
+  /** A digest whose store is out of reach is tried again for about 40 minutes: a late digest beats none. */
+  digestJobOptions(): JobsOptions {
+    return { attempts: 8, backoff: { type: 'exponential', delay: 10_000 }, ...KEEP };
+  }
+
   async enqueueCrawl(sourceId: string, reason: string): Promise<void> {
     await this.crawl.add('crawl', { sourceId }, { ...this.crawlJobOptions(), jobId: `crawl-${sourceId}-${reason}` });
   }

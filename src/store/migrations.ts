@@ -13,7 +13,27 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: schemaV1 },
   { version: 2, name: 'article search, webhook pauses, delivery replays', sql: (d) => (d === 'sqlite' ? SQLITE_V2 : POSTGRES_V2) },
   { version: 3, name: 'watchlist matches', sql: watchlistMatchesV3 },
+  { version: 4, name: 'watchlist digests', sql: watchlistDigestsV4 },
 ];
+
+/**
+ * One row per (watchlist, scheduled time) a digest ran for, written in the transaction that takes its matches; and
+ * each match marked with the digest that took it, so that a match committed late goes in the next digest, never in
+ * none, and a digest retried after a crash finds its row and sends what it took, not a second selection.
+ */
+function watchlistDigestsV4(): string {
+  return `CREATE TABLE IF NOT EXISTS watchlist_digests (
+  watchlist_id TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  from_at TEXT NOT NULL,
+  stories INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (watchlist_id, due_at)
+);
+ALTER TABLE watchlist_matches ADD COLUMN digested_at TEXT;
+CREATE INDEX IF NOT EXISTS watchlist_matches_undigested ON watchlist_matches (watchlist_id, digested_at);
+`;
+}
 
 /** One row per (watchlist, story): a story matches a watchlist once, whichever copy matched first. `hits` is JSON. */
 function watchlistMatchesV3(dialect: SqlDialect['name']): string {

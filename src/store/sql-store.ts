@@ -30,6 +30,9 @@ import type {
   StorySummary,
   WatchlistMatchInput,
   WatchlistMatchRow,
+  DigestStart,
+  DigestStartInput,
+  WatchlistDigestRow,
 } from './store.ts';
 
 /** Rows per INSERT of a crawl's entries: 300 parameters, far below either backend's limit. */
@@ -340,14 +343,50 @@ export class SqlStore implements Store {
       `SELECT * FROM watchlist_matches ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
       [...params, options.limit ?? 50],
     );
+    return rows.map(watchlistMatchFrom);
+  }
+
+  async startDigest(input: DigestStartInput, now: string): Promise<DigestStart | null> {
+    return this.db.transaction(async (tx) => {
+      const last = await tx.get('SELECT MAX(due_at) AS due FROM watchlist_digests WHERE watchlist_id = ? AND due_at < ?', [input.watchlistId, input.dueAt]);
+      const from = (last?.due as string | null | undefined) ?? input.firstFrom;
+      const started = await tx.get(
+        `INSERT INTO watchlist_digests (watchlist_id, due_at, from_at, stories, created_at) VALUES (?, ?, ?, 0, ?)
+         ON CONFLICT (watchlist_id, due_at) DO NOTHING RETURNING due_at`,
+        [input.watchlistId, input.dueAt, from, now],
+      );
+      if (!started) return null;
+      // Matches made before the watchlist's first digest began are not news to any digest.
+      const floor = (await tx.get('SELECT MIN(from_at) AS f FROM watchlist_digests WHERE watchlist_id = ?', [input.watchlistId]))!.f as string;
+      const rows = await tx.all(
+        `UPDATE watchlist_matches SET digested_at = ? WHERE watchlist_id = ? AND digested_at IS NULL AND created_at > ? RETURNING *`,
+        [input.dueAt, input.watchlistId, floor],
+      );
+      await tx.run('UPDATE watchlist_digests SET stories = ? WHERE watchlist_id = ? AND due_at = ?', [rows.length, input.watchlistId, input.dueAt]);
+      return { from, matches: rows.map(watchlistMatchFrom).sort((a, b) => a.id - b.id) };
+    });
+  }
+
+  async watchlistDigests(watchlistId: string, limit = 20): Promise<WatchlistDigestRow[]> {
+    const rows = await this.db.all('SELECT * FROM watchlist_digests WHERE watchlist_id = ? ORDER BY due_at DESC LIMIT ?', [watchlistId, limit]);
     return rows.map((r) => ({
-      id: r.id as number,
       watchlistId: r.watchlist_id as string,
-      storyId: r.story_id as number,
-      articleId: r.article_id as number,
-      hits: JSON.parse(r.hits as string) as unknown,
+      dueAt: r.due_at as string,
+      from: r.from_at as string,
+      stories: Number(r.stories),
       createdAt: r.created_at as string,
     }));
+  }
+
+  async eventPayloads(dedupeKeys: readonly string[]): Promise<Map<string, unknown>> {
+    const out = new Map<string, unknown>();
+    // A few hundred keys at most (a digest's matches); chunked to stay under SQLite's parameter limit.
+    for (let i = 0; i < dedupeKeys.length; i += 500) {
+      const chunk = dedupeKeys.slice(i, i + 500);
+      const rows = await this.db.all(`SELECT dedupe_key, payload FROM events WHERE dedupe_key IN (${chunk.map(() => '?').join(', ')})`, chunk);
+      for (const r of rows) out.set(r.dedupe_key as string, JSON.parse(r.payload as string) as unknown);
+    }
+    return out;
   }
 
   async pendingDeliveriesForKey(dedupeKey: string): Promise<DeliveryRow[]> {
@@ -690,4 +729,15 @@ async function usualListSize(tx: SqlDb, sourceId: string): Promise<number | null
   if (rows.length === 0) return null;
   const sizes = rows.map((r) => r.entries_found as number).sort((a, b) => a - b);
   return sizes[Math.floor(sizes.length / 2)]!;
+}
+
+function watchlistMatchFrom(r: Row): WatchlistMatchRow {
+  return {
+    id: r.id as number,
+    watchlistId: r.watchlist_id as string,
+    storyId: r.story_id as number,
+    articleId: r.article_id as number,
+    hits: JSON.parse(r.hits as string) as unknown,
+    createdAt: r.created_at as string,
+  };
 }

@@ -110,6 +110,29 @@ export interface WatchlistMatchRow extends WatchlistMatchInput {
   createdAt: string;
 }
 
+export interface DigestStartInput {
+  watchlistId: string;
+  /** ISO 8601: the scheduled time of this digest; one digest per watchlist and time, ever. */
+  dueAt: string;
+  /** Where the watchlist's very first digest starts (its previous scheduled time); ignored once it has had one. */
+  firstFrom: string;
+}
+
+export interface DigestStart {
+  /** The previous digest's scheduled time, or `firstFrom` for the first. */
+  from: string;
+  /** The matches this digest takes, oldest first: every match not yet in a digest, made since the first digest's start. */
+  matches: WatchlistMatchRow[];
+}
+
+export interface WatchlistDigestRow {
+  watchlistId: string;
+  dueAt: string;
+  from: string;
+  stories: number;
+  createdAt: string;
+}
+
 export interface AttemptRecord {
   deliveryId: number;
   at: string;
@@ -263,6 +286,15 @@ export interface Store {
   recordWatchlistMatch(match: WatchlistMatchInput, now: string): Promise<boolean>;
   /** Watchlist matches, newest first, by watchlist and/or story. Default limit 50. */
   watchlistMatches(options?: { watchlistId?: string; storyId?: number; limit?: number }): Promise<WatchlistMatchRow[]>;
+  /**
+   * Starts a watchlist's digest for one scheduled time: records it and takes the matches not yet in a digest. Null
+   * when that digest was already started (a retry after a crash): what it took is in its event, not taken again.
+   */
+  startDigest(input: DigestStartInput, now: string): Promise<DigestStart | null>;
+  /** A watchlist's digests, newest first. Default limit 20. */
+  watchlistDigests(watchlistId: string, limit?: number): Promise<WatchlistDigestRow[]>;
+  /** The payloads of the events with these keys, by key; keys without an event are absent. */
+  eventPayloads(dedupeKeys: readonly string[]): Promise<Map<string, unknown>>;
   /** Pending deliveries of the event with this key (to re-enqueue after a crash). */
   pendingDeliveriesForKey(dedupeKey: string): Promise<DeliveryRow[]>;
   getDeliveryWork(deliveryId: number): Promise<DeliveryWork | null>;

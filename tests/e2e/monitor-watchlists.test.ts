@@ -1,6 +1,7 @@
 // Watchlists end to end: a fixture site publishes three stories, two matching; Slack-, Teams- and Discord-shaped
 // receivers, an SMTP server, a Standard Webhooks channel and a webhook subscribed to watchlist.match, all on loopback,
-// each get one message per matching story; a syndicated copy on a second site sends nothing more.
+// each get one message per matching story; a syndicated copy on a second site sends nothing more; the digest comes at
+// its cron time with both stories.
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +9,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/demo/webhook-receiver.ts';
 import { initialStories, stories } from '../fixtures/stories.ts';
-import type { Logger } from '../../src/config/logger.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
 import { smtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.ts';
 
@@ -179,31 +179,47 @@ describe('watchlist matches sent at once to the configured channels', () => {
   }, 90_000);
 });
 
-describe('the start-time warning', () => {
-  it('says digests are not sent yet, naming the watchlists that have one; watchlists without a digest are not warned about', async () => {
+describe('the digest, sent by its job scheduler', () => {
+  it('at its cron time, one mail with the two matching stories of three; the ticks after, with nothing new, send nothing', async () => {
     const gov = await site();
-    const slack = await chat();
-    const warnings: string[] = [];
-    const quiet = () => undefined;
-    const log: Logger = { info: quiet, warn: (_f, msg = '') => void warnings.push(msg), error: quiet, debug: quiet, child: () => log };
-    const channels = [{ id: 'air-slack', slack: slack.url }];
-    harness = await startHarness({ sources: [{ id: 'gov', url: gov.listUrl, every: '1m' }], log, channels, watchlists: [{ id: 'at-once', terms: ['Patriot'], notify: ['air-slack'] }] });
-    expect(warnings.filter((w) => /watchlist|channel/.test(w))).toEqual([]);
-    await harness.close();
-    harness = undefined;
+    const smtp = await smtpReceiver();
+    closers.push(() => smtp.close());
+    // A daily pattern for one second about 25 s from now (UTC): the stories are published and read well before it.
+    const due = new Date(Math.ceil((Date.now() + 25_000) / 1000) * 1000);
+    const cron = `${due.getUTCSeconds()} ${due.getUTCMinutes()} ${due.getUTCHours()} * * *`;
+    // A second schedule ticking every 2 s with sendEmpty off: it must send nothing, having no watchlist match.
     harness = await startHarness({
-      sources: [{ id: 'gov', url: gov.listUrl, every: '1m' }],
-      log,
-      channels,
+      sources: [{ id: 'gov', url: gov.listUrl, every: '1s' }],
+      channels: [{ id: 'morning-mail', email: { to: ['desk@example.org'], from: 'vigie@example.org', smtp: smtp.url() } }],
       watchlists: [
-        { id: 'at-once', terms: ['Patriot'], notify: ['air-slack'] },
-        { id: 'mornings', terms: ['Mamba'], digest: { cron: '0 7 * * 1-5', tz: 'Europe/Paris', notify: ['air-slack'] } },
+        { id: 'air-defence', terms: ['Sentinel radar', 'Baltic air policing | air policing'], digest: { cron, tz: 'UTC', notify: ['morning-mail'] } },
+        { id: 'never', terms: ['Mamba'], digest: { cron: '*/2 * * * * *', tz: 'UTC', notify: ['morning-mail'] } },
       ],
     });
-    expect(warnings.filter((w) => /watchlist|channel/.test(w))).toEqual([
-      'watchlist digests are checked but not sent yet in this version (mornings); notify channels get each match at once',
-    ]);
-  }, 30_000);
+    const { store } = harness;
+    await harness.until('the baseline', async () => (await store.health()).every((h) => h.baselineAt != null));
+    gov.publish(sentinel);
+    gov.publish(baltic);
+    gov.publish(darpa);
+    await harness.until('two stories matched', async () => (await store.watchlistMatches()).length === 2, 18_000);
+    expect(Date.now()).toBeLessThan(due.getTime());
+    expect(smtp.mails).toHaveLength(0);
+
+    await harness.until('the digest mail', async () => smtp.mails.length >= 1, due.getTime() - Date.now() + 15_000);
+    const mail = smtp.mails[0]!;
+    expect(mail.rcptTo).toEqual(['desk@example.org']);
+    expect(mail.headers.get('subject')).toMatch(/digest/i);
+    expect(about([mail.text ?? ''], sentinel.title)).toBe(1);
+    expect(about([mail.text ?? ''], baltic.title)).toBe(1);
+    expect(about([mail.text ?? ''], darpa.title)).toBe(0);
+    expect(mail.text).toContain('air-defence');
+    const digests = await store.watchlistDigests('air-defence');
+    expect(digests.map((d) => [d.dueAt, d.stories])).toEqual([[due.toISOString(), 2]]);
+    // The 2-second schedule ran meanwhile, found nothing, and sent nothing; no second mail for the same digest.
+    expect((await store.watchlistDigests('never')).length).toBeGreaterThan(3);
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(smtp.mails).toHaveLength(1);
+  }, 90_000);
 });
 
 function balticEventStory(receiver: WebhookReceiver): number {

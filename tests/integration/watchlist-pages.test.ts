@@ -104,7 +104,7 @@ describe('watchlists on the dashboard', () => {
     expect((await page(bare.app, '/watchlists')).$('#no-watchlists').length).toBe(1);
   });
 
-  it('/watchlists/:id shows the config (channels by id only, the digest not sent yet) and the matches, newest first, the hit marked and escaped', async () => {
+  it('/watchlists/:id shows the config (channels by id only, the digest and its last run) and the matches, newest first, the hit marked and escaped', async () => {
     const r = await serve();
     const s = await seed(r.store);
     const { status, body, $ } = await page(r.app, '/watchlists/frigates');
@@ -117,7 +117,11 @@ describe('watchlists on the dashboard', () => {
     expect($('[data-field="notify"]').text()).toBe('desk');
     expect($('[data-field="digest"]').text()).toContain('0 7 * * 1-5');
     expect($('[data-field="digest"]').text()).toContain('Europe/Paris');
-    expect($('[data-field="digest"]').text()).toContain('Digests are not sent yet.');
+    expect($('[data-field="digest"]').text()).toContain('No digest has run yet.');
+    await r.store.startDigest({ watchlistId: 'frigates', dueAt: '2026-12-01T06:00:00.000Z', firstFrom: '2026-11-30T06:00:00.000Z' }, '2026-12-01T06:00:01.000Z');
+    const after = (await page(r.app, '/watchlists/frigates')).$;
+    expect(after('[data-field="last-digest"] time').attr('datetime')).toBe('2026-12-01T06:00:00.000Z');
+    expect(after('[data-field="last-digest"]').text()).toMatch(/\b2 stories\.$/);
     expect(body).not.toContain('hooks.slack.com');
     expect(body).not.toContain('SECRETSLACKPATH');
     // Its feeds in the head, after the feeds of every story.

@@ -1,4 +1,5 @@
 import { DeliveryError } from '../../alerts/delivery-error.ts';
+import { digestMessage, type DigestEventBody } from '../../alerts/digest-event.ts';
 import { channelOf } from '../../alerts/channels/channel-target.ts';
 import { sendChannel } from '../../alerts/channels/send-channel.ts';
 import { sendWebhook } from '../../alerts/send-webhook.ts';
@@ -69,8 +70,14 @@ export async function deliverWebhook(deps: UseCaseDeps, deliveryId: number, atte
 async function sendToChannel(deps: UseCaseDeps, channel: ChannelConfig, work: DeliveryWork): Promise<{ status: number | null; durationMs: number }> {
   const target = channelOf(channel);
   if (!target) throw new DeliveryError(`channel ${channel.id}: a webhook channel is sent signed`, 'give-up', null);
-  if (work.eventType !== 'watchlist.match') throw new DeliveryError(`channel ${channel.id}: cannot send a ${work.eventType} event`, 'give-up', null);
-  const content = watchlistMessage(JSON.parse(work.body) as WatchlistEventBody, deps.config.server.publicUrl);
+  const { publicUrl } = deps.config.server;
+  const content =
+    work.eventType === 'watchlist.match'
+      ? watchlistMessage(JSON.parse(work.body) as WatchlistEventBody, publicUrl)
+      : work.eventType === 'watchlist.digest'
+        ? digestMessage(JSON.parse(work.body) as DigestEventBody, publicUrl)
+        : null;
+  if (!content) throw new DeliveryError(`channel ${channel.id}: cannot send a ${work.eventType} event`, 'give-up', null);
   const { config } = deps;
   return sendChannel(target, content, { timeoutMs: config.delivery.timeout, userAgent: config.crawl.userAgent, allowNetworks: config.network.allow, msgId: work.msgId });
 }

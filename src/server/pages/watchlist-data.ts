@@ -1,4 +1,5 @@
 import type { WatchlistConfig } from '../../config/index.ts';
+import type { WatchlistDigestRow } from '../../store/index.ts';
 import type { ServerContext } from '../server-context.ts';
 import { watchlistStories, type MatchedStory } from '../watchlist-stories.ts';
 
@@ -15,6 +16,8 @@ export interface WatchlistsData {
 export interface WatchlistData {
   watchlist: WatchlistConfig;
   matches: MatchedStory[];
+  /** Its last digest, when it has a digest and one has run. */
+  lastDigest: WatchlistDigestRow | null;
 }
 
 /** Every configured watchlist with how many stories it matched in the last RECENT_DAYS days. */
@@ -34,5 +37,6 @@ export async function watchlistsData(ctx: ServerContext, now: number): Promise<W
 export async function watchlistData(ctx: ServerContext, id: string): Promise<WatchlistData | null> {
   const watchlist = ctx.config.watchlists.find((w) => w.id === id);
   if (!watchlist) return null;
-  return { watchlist, matches: await watchlistStories(ctx.store, id, WATCHLIST_PAGE_MATCHES) };
+  const [matches, digests] = await Promise.all([watchlistStories(ctx.store, id, WATCHLIST_PAGE_MATCHES), watchlist.digest ? ctx.store.watchlistDigests(id, 1) : []]);
+  return { watchlist, matches, lastDigest: digests[0] ?? null };
 }

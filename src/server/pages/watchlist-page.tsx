@@ -55,8 +55,15 @@ export function WatchlistPage({ data, frame }: { data: WatchlistData; frame: Pag
           <>
             <dt>Digest</dt>
             <dd data-field="digest">
-              <code>{w.digest.cron}</code> ({w.digest.tz}) to {w.digest.notify.join(', ')}.{' '}
-              <span class="muted">Digests are not sent yet.</span>
+              <code>{w.digest.cron}</code> ({w.digest.tz}) to {w.digest.notify.join(', ')}
+              {w.digest.sendEmpty ? ', even when nothing matched' : ''}.{' '}
+              {data.lastDigest ? (
+                <span data-field="last-digest">
+                  Last: <TimeStamp iso={data.lastDigest.dueAt} now={frame.now} />, {data.lastDigest.stories} {data.lastDigest.stories === 1 ? 'story' : 'stories'}.
+                </span>
+              ) : (
+                <span class="muted">No digest has run yet.</span>
+              )}
             </dd>
           </>
         )}
