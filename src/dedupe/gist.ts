@@ -1,0 +1,237 @@
+import { frEnLexicon } from './fr-en-lexicon.ts';
+import { MAX_PHRASE_TOKENS, type Lexicon, type LexiconEntry, type PhraseNode } from './lexicon.ts';
+import { textFigures } from './text-figures.ts';
+import { ACRONYM, fnv1a, JOINED, NAME_CATEGORIES, PLAIN, wordsOf, type WordCache, type WordInfo } from './word-info.ts';
+
+/**
+ * What an article says that survives translation, in no language: the keys of its words through the bilingual
+ * lexicon (a concept id), or of their spelling across languages (wordKey: names, cognates), of its designations
+ * (`F-35A`, `A400M`), numbers and dates. Two translations of one story share most of their keys; two stories on
+ * one topic share the topic's vocabulary but not its names, figures and dates, the anchors.
+ */
+export interface Gist {
+  lang: string;
+  /** Words in the body. */
+  words: number;
+  /**
+   * 16-bit hashes of the keys of the body and the title, sorted, distinct. Half the bytes to store, and two sets of
+   * 200 keys share less than one value by chance: under half a point of score.
+   */
+  body: Uint16Array;
+  /** Hashes of the body's anchors (names written mid-sentence, designations, numbers >= 10, dates), sorted, distinct. */
+  anchors: Uint32Array;
+  /** Hashes of the body's numbers >= 10 and dates alone, sorted, distinct: a subset of `anchors`. */
+  figures: Uint32Array;
+  /** Hashes of the body's dates (month and day) alone, sorted, distinct: a subset of `figures`. */
+  dates: Uint32Array;
+}
+
+/** A run of words between figures and acronyms, in two parallel lists (no object per word). */
+interface Run {
+  infos: WordInfo[];
+  /** Written with a capital mid-sentence: a name. */
+  names: boolean[];
+}
+
+/**
+ * Word characters: digits and the letters of the Latin, Greek and Cyrillic blocks (the languages covered are French
+ * and English), read from a table per character.
+ */
+const WORD = new Uint8Array(0x2000);
+for (const [from, to] of [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a], [0xaa, 0xaa], [0xb5, 0xb5], [0xba, 0xba], [0xc0, 0xd6], [0xd8, 0xf6], [0xf8, 0x24f], [0x370, 0x3ff], [0x400, 0x4ff], [0x1e00, 0x1eff]] as const) {
+  WORD.fill(1, from, to + 1);
+}
+const isWord = (c: number) => c < 0x2000 && WORD[c] === 1;
+
+/** The gist of an article in `lang` (`fr` or `en`), through `lexicon` (the shipped French-English one by default). */
+export function gistOf(title: string, text: string, lang: string, lexicon: Lexicon = frEnLexicon()): Gist {
+  const words = wordsOf(lexicon);
+  const body: number[] = [];
+  const anchors: number[] = [];
+  const count = scanKeys(text, words, body, anchors, true);
+  const figures = textFigures(text, lang);
+  const figureKeys: number[] = [];
+  const dateKeys: number[] = [];
+  for (const n of figures.numbers) {
+    const h = fnv1a(`n:${n}`);
+    body.push(h);
+    if (Number(n) >= 10 || n.includes('.')) figureKeys.push(h);
+  }
+  for (const d of figures.dates) {
+    const h = fnv1a(`d:${d}`);
+    body.push(h);
+    figureKeys.push(h);
+    dateKeys.push(h);
+  }
+  anchors.push(...figureKeys);
+  for (const y of figures.years) body.push(fnv1a(`y:${y}`));
+  // The title's words count with the body's, through the same lexicon; its names and figures are not anchors, so a
+  // short text never merges on its title.
+  scanKeys(title, words, body, null, false);
+  const t = textFigures(title, lang);
+  for (const n of t.numbers) body.push(fnv1a(`n:${n}`));
+  for (const y of t.years) body.push(fnv1a(`y:${y}`));
+  return { lang, words: count, body: sorted16(body), anchors: sorted(anchors), figures: sorted(figureKeys), dates: sorted(dateKeys) };
+}
+
+/**
+ * Pushes the key hashes of `text` to `keys` (and its anchors to `anchors`); returns its word count. A token is a
+ * run of word characters, joined across `-` or `/` when a word character follows (`F-35A`, `SAMP/T`,
+ * `porte-avions`); it is hashed while scanned, so a known spelling costs one map read and no string.
+ */
+function scanKeys(text: string, words: WordCache, keys: number[], anchors: number[] | null, names: boolean): number {
+  let count = 0;
+  const run: Run = { infos: [], names: [] };
+  const flush = () => {
+    if (run.infos.length > 0) addWords(run, words, keys, anchors);
+    run.infos.length = 0;
+    run.names.length = 0;
+  };
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    let c = text.charCodeAt(i);
+    if (!isWord(c)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    // Two FNV-1a lanes over the token's code units: 53 bits, a collision between two spellings is negligible.
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (;;) {
+      while (i < n && isWord((c = text.charCodeAt(i)))) {
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+        i++;
+      }
+      let j = i;
+      const q = text.charCodeAt(j);
+      if (q === 39 || q === 0x2019) j++;
+      const d = text.charCodeAt(j);
+      if ((d === 45 || d === 47) && j + 1 < n && isWord(text.charCodeAt(j + 1))) {
+        for (let k = i; k <= j; k++) a = Math.imul(a ^ text.charCodeAt(k), 0x01000193);
+        b = Math.imul(b ^ d, 0x5bd1e995) ^ (b >>> 15);
+        i = j + 1;
+        continue;
+      }
+      break;
+    }
+    count++;
+    const info = words.info((a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff), text, start, i);
+    if (info.kind === PLAIN) {
+      run.infos.push(info);
+      run.names.push(names && info.capital && !startsSentence(text, start));
+    } else if (info.kind === JOINED) {
+      const sentenceStart = startsSentence(text, start);
+      const parts = info.parts!;
+      for (let k = 0; k < parts.length; k++) {
+        const p = parts[k]!;
+        run.infos.push(p);
+        run.names.push(names && !(sentenceStart && k === 0) && p.capital);
+      }
+    } else {
+      flush();
+      if (info.kind === ACRONYM && info.concepts) for (const h of info.concepts) keys.push(h);
+      else if (info.key !== 0) {
+        // A designation (A400M, F-35A) or an acronym the lexicon does not know (CAESAR, FREMM, SAMP/T).
+        keys.push(info.key);
+        anchors?.push(info.key);
+      }
+    }
+  }
+  flush();
+  return count;
+}
+
+/** Keys of a run of words: lexicon phrases longest first, then single words, names and cognates by their spelling key. */
+function addWords(run: Run, words: WordCache, keys: number[], anchors: number[] | null): void {
+  const { infos, names } = run;
+  for (let i = 0; i < infos.length; ) {
+    const info = infos[i]!;
+    let taken = 0;
+    if (info.phrase !== null) {
+      // The longest phrase through the trie; each next word as written or singular.
+      let node: PhraseNode | undefined = info.phrase;
+      let entries: LexiconEntry[] | undefined;
+      for (let k = i + 1; k < infos.length && k - i < MAX_PHRASE_TOKENS && node.next; k++) {
+        const w = infos[k]!;
+        node = node.next.get(w.folded) ?? node.next.get(w.one);
+        if (!node) break;
+        if (node.entries) {
+          taken = k - i + 1;
+          entries = node.entries;
+        }
+      }
+      if (entries) {
+        let named = false;
+        for (let k = i; k < i + taken; k++) named ||= names[k]!;
+        for (const e of entries) {
+          const h = words.concept(e.id);
+          keys.push(h);
+          if (named && NAME_CATEGORIES.has(e.category)) anchors?.push(h);
+        }
+      }
+    }
+    if (taken === 0 && info.concepts) {
+      taken = 1;
+      for (const h of info.concepts) keys.push(h);
+      if (names[i] && info.nameConcepts) for (const h of info.nameConcepts) anchors?.push(h);
+    }
+    if (taken > 0) {
+      i += taken;
+      continue;
+    }
+    if (info.key !== 0) {
+      keys.push(info.key);
+      if (names[i]) anchors?.push(info.key);
+    }
+    i++;
+  }
+}
+
+/** Whether the text before `at` ends a sentence (or is nothing, or a line break, or an opening quote). */
+function startsSentence(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 0xa0 || c === 0x202f) continue;
+    // . ! ? : ; newline « » " “ ” (a quotation starts a sentence too)
+    return c === 46 || c === 33 || c === 63 || c === 58 || c === 59 || c === 10 || c === 0xab || c === 0xbb || c === 34 || c === 0x201c || c === 0x201d;
+  }
+  return true;
+}
+
+/** The hashes folded to 16 bits, sorted, each once. */
+function sorted16(keys: number[]): Uint16Array {
+  const all = new Uint16Array(keys.length);
+  for (let i = 0; i < keys.length; i++) all[i] = (keys[i]! ^ (keys[i]! >>> 16)) & 0xffff;
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i]!;
+  return all.slice(0, n);
+}
+
+/** The hashes, sorted, each once. */
+function sorted(keys: number[]): Uint32Array {
+  const all = Uint32Array.from(keys).sort();
+  let n = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i]!;
+  return all.slice(0, n);
+}
+
+/** How many hashes two sorted distinct arrays share. */
+export function shared(a: Uint32Array | Uint16Array, b: Uint32Array | Uint16Array): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) {
+      n++;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return n;
+}

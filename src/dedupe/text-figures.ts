@@ -1,0 +1,112 @@
+/**
+ * Figures that survive translation, read in each language's own format and written one way: `10 000` (fr) and
+ * `10,000` (en) are `10000`; `1,5 milliard` and `1.5 billion` are `1500000000`; `2,3 %` and `2.3%` are `2.3`;
+ * `14 juin 2016` and `June 14, 2016` are the date `06-14` and the year `2016`.
+ */
+export interface TextFigures {
+  /** Amounts and counts, normalised, years and dates' days excluded; repeats dropped, in text order. */
+  numbers: string[];
+  /** Month and day of each date written out (`06-14`), repeats dropped. */
+  dates: string[];
+  /** Years 1900-2099 written alone or in a date. */
+  years: string[];
+}
+
+const MONTHS: Record<string, number> = {
+  janvier: 1, fevrier: 2, février: 2, mars: 3, avril: 4, mai: 5, juin: 6, juillet: 7, aout: 8, août: 8, septembre: 9, octobre: 10, novembre: 11, decembre: 12, décembre: 12,
+  january: 1, february: 2, march: 3, april: 4, may: 5, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
+  jan: 1, feb: 2, mar: 3, apr: 4, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+};
+const MONTH_WORDS = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+
+const SCALES: Record<string, number> = {
+  million: 1e6, millions: 1e6, m: 1e6, mn: 1e6, mln: 1e6,
+  milliard: 1e9, milliards: 1e9, md: 1e9, mds: 1e9, mrd: 1e9, billion: 1e9, billions: 1e9, bn: 1e9, b: 1e9,
+  trillion: 1e12, trillions: 1e12,
+  mille: 1e3, thousand: 1e3, k: 1e3,
+};
+const SCALE_WORDS = Object.keys(SCALES).sort((a, b) => b.length - a.length).join('|');
+
+
+// The text is lower-cased first and months are listed with their accents, so ASCII classes stand for letters:
+// non-unicode regexes are several times faster, and a letter outside ASCII next to a figure is rare enough.
+// Day first ("14 juin", "June 14" below), each maybe a range whose both days are the event's: "du 9 au 19 octobre",
+// "9-10 December", "October 9 to 19, 2017".
+const DAY_MONTH = new RegExp(`(?<![a-z0-9])(\\d{1,2})(?:er|st|nd|rd|th)?(?:\\s*(?:au|à|a|-|–|et|to|and)\\s*(?:le\\s+)?(\\d{1,2})(?:er|st|nd|rd|th)?)?\\s+(${MONTH_WORDS})\\.?(?:\\s+(\\d{4}))?(?![a-z])`, 'g');
+const MONTH_DAY = new RegExp(`\\b(${MONTH_WORDS})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:\\s*(?:-|–|to|and|through)\\s*(\\d{1,2})(?:st|nd|rd|th)?)?(?![a-z0-9])(?:,?\\s+(\\d{4}))?`, 'g');
+// Numeric dates: 14/06/2016 (fr, and en outside the US), 2016-06-14.
+const NUMERIC_DATE = /(?<![0-9])(?:(\d{1,2})[/.](\d{1,2})[/.](\d{4})|(\d{4})-(\d{2})-(\d{2}))(?![0-9])/g;
+const DIGIT = /\d/;
+const SPACE = '[ \\u00a0\\u202f]';
+
+/** Reads the figures of a text written in `lang` (`fr` or `en`; anything else is read as English). */
+export function textFigures(text: string, lang: string | null): TextFigures {
+  const french = lang === 'fr';
+  if (!DIGIT.test(text)) return { numbers: [], dates: [], years: [] };
+  const folded = text.toLowerCase();
+  const used: Array<[number, number]> = [];
+  const dates = new Set<string>();
+  const years = new Set<string>();
+  const taken = (start: number) => used.some(([a, b]) => start >= a && start < b);
+  const date = (m: number, d: number, y: string | undefined, start: number, end: number) => {
+    if (m < 1 || m > 12 || d < 1 || d > 31) return;
+    dates.add(`${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    if (y && isYear(y)) years.add(y);
+    used.push([start, end]);
+  };
+  for (const m of folded.matchAll(DAY_MONTH)) {
+    const month = MONTHS[m[3]!]!;
+    date(month, Number(m[1]), m[4], m.index!, m.index! + m[0].length);
+    if (m[2]) date(month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
+  }
+  for (const m of folded.matchAll(MONTH_DAY)) {
+    if (taken(m.index!)) continue;
+    const month = MONTHS[m[1]!]!;
+    date(month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
+    if (m[3]) date(month, Number(m[3]), m[4], m.index!, m.index! + m[0].length);
+  }
+  for (const m of folded.matchAll(NUMERIC_DATE)) {
+    if (taken(m.index!)) continue;
+    if (m[4]) date(Number(m[5]), Number(m[6]), m[4], m.index!, m.index! + m[0].length);
+    else date(Number(m[2]), Number(m[1]), m[3], m.index!, m.index! + m[0].length);
+  }
+
+  const numbers: string[] = [];
+  const seen = new Set<string>();
+  for (const m of folded.matchAll(french ? FRENCH_NUMBER : ENGLISH_NUMBER)) {
+    const start = m.index!;
+    if (taken(start)) continue;
+    const whole = m[1]!.replace(/[^\d]/g, '');
+    if (m[2] === undefined && m[3] === undefined && isYear(whole) && m[1]!.length === 4) {
+      years.add(whole);
+      continue;
+    }
+    let value = Number(`${whole}${m[2] ? `.${m[2]}` : ''}`);
+    if (m[3]) value *= SCALES[m[3]]!;
+    const key = normalise(value);
+    if (!seen.has(key)) {
+      seen.add(key);
+      numbers.push(key);
+    }
+  }
+  return { numbers, dates: [...dates], years: [...years] };
+}
+
+/** A run of digits with the language's group and decimal separators, then maybe a scale word (million, bn...). */
+function numberPattern(group: string, decimal: string): RegExp {
+  return new RegExp(`(?<![a-z0-9.,])(\\d{1,3}(?:${group}\\d{3})+|\\d+)(?:${decimal}(\\d+))?(?:${SPACE}?(${SCALE_WORDS})(?![a-z]))?`, 'g');
+}
+const FRENCH_NUMBER = numberPattern(`(?:${SPACE}|\\.)`, ',');
+const ENGLISH_NUMBER = numberPattern(`(?:,|${SPACE})`, '\\.');
+
+function isYear(digits: string): boolean {
+  const n = Number(digits);
+  return digits.length === 4 && n >= 1900 && n <= 2099;
+}
+
+/** Up to 6 significant digits, no exponent: `1500000000`, `2.3`, `0.75`. */
+function normalise(value: number): string {
+  if (!Number.isFinite(value)) return 'inf';
+  const rounded = Number(value.toPrecision(6));
+  return Number.isInteger(rounded) ? rounded.toFixed(0) : String(rounded);
+}

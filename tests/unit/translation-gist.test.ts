@@ -1,0 +1,155 @@
+// Cross-language matching, pure: spelling keys across languages, the anchors a gist keeps (names, designations,
+// numbers, dates), the verdict on a translation, on two stories of one topic and on short texts, and the gist's bytes.
+import { describe, expect, it } from 'vitest';
+import { gistOf, shared } from '../../src/dedupe/gist.ts';
+import { decodeGist, encodeGist, lexiconTranslations, primaryLang } from '../../src/dedupe/translation-matcher.ts';
+import { compareGists } from '../../src/dedupe/translation-rule.ts';
+import { wordKey } from '../../src/dedupe/word-key.ts';
+
+/** Whether every anchor of `probe`'s text is among `article`'s anchors. */
+const anchorsOf = (text: string, lang: string) => gistOf('', text, lang).anchors;
+const has = (within: Uint32Array, probe: Uint32Array) => shared(within, probe) === probe.length && probe.length > 0;
+
+describe('wordKey: one key for the spellings of a name or a cognate', () => {
+  it.each([
+    ['Kalachnikov', 'Kalashnikov'],
+    ['Choïgou', 'Shoigu'],
+    ['Daech', 'Daesh'],
+    ['Sergueï', 'Sergei'],
+    ['Kharkiv', 'Kharkov'],
+    ['Zelensky', 'Zelenski'],
+    ['frégate', 'frigate'],
+    ['artillerie', 'artillery'],
+    ['munitions', 'munition'],
+    ['organisation', 'organization'],
+  ])('%s = %s', (a, b) => expect(wordKey(a)).toBe(wordKey(b)));
+
+  it.each([
+    ['Lecornu', 'Lecointre'],
+    ['Rafale', 'Reaper'],
+    ['Gao', 'Gaza'],
+  ])('%s is not %s', (a, b) => expect(wordKey(a)).not.toBe(wordKey(b)));
+});
+
+describe('gist anchors', () => {
+  it('names written mid-sentence are anchors in both languages, transliterated or not; a capital at a sentence start is not', () => {
+    const fr = anchorsOf('Le ministre russe Sergueï Choïgou a inspecté les troupes. Selon Moscou, la visite a duré deux jours.', 'fr');
+    const en = anchorsOf('Russian minister Sergei Shoigu inspected the troops. Moscow said the visit lasted two days.', 'en');
+    expect(has(fr, anchorsOf('a visit by Sergei Shoigu', 'en'))).toBe(true);
+    expect(has(en, anchorsOf('une visite de Sergueï Choïgou', 'fr'))).toBe(true);
+    // "Selon" starts a sentence: no anchor of its own.
+    expect(has(fr, anchorsOf('a word from Selon', 'en'))).toBe(false);
+  });
+
+  it('designations are anchors however they are written: F-35A and F35A, A400M, SAMP/T, an acronym the lexicon does not know', () => {
+    const fr = anchorsOf("L'armée de l'Air a reçu un A400M et deux F-35A, puis une batterie SAMP/T et un CAESAR.", 'fr');
+    for (const probe of ['one F35A', 'an A400M', 'the SAMP/T', 'a CAESAR']) expect(has(fr, anchorsOf(probe, 'en')), probe).toBe(true);
+    expect(has(fr, anchorsOf('an F-35B', 'en'))).toBe(false);
+  });
+
+  it('acronyms the lexicon knows are one concept in both languages, not anchors (OTAN = NATO)', () => {
+    const fr = gistOf('', "Les alliés de l'OTAN se réunissent.", 'fr');
+    const en = gistOf('', 'NATO allies meet.', 'en');
+    expect(shared(fr.body, en.body)).toBeGreaterThanOrEqual(1);
+    expect(shared(fr.anchors, en.anchors)).toBe(0);
+  });
+
+  it('numbers (10 or more) and dates are anchors in their local formats; small counts and years are not', () => {
+    const fr = gistOf('', 'Le 14 juin 2016, la DGA a commandé 10 000 obus pour 1,5 milliard d’euros et 3 radars.', 'fr');
+    const en = gistOf('', 'On June 14, 2016, the DGA ordered 10,000 shells for €1.5 billion and three radars.', 'en');
+    expect(shared(fr.figures, en.figures)).toBe(3);
+    expect(fr.figures).toHaveLength(3);
+    expect(fr.dates).toEqual(en.dates);
+    expect(fr.dates).toHaveLength(1);
+  });
+});
+
+// A story and its translation, as a bilingual ministry site publishes them: another title, the lead reworded,
+// figures in local formats, a sentence added for foreign readers.
+const FR_TITLE = 'Mer Baltique : le chasseur de mines Andromède neutralise 14 mines historiques';
+const FR_TEXT = `Du 3 au 14 mai 2021, le chasseur de mines tripartite Andromède a participé à l'exercice de guerre des mines Open Spirit au large de Liepaja, en Lettonie, aux côtés de 15 navires alliés.
+
+Au cours de ces deux semaines, l'équipage du capitaine de corvette Julien Marchetti a détecté, identifié et neutralisé 14 engins explosifs datant des deux guerres mondiales, dont une mine de fond allemande de 1 100 kilos.
+
+« Ces munitions restent une menace pour la navigation et les pêcheurs », a souligné le commandant, qui salue le travail des plongeurs démineurs du groupe de plongeurs démineurs de la Manche.
+
+Depuis 1997, l'exercice Open Spirit a permis de neutraliser plus de 550 engins en mer Baltique.`;
+const EN_TITLE = 'French minehunter clears 14 wartime mines during Open Spirit';
+const EN_TEXT = `The French Navy tripartite minehunter Andromède took part in NATO mine warfare exercise Open Spirit off Liepaja, Latvia, from May 3 to 14, 2021, alongside 15 allied ships.
+
+Over the two weeks, the crew led by Lieutenant Commander Julien Marchetti detected, identified and neutralised 14 explosive devices from both world wars, including a 1,100-kilo German ground mine.
+
+"These munitions remain a threat to shipping and fishermen," the commanding officer said, praising the clearance divers of the Channel diving group.
+
+Since 1997, Open Spirit has cleared more than 550 devices from the Baltic Sea.`;
+// Another exercise in the same sea, another year: the same vocabulary, another event.
+const OTHER_TEXT = `The Belgian Navy minehunter Narcis took part in NATO mine warfare exercise Baltops off Kiel, Germany, from June 6 to 18, 2023, alongside 40 allied ships.
+
+Over the two weeks, the crew led by Lieutenant Commander Pieter Claes detected and neutralised 9 explosive devices from the Second World War, including a British ground mine of 700 kilos.
+
+"Mine countermeasures remain a core skill of our navy," the commanding officer said, praising the divers of the Belgian clearance team.
+
+Baltops has been held every year since 1972 in the Baltic Sea.`;
+
+describe('compareGists', () => {
+  const fr = gistOf(FR_TITLE, FR_TEXT, 'fr');
+  const en = gistOf(EN_TITLE, EN_TEXT, 'en');
+
+  it('a translation is the same story, both ways', () => {
+    const v = compareGists(fr, en);
+    expect(v).toMatchObject({ same: true, reason: null });
+    expect(v.anchors).toBeGreaterThanOrEqual(5);
+    expect(compareGists(en, fr).same).toBe(true);
+  });
+
+  it('another exercise in the same sea, told in the same words, is not: too few shared names and figures', () => {
+    expect(compareGists(fr, gistOf('Belgian minehunter clears mines during Baltops', OTHER_TEXT, 'en'))).toMatchObject({ same: false, reason: 'anchors' });
+  });
+
+  it('the same ship in the same exercise two years later is not: no date agrees', () => {
+    const later = EN_TEXT.replace('from May 3 to 14, 2021', 'from May 8 to 19, 2023').replace(/\b14 explosive/, '11 explosive');
+    expect(compareGists(fr, gistOf(EN_TITLE, later, 'en'))).toMatchObject({ same: false, reason: 'dates' });
+  });
+
+  it('two texts in one language are never compared here (same-language copies are the fingerprint\'s)', () => {
+    expect(compareGists(en, gistOf(EN_TITLE, EN_TEXT, 'en'))).toMatchObject({ same: false, reason: 'same-language' });
+  });
+
+  it('a short text does not merge on its title: same title, another body', () => {
+    const a = gistOf(EN_TITLE, 'The French Navy said a minehunter took part in an exercise in the Baltic Sea this week, with allied ships and divers.', 'en');
+    const b = gistOf(FR_TITLE, "La Marine nationale indique qu'un chasseur de mines participe cette semaine à un exercice en mer Baltique avec des navires alliés.", 'fr');
+    expect(a.words).toBeLessThan(60);
+    expect(compareGists(a, b)).toMatchObject({ same: false, reason: 'anchors' });
+  });
+
+  it('a short translation with its names and figures still merges', () => {
+    const a = gistOf('Open Spirit', "Le chasseur de mines Andromède a neutralisé 14 mines au large de Liepaja entre le 3 et le 14 mai, lors de l'exercice Open Spirit, a indiqué le capitaine de corvette Julien Marchetti.", 'fr');
+    const b = gistOf('Open Spirit', 'Minehunter Andromède neutralised 14 mines off Liepaja between May 3 and 14 during Open Spirit, Lieutenant Commander Julien Marchetti said.', 'en');
+    expect(Math.min(a.words, b.words)).toBeLessThan(60);
+    expect(compareGists(a, b).same).toBe(true);
+  });
+});
+
+describe('the lexicon matcher', () => {
+  const matcher = lexiconTranslations();
+
+  it('keeps a gist as bytes and reads it back the same', () => {
+    const g = matcher.gist(FR_TITLE, FR_TEXT, 'fr');
+    expect(matcher.decode(matcher.encode(g), 'fr')).toEqual(g);
+    expect(decodeGist(encodeGist(g), 'fr')).toEqual(g);
+    expect(() => decodeGist(encodeGist(g).subarray(0, 10), 'fr')).toThrow('ends too soon');
+  });
+
+  it('covers French and English; indexes by its own language and looks up in the other', () => {
+    expect(['fr', 'en', 'de'].map((l) => matcher.covers(l))).toEqual([true, true, false]);
+    const fr = matcher.gist(FR_TITLE, FR_TEXT, 'fr');
+    const en = matcher.gist(EN_TITLE, EN_TEXT, 'en');
+    const frKeys = new Set(matcher.indexKeys(fr, 'fr'));
+    expect(matcher.lookupKeys(en, 'en').some((k) => frKeys.has(k))).toBe(true);
+    expect(matcher.indexKeys(en, 'en').some((k) => frKeys.has(k))).toBe(false);
+  });
+
+  it('reads a language tag by its primary subtag', () => {
+    expect([primaryLang('fr-FR'), primaryLang('EN'), primaryLang('en_GB'), primaryLang(''), primaryLang(null), primaryLang('français')]).toEqual(['fr', 'en', 'en', null, null, null]);
+  });
+});
