@@ -1,4 +1,4 @@
-export { articleEvent, sourceEvent, type ArticleEventBody, type ArticleEventInput } from './article-event.ts';
+export { articleEvent, sourceEvent, storyLanguages, type ArticleEventBody, type ArticleEventInput, type StoryCopyRef } from './article-event.ts';
 export { watchlistEvent, watchlistMessage, type WatchlistEventBody, type WatchlistEventInput } from './watchlist-event.ts';
 export { digestEvent, digestMessage, type DigestEventBody, type DigestEventInput, type DigestMatch } from './digest-event.ts';
 export { DeliveryError } from './delivery-error.ts';

@@ -11,7 +11,7 @@ export interface WatchlistEventBody {
     hits: WatchHit[];
     source: string;
     /** The story, with every copy known when it matched (the matching one included). */
-    story: { id: number; copies: Array<{ source: string; url: string }> };
+    story: { id: number; copies: Array<{ source: string; url: string; lang?: string | null }> };
     entry: { title: string; url: string; firstSeenAt: string };
     /** As `article.new` carries it; null when the page could not be read (the entry's title matched). */
     article: { title: string; text: string; lang: string | null; publishedAt: string | null; url: string } | null;

@@ -225,6 +225,16 @@ export const configSchema = z
         }
       })
       .prefault({}),
+    /** How copies of one story are grouped. */
+    stories: z
+      .object({
+        /** A French article and its English translation (or the reverse) make one story, one alert. */
+        translations: z.boolean({ error: 'expected true or false' }).default(true),
+        /** How long after a story's copy its translation may still join it. */
+        translationWindow: duration('7d or 48h').default(7 * 86_400_000),
+      })
+      .strict()
+      .prefault({}),
     /**
      * How often each process checks that Redis still holds what the store says should be there (the sources'
      * schedules, pending deliveries, unread entries' jobs) and puts back what is missing. Also run on reconnect.

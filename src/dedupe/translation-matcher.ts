@@ -21,7 +21,7 @@ export interface TranslationMatcher<G = unknown> {
 }
 
 /** Anchors indexed per article: the smallest hashes (a bottom-k sample, the same for copies sharing anchors). */
-export const GIST_KEYS = 4;
+export const GIST_KEYS = 6;
 const LANGS = ['fr', 'en'];
 
 /** The French-English matcher over the shipped lexicon. */

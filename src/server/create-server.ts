@@ -8,6 +8,7 @@ import type { Logger } from '../config/logger.ts';
 import type { HostGate, LagHistogram, VigieQueues } from '../jobs/index.ts';
 import type { VigieMetrics } from '../jobs/vigie-metrics.ts';
 import type { Store } from '../store/index.ts';
+import { storyLanguages } from '../alerts/index.ts';
 import { registerActions } from './actions.ts';
 import { bindProblem } from './bind-problem.ts';
 import { registerDashboard } from './dashboard-routes.ts';
@@ -107,7 +108,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get<{ Params: { id: string } }>('/api/stories/:id', async (req, reply) => {
     const copies = await store.storyCopies(Number(req.params.id));
     if (copies.length === 0) return reply.code(404).send({ error: `no story ${req.params.id}` });
-    return { id: Number(req.params.id), first: copies[0], alsoAt: copies.slice(1) };
+    // `copies`: all of them with their language, and for a translation the copy it translates; `languages` in order.
+    return { id: Number(req.params.id), first: copies[0], alsoAt: copies.slice(1), copies, languages: storyLanguages(copies) };
   });
   app.get<{ Querystring: { limit?: string } }>('/api/deliveries', async (req) => ctx.deliveriesNow(clampLimit(req.query.limit)));
   await registerDashboard(app, ctx);

@@ -14,7 +14,28 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'article search, webhook pauses, delivery replays', sql: (d) => (d === 'sqlite' ? SQLITE_V2 : POSTGRES_V2) },
   { version: 3, name: 'watchlist matches', sql: watchlistMatchesV3 },
   { version: 4, name: 'watchlist digests', sql: watchlistDigestsV4 },
+  { version: 5, name: 'article gists', sql: articleGistsV5 },
 ];
+
+/**
+ * What the cross-language matcher keeps of each article it covers, beside its fingerprint: its language and an
+ * opaque gist; `translation_of` is the article a translation joined its story by (columns of the fingerprint's row:
+ * one row written per claim, not two). `translation_keys` indexes articles by the matcher's integer keys (language
+ * and anchor): integers in a clustered key (SQLite WITHOUT ROWID), as a claim writes several per article.
+ */
+function articleGistsV5(dialect: SqlDialect['name']): string {
+  const ref = dialect === 'sqlite' ? 'INTEGER' : 'BIGINT';
+  const blob = dialect === 'sqlite' ? 'BLOB' : 'BYTEA';
+  return `ALTER TABLE article_fingerprints ADD COLUMN lang TEXT;
+ALTER TABLE article_fingerprints ADD COLUMN gist ${blob};
+ALTER TABLE article_fingerprints ADD COLUMN translation_of ${ref};
+CREATE TABLE IF NOT EXISTS translation_keys (
+  key BIGINT NOT NULL,
+  article_id ${ref} NOT NULL,
+  PRIMARY KEY (key, article_id)
+)${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''};
+`;
+}
 
 /**
  * One row per (watchlist, scheduled time) a digest ran for, written in the transaction that takes its matches; and

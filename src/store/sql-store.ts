@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../dedupe/fingerprint.ts';
 import type { SiteTemplate } from '../extract/site-template.ts';
 import type { Row, SqlDb, SqlParam } from './sql-db.ts';
-import { claimStoryIn } from './story-index.ts';
+import { claimStoryIn, type TranslationClaim } from './story-index.ts';
+import { lexiconTranslations, primaryLang, type TranslationMatcher } from '../dedupe/translation-matcher.ts';
 import type {
   ArticleInput,
   ArticleRow,
@@ -26,6 +27,7 @@ import type {
   EventRow,
   StoryArticle,
   StoryClaim,
+  ClaimOptions,
   StoryCopy,
   StorySummary,
   WatchlistMatchInput,
@@ -94,10 +96,14 @@ const crawlFrom = (r: Row): CrawlRow => ({
 
 /** Articles as lists show them: no html (it can weigh hundreds of KB), and whether each opened its story. */
 const STORY_ARTICLE_SELECT = `SELECT a.id, a.entry_id, a.source_id, a.url, a.title, a.text, a.lang, a.published_at, a.byline, a.canonical_url,
-  a.fetched_at, a.error, a.story_id, CASE WHEN s.first_article_id = a.id THEN 1 ELSE 0 END AS is_first
-  FROM articles a LEFT JOIN stories s ON s.id = a.story_id`;
+  a.fetched_at, a.error, a.story_id, CASE WHEN s.first_article_id = a.id THEN 1 ELSE 0 END AS is_first, f.translation_of
+  FROM articles a LEFT JOIN stories s ON s.id = a.story_id LEFT JOIN article_fingerprints f ON f.article_id = a.id`;
 
-const storyArticleFrom = (r: Row): StoryArticle => ({ ...articleFrom({ ...r, html: '' }), first: Number(r.is_first) === 1 });
+const storyArticleFrom = (r: Row): StoryArticle => ({
+  ...articleFrom({ ...r, html: '' }),
+  first: Number(r.is_first) === 1,
+  translationOf: (r.translation_of as number | null) ?? null,
+});
 
 /**
  * The store's logic, written once over SqlDb: SQLite and Postgres differ only in their SqlDb (driver, placeholders,
@@ -269,13 +275,14 @@ export class SqlStore implements Store {
     return articleFrom(row!);
   }
 
-  async claimStory(articleId: number, title: string, text: string, now: string): Promise<StoryClaim> {
-    // The fingerprint is CPU only: computed before the transaction, so no lock waits on it.
+  async claimStory(articleId: number, title: string, text: string, now: string, options: ClaimOptions = {}): Promise<StoryClaim> {
+    // The fingerprint and the gist are CPU only: computed before the transaction, so no lock waits on them.
     const fp = fingerprint(title, text);
+    const translation = translationClaim(title, text, now, options);
     return this.db.transaction(async (tx): Promise<StoryClaim> => {
       // Claimed before: the same answer as the first claim gave, read back.
       const existing = await tx.get(
-        `SELECT a.story_id, s.first_article_id, f.matched_article_id, f.distance FROM articles a JOIN stories s ON s.id = a.story_id
+        `SELECT a.story_id, s.first_article_id, f.matched_article_id, f.distance, f.translation_of FROM articles a JOIN stories s ON s.id = a.story_id
          LEFT JOIN article_fingerprints f ON f.article_id = a.id WHERE a.id = ?`,
         [articleId],
       );
@@ -285,17 +292,29 @@ export class SqlStore implements Store {
           isNew: existing.first_article_id === articleId,
           matchedArticleId: (existing.matched_article_id as number | null) ?? null,
           distance: (existing.distance as number | null) ?? null,
+          translationOf: (existing.translation_of as number | null) ?? null,
         };
       }
-      const claim = await claimStoryIn(tx, { articleId, title, text, now }, fp);
+      const claim = await claimStoryIn(tx, { articleId, title, text, now }, fp, translation);
       await tx.run('UPDATE articles SET story_id = ? WHERE id = ?', [claim.storyId, articleId]);
       return claim;
     });
   }
 
   async storyCopies(storyId: number): Promise<StoryCopy[]> {
-    const rows = await this.db.all('SELECT id, source_id, url, title, fetched_at FROM articles WHERE story_id = ? ORDER BY id', [storyId]);
-    return rows.map((r) => ({ articleId: r.id as number, sourceId: r.source_id as string, url: r.url as string, title: r.title as string | null, fetchedAt: r.fetched_at as string }));
+    const rows = await this.db.all(
+      'SELECT a.id, a.source_id, a.url, a.title, a.lang, a.fetched_at, f.translation_of FROM articles a LEFT JOIN article_fingerprints f ON f.article_id = a.id WHERE a.story_id = ? ORDER BY a.id',
+      [storyId],
+    );
+    return rows.map((r) => ({
+      articleId: r.id as number,
+      sourceId: r.source_id as string,
+      url: r.url as string,
+      title: r.title as string | null,
+      lang: (r.lang as string | null) ?? null,
+      translationOf: (r.translation_of as number | null) ?? null,
+      fetchedAt: r.fetched_at as string,
+    }));
   }
 
   async createEvent(event: EventInput, now: string): Promise<{ eventId: number; deliveries: DeliveryRow[] } | null> {
@@ -740,4 +759,15 @@ function watchlistMatchFrom(r: Row): WatchlistMatchRow {
     hits: JSON.parse(r.hits as string) as unknown,
     createdAt: r.created_at as string,
   };
+}
+
+let defaultMatcher: TranslationMatcher | null = null;
+
+/** The cross-language half of a claim, when asked for and the article's language is covered; its gist computed now. */
+function translationClaim(title: string, text: string, now: string, options: ClaimOptions): TranslationClaim | null {
+  const lang = primaryLang(options.lang);
+  if (!options.translations || lang === null) return null;
+  const matcher = options.translations.matcher ?? (defaultMatcher ??= lexiconTranslations() as TranslationMatcher);
+  if (!matcher.covers(lang)) return null;
+  return { matcher, lang, gist: matcher.gist(title, text, lang), since: new Date(Date.parse(now) - options.translations.windowMs).toISOString() };
 }

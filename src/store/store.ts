@@ -1,3 +1,4 @@
+import type { TranslationMatcher } from '../dedupe/translation-matcher.ts';
 import type { SiteTemplate } from '../extract/site-template.ts';
 import type { Article } from '../extract/types.ts';
 
@@ -62,6 +63,15 @@ export interface StoryClaim {
   isNew: boolean;
   matchedArticleId: number | null;
   distance: number | null;
+  /** The article in another language this one joined the story as a translation of; null otherwise. */
+  translationOf: number | null;
+}
+
+export interface ClaimOptions {
+  /** The article's language (`fr`, `en-GB`); without one it is never compared across languages. */
+  lang?: string | null;
+  /** Group translations into the story (French-English by default); null or absent: same-language copies only. */
+  translations?: { windowMs: number; matcher?: TranslationMatcher } | null;
 }
 
 export interface EventInput {
@@ -159,6 +169,10 @@ export interface StoryCopy {
   sourceId: string;
   url: string;
   title: string | null;
+  /** As the page gave it (`fr`, `en-GB`), or null. */
+  lang: string | null;
+  /** The copy in another language this one joined the story as a translation of; null otherwise. */
+  translationOf: number | null;
   fetchedAt: string;
 }
 
@@ -171,6 +185,8 @@ export interface CrawlRow extends CrawlRecord {
 export interface StoryArticle extends ArticleRow {
   /** This copy opened its story (alerted as `article.new`). */
   first: boolean;
+  /** The copy in another language this one joined the story as a translation of; null otherwise. */
+  translationOf: number | null;
 }
 
 /** One story: its first copy (what alerted) and every copy on other sites, oldest first. */
@@ -278,7 +294,7 @@ export interface Store {
   /** Saves what the article job read for an entry (or the error when it read nothing). Idempotent per entry. */
   saveArticle(entryId: number, article: ArticleInput | null, error: string | null, now: string): Promise<ArticleRow>;
   /** Puts an article in a story, atomically: the first copy opens the story. Idempotent per article. */
-  claimStory(articleId: number, title: string, text: string, now: string): Promise<StoryClaim>;
+  claimStory(articleId: number, title: string, text: string, now: string, options?: ClaimOptions): Promise<StoryClaim>;
   storyCopies(storyId: number): Promise<StoryCopy[]>;
   /** Creates an event and one pending delivery per webhook; null when the key already had an event. */
   createEvent(event: EventInput, now: string): Promise<{ eventId: number; deliveries: DeliveryRow[] } | null>;

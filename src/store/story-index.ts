@@ -8,6 +8,7 @@ import {
   type Fingerprint,
 } from '../dedupe/fingerprint.ts';
 import { matchStory, type StoryIndex, type StoryMatch } from '../dedupe/story-matcher.ts';
+import type { TranslationMatcher } from '../dedupe/translation-matcher.ts';
 import type { Row, SqlDb } from './sql-db.ts';
 
 /**
@@ -33,7 +34,26 @@ export interface ClaimResult {
   isNew: boolean;
   matchedArticleId: number | null;
   distance: number | null;
+  /** The article in another language this one joined as a translation of. */
+  translationOf: number | null;
 }
+
+/** The cross-language half of a claim: the article's gist, computed before the transaction, and where to look. */
+export interface TranslationClaim {
+  matcher: TranslationMatcher;
+  /** The article's primary language, one the matcher covers. */
+  lang: string;
+  gist: unknown;
+  /** Only articles claimed at or after this time (ISO) may be joined: the translation window's start. */
+  since: string;
+}
+
+/** Articles read per translation key, newest first (other-language articles only: keys carry the language). */
+export const PER_TRANSLATION_KEY = 6;
+/** Gists judged per claim at most, those sharing the most keys first. */
+export const MAX_TRANSLATION_CANDIDATES = 8;
+/** Keys a candidate must share (the rule asks for 2 shared anchors; the keys are a sample of them). */
+export const MIN_SHARED_KEYS = 1;
 
 const COLUMNS = 'article_id, story_id, exact_hash, simhash, token_count, shingle_count, title_key, numbers, sketch';
 
@@ -99,11 +119,19 @@ export function findStoryMatch(db: SqlDb, fp: Fingerprint, keys: readonly string
  * Idempotent per article: claiming the same article again changes nothing and returns the same story, with
  * `isNew` still telling whether this article opened it, so a retried job can finish sending its alert.
  */
-export async function claimStoryIn(tx: SqlDb, input: ClaimInput, fp: Fingerprint = fingerprint(input.title, input.text)): Promise<ClaimResult> {
+export async function claimStoryIn(
+  tx: SqlDb,
+  input: ClaimInput,
+  fp: Fingerprint = fingerprint(input.title, input.text),
+  translation: TranslationClaim | null = null,
+): Promise<ClaimResult> {
   const keys = lookupKeys(fp);
-  if (fp.exactHash !== null) await tx.dialect.lockKeys(tx, [`x:${fp.exactHash}`, ...keys]);
+  // A translation shares no text key with its original, only anchors: those keys are locked too, both languages'.
+  const gistKeys = translation && fp.exactHash !== null ? translation.matcher.indexKeys(translation.gist, translation.lang) : [];
+  const translationKeys = translation && fp.exactHash !== null ? translation.matcher.lookupKeys(translation.gist, translation.lang) : [];
+  if (fp.exactHash !== null) await tx.dialect.lockKeys(tx, [`x:${fp.exactHash}`, ...keys, ...[...gistKeys, ...translationKeys].map((k) => `t:${k}`)]);
   const existing = await tx.get(
-    `SELECT f.story_id, f.matched_article_id, f.distance, s.first_article_id
+    `SELECT f.story_id, f.matched_article_id, f.distance, f.translation_of, s.first_article_id
      FROM article_fingerprints f JOIN stories s ON s.id = f.story_id WHERE f.article_id = ?`,
     [input.articleId],
   );
@@ -113,13 +141,17 @@ export async function claimStoryIn(tx: SqlDb, input: ClaimInput, fp: Fingerprint
       isNew: existing.first_article_id === input.articleId,
       matchedArticleId: existing.matched_article_id as number | null,
       distance: existing.distance as number | null,
+      translationOf: (existing.translation_of as number | null) ?? null,
     };
   }
   const match = await findStoryMatch(tx, fp, keys);
+  const translated = match === null && translation && translationKeys.length > 0 ? await findTranslation(tx, translation, translationKeys) : null;
   const storyId =
-    match?.storyId ?? ((await tx.get('INSERT INTO stories (first_article_id, title, created_at) VALUES (?, ?, ?) RETURNING id', [input.articleId, input.title, input.now]))!.id as number);
+    match?.storyId ??
+    translated?.storyId ??
+    ((await tx.get('INSERT INTO stories (first_article_id, title, created_at) VALUES (?, ?, ?) RETURNING id', [input.articleId, input.title, input.now]))!.id as number);
   await tx.run(
-    `INSERT INTO article_fingerprints (${COLUMNS}, matched_article_id, distance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO article_fingerprints (${COLUMNS}, matched_article_id, distance, lang, gist, translation_of, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       input.articleId,
       storyId,
@@ -130,13 +162,48 @@ export async function claimStoryIn(tx: SqlDb, input: ClaimInput, fp: Fingerprint
       fp.titleKey,
       fp.numbers.join(' '),
       sketchToBytes(fp.sketch),
-      match?.articleId ?? null,
+      match?.articleId ?? translated?.articleId ?? null,
       match?.distance ?? null,
+      translation?.lang ?? null,
+      translation && fp.exactHash !== null ? translation.matcher.encode(translation.gist) : null,
+      translated?.articleId ?? null,
       input.now,
     ],
   );
   if (keys.length > 0) {
     await tx.run(`INSERT INTO story_bands (band, article_id) VALUES ${keys.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`, keys.flatMap((k) => [k, input.articleId]));
   }
-  return { storyId, isNew: match === null, matchedArticleId: match?.articleId ?? null, distance: match?.distance ?? null };
+  if (gistKeys.length > 0) {
+    const distinct = [...new Set(gistKeys)];
+    await tx.run(`INSERT INTO translation_keys (key, article_id) VALUES ${distinct.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`, distinct.flatMap((k) => [k, input.articleId]));
+  }
+  const opened = match === null && translated === null;
+  return { storyId, isNew: opened, matchedArticleId: match?.articleId ?? translated?.articleId ?? null, distance: match?.distance ?? null, translationOf: translated?.articleId ?? null };
+}
+
+/**
+ * The article in another language this one is a translation of, or null: the newest PER_TRANSLATION_KEY articles
+ * under each of its anchor keys (in the other languages), the MAX_TRANSLATION_CANDIDATES sharing the most keys
+ * judged, claimed within the window. The best verdict wins (highest score, then the earliest article).
+ */
+export async function findTranslation(tx: SqlDb, t: TranslationClaim, keys: readonly number[]): Promise<{ articleId: number; storyId: number } | null> {
+  const perKey = keys.map(() => `SELECT * FROM (SELECT article_id FROM translation_keys WHERE key = ? ORDER BY article_id DESC LIMIT ${PER_TRANSLATION_KEY}) AS b`).join(' UNION ALL ');
+  const hits = await tx.all(
+    `SELECT k.article_id, COUNT(*) AS hits FROM (${perKey}) AS k GROUP BY k.article_id HAVING COUNT(*) >= ? ORDER BY hits DESC, k.article_id DESC LIMIT ${MAX_TRANSLATION_CANDIDATES}`,
+    [...keys, Math.min(MIN_SHARED_KEYS, keys.length)],
+  );
+  if (hits.length === 0) return null;
+  const ids = hits.map((h) => h.article_id as number);
+  const rows = await tx.all(
+    `SELECT article_id, story_id, lang, gist FROM article_fingerprints WHERE article_id IN (${ids.map(() => '?').join(', ')}) AND gist IS NOT NULL AND created_at >= ?`,
+    [...ids, t.since],
+  );
+  let best: { articleId: number; storyId: number; score: number } | null = null;
+  for (const r of rows) {
+    const verdict = t.matcher.compare(t.gist, t.matcher.decode(r.gist as Uint8Array, r.lang as string));
+    if (!verdict.same) continue;
+    const id = r.article_id as number;
+    if (best === null || verdict.score > best.score || (verdict.score === best.score && id < best.articleId)) best = { articleId: id, storyId: r.story_id as number, score: verdict.score };
+  }
+  return best && { articleId: best.articleId, storyId: best.storyId };
 }

@@ -159,7 +159,7 @@ describe('watchlist matches sent at once to the configured channels', () => {
       const balticEvent = events.find((e) => e.data.article?.title === baltic.title)!;
       expect(balticEvent.data.hits.map((h: { term: string }) => h.term)).toEqual(['Baltic air policing | air policing', 'intercept']);
       expect(balticEvent.data.hits[0].excerpt.text).toMatch(/Baltic Air Policing/i);
-      expect(balticEvent.data.story.copies).toEqual([{ source: 'gov', url: gov.articleUrl(baltic.slug) }]);
+      expect(balticEvent.data.story.copies).toEqual([{ source: 'gov', url: gov.articleUrl(baltic.slug), lang: 'en' }]);
     }
 
     // The same story syndicated on the second site joins it and sends nothing more.

@@ -116,7 +116,7 @@ describe.each(backends)('readArticle with watchlists on $name', ({ open }) => {
       ['sea trial | sea trials', 'Sea trials'],
     ]);
     expect(body.data.hits[1].excerpt.text).toContain('Sea trials start next spring');
-    expect(body.data.story).toEqual({ id: result!.storyId, copies: [{ source: 'site', url: 'https://site.example.org/frigate' }] });
+    expect(body.data.story).toEqual({ id: result!.storyId, copies: [{ source: 'site', url: 'https://site.example.org/frigate', lang: 'en' }] });
     expect(body.data.article).toMatchObject({ title: 'Frigate launched', url: 'https://site.example.org/frigate' });
     expect(body.data.article.text).toContain('Sea trials');
 

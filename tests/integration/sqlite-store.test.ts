@@ -42,6 +42,8 @@ describe('SqliteStore', () => {
     const raw = new Database(path);
     raw.exec(`DROP TABLE vigie_schema; DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete; DROP TRIGGER articles_fts_update;
       DROP TABLE articles_fts; DROP TABLE webhook_pauses; ALTER TABLE deliveries DROP COLUMN window_start; DROP INDEX articles_by_fetched;
+      DROP TABLE watchlist_matches; DROP TABLE watchlist_digests; DROP TABLE translation_keys;
+      ALTER TABLE article_fingerprints DROP COLUMN lang; ALTER TABLE article_fingerprints DROP COLUMN gist; ALTER TABLE article_fingerprints DROP COLUMN translation_of;
       DROP TABLE http_cache; CREATE TABLE http_cache (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, body_hash TEXT, updated_at TEXT NOT NULL);`);
     raw.prepare('INSERT INTO http_cache VALUES (?, ?, NULL, NULL, ?)').run('https://site.example.org/', '"old"', 'x');
     raw.close();

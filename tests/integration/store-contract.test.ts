@@ -341,7 +341,7 @@ describe.each(backends)('Store contract on $name', ({ name, open }) => {
 
     it('opens a story with the first copy and joins later copies to it', async () => {
       const first = await claim(1, original.title, bodyOf(original));
-      expect(first).toEqual({ storyId: first.storyId, isNew: true, matchedArticleId: null, distance: null });
+      expect(first).toEqual({ storyId: first.storyId, isNew: true, matchedArticleId: null, distance: null, translationOf: null });
 
       const syndicated = editedLead(original);
       const near = await claim(2, syndicated.title, bodyOf(syndicated));
@@ -351,7 +351,7 @@ describe.each(backends)('Store contract on $name', ({ name, open }) => {
       expect(near.distance).toBeGreaterThan(0);
 
       const exact = await claim(3, original.title.toUpperCase(), bodyOf(original).replace(/’/g, "'"));
-      expect(exact).toEqual({ storyId: first.storyId, isNew: false, matchedArticleId: 1, distance: 0 });
+      expect(exact).toEqual({ storyId: first.storyId, isNew: false, matchedArticleId: 1, distance: 0, translationOf: null });
     });
 
     it('joins a copy cut to its first 70%', async () => {
@@ -434,8 +434,8 @@ describe.each(backends)('Store contract on $name', ({ name, open }) => {
         [a.id, opened.storyId],
       ]);
       expect(await store.storyCopies(opened.storyId)).toEqual([
-        { articleId: a.id, sourceId: 'src', url: fromSrc!.url, title: original.title, fetchedAt: at(2) },
-        { articleId: b.id, sourceId: 'other', url: fromOther!.url, title: copy.title, fetchedAt: at(3) },
+        { articleId: a.id, sourceId: 'src', url: fromSrc!.url, title: original.title, lang: 'en', translationOf: null, fetchedAt: at(2) },
+        { articleId: b.id, sourceId: 'other', url: fromOther!.url, title: copy.title, lang: 'en', translationOf: null, fetchedAt: at(3) },
       ]);
       expect(await store.claimStory(a.id, a.title, a.text, at(4))).toEqual(opened);
       expect(await store.claimStory(b.id, b.title, b.text, at(4))).toEqual(joined);

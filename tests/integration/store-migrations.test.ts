@@ -44,12 +44,14 @@ describe('SQLite migrations', () => {
     // Back to what version 1 left: no search index, no pauses, no replay window.
     const raw = new Database(path);
     raw.exec(`DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete; DROP TRIGGER articles_fts_update; DROP TABLE articles_fts;
-      DROP TABLE webhook_pauses; ALTER TABLE deliveries DROP COLUMN window_start; DROP INDEX articles_by_fetched; DROP TABLE watchlist_matches; DELETE FROM vigie_schema WHERE version >= 2;`);
+      DROP TABLE webhook_pauses; ALTER TABLE deliveries DROP COLUMN window_start; DROP INDEX articles_by_fetched; DROP TABLE watchlist_matches;
+      DROP TABLE watchlist_digests; DROP TABLE translation_keys; ALTER TABLE article_fingerprints DROP COLUMN lang;
+      ALTER TABLE article_fingerprints DROP COLUMN gist; ALTER TABLE article_fingerprints DROP COLUMN translation_of; DELETE FROM vigie_schema WHERE version >= 2;`);
     raw.close();
     const store = new SqliteStore({ path });
     cleanups.push(() => store.close());
     expect((await store.searchArticles({ q: 'fregate' })).articles.map((a) => a.title)).toEqual(['Exercice Polaris']);
-    // Version 3 came back with them: watchlist matches are recorded.
+    // Versions 3 to 5 came back with them: watchlist matches are recorded.
     expect(await store.recordWatchlistMatch({ watchlistId: 'w', storyId: 1, articleId: 1, hits: [] }, '2026-12-01T08:00:00.000Z')).toBe(true);
   });
 
@@ -115,11 +117,12 @@ describe('Postgres migrations', () => {
     await savedArticle(first);
     await first.close();
     await pgRows(db.url, `DROP INDEX articles_search; DROP INDEX articles_by_fetched; DROP FUNCTION vigie_fold(text); DROP TABLE webhook_pauses;
-      ALTER TABLE deliveries DROP COLUMN window_start; DROP TABLE watchlist_matches; DELETE FROM vigie_schema WHERE version >= 2`);
+      ALTER TABLE deliveries DROP COLUMN window_start; DROP TABLE watchlist_matches; DROP TABLE watchlist_digests; DROP TABLE translation_keys;
+      ALTER TABLE article_fingerprints DROP COLUMN lang, DROP COLUMN gist, DROP COLUMN translation_of; DELETE FROM vigie_schema WHERE version >= 2`);
     const store = await PostgresStore.open({ url: db.url });
     cleanups.push(() => store.close());
     expect((await store.searchArticles({ q: 'fregate' })).articles.map((a) => a.title)).toEqual(['Exercice Polaris']);
-    // Version 3 came back with them: watchlist matches are recorded.
+    // Versions 3 to 5 came back with them: watchlist matches are recorded.
     expect(await store.recordWatchlistMatch({ watchlistId: 'w', storyId: 1, articleId: 1, hits: [] }, '2026-12-01T08:00:00.000Z')).toBe(true);
   });
 

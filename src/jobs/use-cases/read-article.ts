@@ -68,9 +68,15 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
   // is no longer an orphan to re-queue. Rolled back, the entry stays unread and its job (or the reconcile) retries.
   const { row, claim, deliveries } = await store.transaction(async (tx) => {
     const row = await tx.saveArticle(entryId, article, error, at);
-    const claim = await tx.claimStory(row.id, row.title || entry.title, row.text, at);
+    const { stories } = config;
+    const claim = await tx.claimStory(row.id, row.title || entry.title, row.text, at, {
+      lang: row.lang,
+      translations: stories.translations ? { windowMs: stories.translationWindow } : null,
+    });
     const copies = await tx.storyCopies(claim.storyId);
     const alsoAt = copies.filter((c) => c.articleId !== row.id).map((c) => ({ source: c.sourceId, url: c.url }));
+    const original = claim.translationOf === null ? undefined : copies.find((c) => c.articleId === claim.translationOf);
+    const translationOf = original ? { source: original.sourceId, url: original.url, lang: original.lang } : null;
     const type = claim.isNew ? 'article.new' : 'article.duplicate';
     const webhooks = config.webhooks.filter((w) => w.events.includes(type));
     const dedupeKey = claim.isNew ? `article.new:story:${claim.storyId}` : `article.duplicate:article:${row.id}`;
@@ -80,20 +86,30 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
       sourceId: entry.sourceId,
       storyId: claim.storyId,
       articleId: row.id,
-      copies: copies.map((c) => ({ source: c.sourceId, url: c.url })),
+      copies: copies.map((c) => ({ source: c.sourceId, url: c.url, lang: c.lang })),
       entry: eventEntry,
       article: eventArticle,
       at,
     });
     if (!claim.isNew && webhooks.length === 0) return { row, claim, deliveries };
-    const payload = articleEvent({ type, sourceId: entry.sourceId, storyId: claim.storyId, alsoAt, entry: eventEntry, article: eventArticle, now: at });
+    const payload = articleEvent({
+      type,
+      sourceId: entry.sourceId,
+      storyId: claim.storyId,
+      alsoAt,
+      copies: copies.map((c) => ({ source: c.sourceId, url: c.url, lang: c.lang })),
+      translationOf,
+      entry: eventEntry,
+      article: eventArticle,
+      now: at,
+    });
     const created = await tx.createEvent({ type, dedupeKey, sourceId: entry.sourceId, storyId: claim.storyId, payload, webhooks }, at);
     deliveries.unshift(...(created ? created.deliveries : await tx.pendingDeliveriesForKey(dedupeKey)));
     return { row, claim, deliveries };
   });
   deps.log.info(
     { source: entry.sourceId, entryId, story: claim.storyId, isNew: claim.isNew, read: article !== null },
-    `article ${entry.sourceId}: "${row.title || entry.title}" ${claim.isNew ? `is new story ${claim.storyId}` : `joins story ${claim.storyId}`}${article ? '' : ' (text unreadable)'}`,
+    `article ${entry.sourceId}: "${row.title || entry.title}" ${claim.isNew ? `is new story ${claim.storyId}` : `joins story ${claim.storyId}${claim.translationOf === null ? '' : ` as a translation (${row.lang ?? '?'}) of article ${claim.translationOf}`}`}${article ? '' : ' (text unreadable)'}`,
   );
   return { articleId: row.id, storyId: claim.storyId, isNewStory: claim.isNew, read: article !== null, deliveries };
 }

@@ -1,3 +1,4 @@
+import { storyLanguages } from '../../alerts/index.ts';
 import { ActionForm, Hidden, ReadOnlyNote, ReplayForm } from './action-form.tsx';
 import { ExternalLink } from './external-link.tsx';
 import { httpUrl } from './http-url.ts';
@@ -15,6 +16,11 @@ export function StoryPage({ data, frame }: { data: StoryData; frame: PageFrame }
   const { story, shown } = data;
   const lang = shown.lang ?? undefined;
   const original = httpUrl(shown.canonicalUrl) ?? httpUrl(shown.url);
+  const languages = storyLanguages(story.copies);
+  const titleOf = (id: number) => {
+    const c = story.copies.find((x) => x.id === id);
+    return c ? `"${c.title || c.url}" (${c.lang ?? 'no language'})` : `article ${id}`;
+  };
   return (
     <PageLayout frame={frame} title={story.title || `Story ${story.id}`} page="story" bodyData={{ 'story-id': String(story.id) }}>
       <div class="story">
@@ -71,6 +77,18 @@ export function StoryPage({ data, frame }: { data: StoryData; frame: PageFrame }
 
       <section aria-labelledby="copies-title">
         <h2 id="copies-title">Copies ({story.copies.length})</h2>
+        {languages.length > 1 && (
+          <p id="story-languages">
+            In {languages.length} languages:{' '}
+            {languages.map((l, i) => (
+              <>
+                {i > 0 && ', '}
+                <LanguageTag lang={l} />
+              </>
+            ))}
+            . A translation joins the story of the copy it translates, and does not alert again.
+          </p>
+        )}
         <ScrollRegion label="Copies">
           <table id="copies" data-story-id={String(story.id)}>
             <thead>
@@ -90,6 +108,11 @@ export function StoryPage({ data, frame }: { data: StoryData; frame: PageFrame }
                       {c.title || c.url}
                     </ExternalLink>
                     {c.first && <span class="tag">first</span>}
+                    {c.translationOf !== null && (
+                      <span class="tag" data-field="translation" title={`A translation of ${titleOf(c.translationOf)}`}>
+                        translation
+                      </span>
+                    )}
                   </td>
                   <td data-field="source">
                     <a href={`/sources/${encodeURIComponent(c.sourceId)}`}>{c.sourceId}</a>
