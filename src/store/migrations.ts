@@ -145,14 +145,20 @@ export function pending(current: number, where: string): readonly Migration[] {
   return MIGRATIONS.filter((m) => m.version > current);
 }
 
-/** SQLite, at open (synchronous, like the rest of opening a file): all pending migrations in one transaction. */
+/**
+ * SQLite, at open (synchronous, like the rest of opening a file): all pending migrations in one IMMEDIATE
+ * transaction, the version read inside it, so that of two processes opening a new file at once, the second waits
+ * for the first and then finds nothing left to do.
+ */
 export function migrateSqlite(raw: Database.Database, where: string): void {
   raw.exec(VERSION_TABLE);
-  const current = (raw.prepare('SELECT MAX(version) AS v FROM vigie_schema').get() as { v: number | null }).v ?? 0;
-  const todo = pending(current, where);
-  if (todo.length === 0) return;
-  if (current === 0) upgradeUnversioned(raw);
+  const version = () => (raw.prepare('SELECT MAX(version) AS v FROM vigie_schema').get() as { v: number | null }).v ?? 0;
+  if (pending(version(), where).length === 0) return;
   raw.transaction(() => {
+    const current = version();
+    const todo = pending(current, where);
+    if (todo.length === 0) return;
+    if (current === 0) upgradeUnversioned(raw);
     for (const m of todo) {
       raw.exec(m.sql('sqlite'));
       raw.prepare('INSERT INTO vigie_schema (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());

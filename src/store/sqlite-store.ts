@@ -27,9 +27,10 @@ export class SqliteStore extends SqlStore {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     const raw = new Database(options.path);
     try {
+      // The busy timeout first: switching to WAL waits on a lock too when another process is opening the same file.
+      raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
       raw.pragma('journal_mode = WAL');
       raw.pragma('synchronous = NORMAL');
-      raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
       migrateSqlite(raw, options.path);
     } catch (err) {
       raw.close();

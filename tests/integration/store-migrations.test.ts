@@ -1,6 +1,8 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -36,6 +38,27 @@ async function savedArticle(store: Store): Promise<void> {
 }
 
 describe('SQLite migrations', () => {
+  it('several processes opening one new file at once: each opens it, and each version is applied once', async () => {
+    const path = tempFile();
+    const startAt = Date.now() + 1_500;
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => {
+        const child = fork(fileURLToPath(new URL('./open-store-worker.ts', import.meta.url)), [path, String(startAt)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        return new Promise<{ ok: boolean; error?: string }>((resolve, reject) => {
+          child.once('message', (m) => resolve(m as { ok: boolean; error?: string }));
+          child.once('exit', (code) => code !== 0 && reject(new Error(`worker exited with ${code}`)));
+        });
+      }),
+    );
+    expect(results).toEqual(Array.from({ length: 4 }, () => ({ ok: true })));
+    const raw = new Database(path, { readonly: true });
+    cleanups.push(() => {
+      raw.close();
+    });
+    const rows = raw.prepare('SELECT version FROM vigie_schema ORDER BY version').all() as Array<{ version: number }>;
+    expect(rows.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
+  }, 30_000);
+
   it('version 1 to 2: articles saved before the search index are found after it', async () => {
     const path = tempFile();
     const first = new SqliteStore({ path });
