@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { configProblems } from '../helpers/config-problems.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -12,15 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const load = (server: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => loadConfig({ object: { server }, env, cwd: dir });
 
-function problems(server: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    load(server, env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('the config loaded, but it should have failed');
-}
+const problems = (server: Record<string, unknown>, env: NodeJS.ProcessEnv = {}) => configProblems(() => load(server, env));
 
 describe('server.publicUrl', () => {
   it('is optional, and kept as given when it is an absolute http(s) URL without a trailing slash', () => {

@@ -3,21 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/index.ts';
+import { configProblems } from '../helpers/config-problems.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vigie-config-prefix-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const prefixOf = (queuePrefix?: unknown) => loadConfig({ object: queuePrefix === undefined ? {} : { queuePrefix }, env: {}, cwd: dir }).queuePrefix;
 
-function problemsOf(queuePrefix: unknown): string[] {
-  try {
-    prefixOf(queuePrefix);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error(`queuePrefix ${JSON.stringify(queuePrefix)} loaded, but it should have failed`);
-}
+const problemsOf = (queuePrefix: unknown) => configProblems(() => prefixOf(queuePrefix));
 
 const refused = (prefix: string) =>
   `queuePrefix: expected letters, digits, ":", "_" and "-", after at most one hash tag at the very start, like "{vigie}" or "{team-a}" ` +

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import { configProblems } from '../helpers/config-problems.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -13,15 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const load = (stories?: unknown) => loadConfig({ object: stories === undefined ? {} : { stories }, env: {}, cwd: dir });
 
-function problems(stories: unknown): string[] {
-  try {
-    load(stories);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('the config loaded, but it should have failed');
-}
+const problems = (stories: unknown) => configProblems(() => load(stories));
 
 describe('stories', () => {
   it('groups translations by default, within 7 days', () => {

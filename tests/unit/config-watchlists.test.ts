@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/alerts/channels/index.ts';
-import { ConfigError, loadConfig, type ChannelConfig, type Config } from '../../src/config/index.ts';
+import { loadConfig, type ChannelConfig, type Config } from '../../src/config/index.ts';
+import { configProblems } from '../helpers/config-problems.ts';
 
 const SECRET = `whsec_${Buffer.alloc(24, 7).toString('base64')}`;
 const SLACK = 'https://hooks.slack.com/services/T000/B000/XXXXSLACKTOKEN';
@@ -33,16 +34,7 @@ const airDefence = {
 
 const load = (object: Record<string, unknown>): Config => loadConfig({ object: { sources, ...object }, env: {}, cwd: '/tmp' });
 
-/** The problems of a config that must fail; fails the test when it loads. */
-function problems(object: Record<string, unknown>): string[] {
-  try {
-    load(object);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('the config loaded, but it should have failed');
-}
+const problems = (object: Record<string, unknown>) => configProblems(() => load(object));
 
 /** One watchlist over the full channels, with `patch` applied. */
 const watchlist = (patch: Record<string, unknown>) => ({ channels, watchlists: [{ ...airDefence, ...patch }] });
