@@ -1,4 +1,4 @@
-// npm run bench:translations [-- --held-out] — cross-language story grouping through the real claim
+// npm run bench:translations [-- --held-out] [-- --no-scale] — cross-language story grouping through the real claim
 // (store.claimStory on a fresh SQLite store), on the hand-written corpus in bench/translations/: French/English
 // translation pairs, and negatives on the same topics (close pairs: same topic, different event). Prints recall on
 // the pairs, precision over every merge, and claims per second with translations on, against the same-language
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { frEnLexicon } from '../src/dedupe/fr-en-lexicon.ts';
 import { TRANSLATION_RULE } from '../src/dedupe/translation-rule.ts';
 import { SqliteStore, type ClaimOptions } from '../src/store/index.ts';
+import { buildCorpus } from './dedupe-corpus.ts';
 
 interface CorpusArticle {
   id: string;
@@ -154,6 +155,53 @@ async function report(set: CorpusSet): Promise<void> {
   console.log(`  claims/s   same-language only ${rate(m).toFixed(0)}, with translations ${rate(c).toFixed(0)}: ${ratio.toFixed(2)}x the time (medians of ${ROUNDS - 1} rounds after a warm-up)`);
 }
 
+/**
+ * The claim's cost at scale: bench:dedupe's corpus (10,642 articles, seed and sizes as there) claimed into one store,
+ * translations off, then on, interleaved. Its articles are English; each story is labelled fr or en at random (a
+ * hash of its id), so that lookups in the other language find candidates and judge their gists, as on a bilingual
+ * feed. This measures time only: its texts are not translations of each other.
+ */
+async function scale(rounds: number): Promise<void> {
+  const truthPath = process.env.VIGIE_BENCH_TRUTH ?? new URL('../../shared/bench/extraction/ground-truth.json', import.meta.url);
+  const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Record<string, { articleBody: string; url: string }>;
+  const realBodies = Object.keys(truth)
+    .sort()
+    .map((k) => ({ url: truth[k]!.url, body: truth[k]!.articleBody }))
+    .filter((b) => b.body.trim() !== '');
+  const { articles } = buildCorpus({ seed: 20261201, realBodies, generated: 7600, notices: 900, exactOtherSite: 450, disguisedUrls: 600 });
+  const langOf = (story: number) => ((Math.imul(story, 0x9e3779b1) >>> 31) === 0 ? 'en' : 'fr');
+  const once = async (translations: boolean): Promise<number> => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-translations-scale-'));
+    const store = new SqliteStore({ path: join(dir, 'vigie.db') });
+    try {
+      const start = Date.parse('2026-12-01T00:00:00.000Z');
+      let ms = 0;
+      for (const a of articles) {
+        // One article a minute: the whole corpus falls within the 7-day window.
+        const now = new Date(start + a.id * 60_000).toISOString();
+        const t0 = performance.now();
+        await store.claimStory(a.id, a.title, a.text, now, { lang: langOf(a.story), translations: translations ? { windowMs: WINDOW_MS } : null });
+        ms += performance.now() - t0;
+      }
+      return ms;
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  console.log(`\nat scale: bench:dedupe's ${articles.length} articles in one store, ${rounds} interleaved rounds of each (about a minute)`);
+  const mono: number[] = [];
+  const cross: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    mono.push(await once(false));
+    cross.push(await once(true));
+    process.stdout.write(`  round ${r + 1}: ${(articles.length / (mono.at(-1)! / 1000)).toFixed(0)} and ${(articles.length / (cross.at(-1)! / 1000)).toFixed(0)} claims/s\n`);
+  }
+  const ratio = median(cross.map((x, i) => x / mono[i]!));
+  const rate = (ms: number) => (articles.length / (ms / 1000)).toFixed(0);
+  console.log(`  claims/s   same-language only ${rate(median(mono))}, with translations ${rate(median(cross))}: ${ratio.toFixed(2)}x the time (medians)`);
+}
+
 const heldOut = process.argv.includes('--held-out');
 const t0 = performance.now();
 const lexicon = frEnLexicon();
@@ -162,3 +210,4 @@ console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load 
 await report(load('development (two thirds)', ['pairs-a.json', 'pairs-b.json', 'negatives-a.json', 'negatives-b.json'], 'same-event.json'));
 if (heldOut) await report(load('held-out (one third)', ['heldout/pairs-c.json', 'heldout/negatives-c.json'], 'heldout/same-event.json'));
 else console.log('\nheld-out third: not scored (npm run bench:translations -- --held-out)');
+if (!process.argv.includes('--no-scale')) await scale(3);

@@ -1,7 +1,7 @@
 import { frEnLexicon } from './fr-en-lexicon.ts';
 import { MAX_PHRASE_TOKENS, type Lexicon, type LexiconEntry, type PhraseNode } from './lexicon.ts';
 import { textFigures } from './text-figures.ts';
-import { ACRONYM, fnv1a, JOINED, NAME_CATEGORIES, PLAIN, wordsOf, type WordCache, type WordInfo } from './word-info.ts';
+import { ACRONYM, ENGLISH, fnv1a, FRENCH, JOINED, NAME_CATEGORIES, PLAIN, wordsOf, type WordCache, type WordInfo } from './word-info.ts';
 
 /**
  * What an article says that survives translation, in no language: the keys of its words through the bilingual
@@ -13,6 +13,8 @@ export interface Gist {
   lang: string;
   /** Words in the body. */
   words: number;
+  /** The language the body's function words say it is in (FRENCH, ENGLISH), or 0 when they do not say. */
+  tongue: number;
   /**
    * 16-bit hashes of the keys of the body and the title, sorted, distinct. Half the bytes to store, and two sets of
    * 200 keys share less than one value by chance: under half a point of score.
@@ -48,7 +50,8 @@ export function gistOf(title: string, text: string, lang: string, lexicon: Lexic
   const words = wordsOf(lexicon);
   const body: number[] = [];
   const anchors: number[] = [];
-  const count = scanKeys(text, words, body, anchors, true);
+  const tongues = [0, 0, 0];
+  const count = scanKeys(text, words, body, anchors, true, tongues);
   const figures = textFigures(text, lang);
   const figureKeys: number[] = [];
   const dateKeys: number[] = [];
@@ -71,7 +74,7 @@ export function gistOf(title: string, text: string, lang: string, lexicon: Lexic
   const t = textFigures(title, lang);
   for (const n of t.numbers) body.push(fnv1a(`n:${n}`));
   for (const y of t.years) body.push(fnv1a(`y:${y}`));
-  return { lang, words: count, body: sorted16(body), anchors: sorted(anchors), figures: sorted(figureKeys), dates: sorted(dateKeys) };
+  return { lang, words: count, tongue: tongueOf(tongues), body: sorted16(body), anchors: sorted(anchors), figures: sorted(figureKeys), dates: sorted(dateKeys) };
 }
 
 /**
@@ -79,7 +82,7 @@ export function gistOf(title: string, text: string, lang: string, lexicon: Lexic
  * run of word characters, joined across `-` or `/` when a word character follows (`F-35A`, `SAMP/T`,
  * `porte-avions`); it is hashed while scanned, so a known spelling costs one map read and no string.
  */
-function scanKeys(text: string, words: WordCache, keys: number[], anchors: number[] | null, names: boolean): number {
+function scanKeys(text: string, words: WordCache, keys: number[], anchors: number[] | null, names: boolean, tongues: number[] | null = null): number {
   let count = 0;
   const run: Run = { infos: [], names: [] };
   const flush = () => {
@@ -119,6 +122,7 @@ function scanKeys(text: string, words: WordCache, keys: number[], anchors: numbe
     count++;
     const info = words.info((a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff), text, start, i);
     if (info.kind === PLAIN) {
+      if (tongues !== null) tongues[info.tongue]!++;
       run.infos.push(info);
       run.names.push(names && info.capital && !startsSentence(text, start));
     } else if (info.kind === JOINED) {
@@ -141,6 +145,15 @@ function scanKeys(text: string, words: WordCache, keys: number[], anchors: numbe
   }
   flush();
   return count;
+}
+
+/** The language of a text's function words: at least 8 of them, and 3 of one language for each of the other. */
+function tongueOf(tongues: number[]): number {
+  const [, fr, en] = tongues as [number, number, number];
+  if (fr + en < 8) return 0;
+  if (fr >= 3 * en) return FRENCH;
+  if (en >= 3 * fr) return ENGLISH;
+  return 0;
 }
 
 /** Keys of a run of words: lexicon phrases longest first, then single words, names and cognates by their spelling key. */

@@ -18,3 +18,14 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
     .split(/\s+/)
     .filter((w) => w !== ''),
 );
+
+/**
+ * Frequent function words of one language only: what a text is written in, whatever its page says. Two texts whose
+ * markers say the same language are not a translation of each other, even when a page declared the wrong language.
+ */
+export const FRENCH_MARKERS: ReadonlySet<string> = new Set(
+  'le la les des du et est une dans pour qui que sur aux au avec par ont ete sont ces cette leur leurs mais nous ils elle selon lors depuis dont aussi'.split(' '),
+);
+export const ENGLISH_MARKERS: ReadonlySet<string> = new Set(
+  'the of and to in is for with that by from was were has have are its this which will said it at be an would their been'.split(' '),
+);

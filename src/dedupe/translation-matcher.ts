@@ -52,13 +52,16 @@ export function primaryLang(lang: string | null | undefined): string | null {
 
 const PARTS = ['anchors', 'figures', 'dates'] as const;
 
-/** Little-endian: the word count, the 16-bit body's length and values (padded to 4 bytes), then each 32-bit list. */
+/**
+ * Little-endian: the word count (its top 4 bits the tongue), the 16-bit body's length and values (padded to 4 bytes),
+ * then each 32-bit list.
+ */
 export function encodeGist(g: Gist): Uint8Array {
   const bodyBytes = 2 * g.body.length + ((2 * g.body.length) % 4);
   const size = 8 + bodyBytes + PARTS.reduce((n, p) => n + 4 + 4 * g[p].length, 0);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
-  view.setUint32(0, g.words, true);
+  view.setUint32(0, (Math.min(g.words, 0x0fffffff) | (g.tongue << 28)) >>> 0, true);
   view.setUint32(4, g.body.length, true);
   let at = 8;
   for (const h of g.body) {
@@ -81,7 +84,9 @@ export function decodeGist(bytes: Uint8Array, lang: string): Gist {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   const fail = () => new Error(`A gist of ${bytes.length} bytes ends too soon`);
   if (bytes.length < 8) throw fail();
-  const words = view.getUint32(0, true);
+  const head = view.getUint32(0, true);
+  const words = head & 0x0fffffff;
+  const tongue = head >>> 28;
   const bodyLength = view.getUint32(4, true);
   const bodyBytes = 2 * bodyLength + ((2 * bodyLength) % 4);
   if (8 + bodyBytes > bytes.length) throw fail();
@@ -100,5 +105,5 @@ export function decodeGist(bytes: Uint8Array, lang: string): Gist {
     for (let i = 0; i < n; i++) list[i] = read();
     return list;
   }) as [Uint32Array, Uint32Array, Uint32Array];
-  return { lang, words, body, anchors, figures, dates };
+  return { lang, words, tongue, body, anchors, figures, dates };
 }

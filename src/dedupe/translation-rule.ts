@@ -49,7 +49,8 @@ export interface TranslationVerdict {
  * text never merges on its title.
  */
 export function compareGists(a: Gist, b: Gist, rule: TranslationRule = TRANSLATION_RULE): TranslationVerdict {
-  if (a.lang === b.lang) return { same: false, score: 0, anchors: 0, reason: 'same-language' };
+  // Declared or, when a page declared the wrong one, as its function words say: same language, not a translation.
+  if (a.lang === b.lang || (a.tongue !== 0 && a.tongue === b.tongue)) return { same: false, score: 0, anchors: 0, reason: 'same-language' };
   const anchors = shared(a.anchors, b.anchors);
   const short = Math.min(a.words, b.words) < rule.shortWords;
   if (anchors < (short ? rule.minShortAnchors : rule.minAnchors)) return { same: false, score: 0, anchors, reason: 'anchors' };

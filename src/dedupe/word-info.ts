@@ -1,6 +1,6 @@
 import { foldWord } from './fold-word.ts';
 import type { Lexicon, PhraseNode } from './lexicon.ts';
-import { STOP_WORDS } from './stop-words.ts';
+import { ENGLISH_MARKERS, FRENCH_MARKERS, STOP_WORDS } from './stop-words.ts';
 import { wordKey } from './word-key.ts';
 
 /** Lexicon categories whose capitalised forms are names: places and people whose spelling differs by language. */
@@ -29,7 +29,12 @@ export interface WordInfo {
   capital: boolean;
   /** A JOINED token's words (`porte-avions`, `Jean-Yves`, an elided `l'armée`), in order. */
   parts: WordInfo[] | null;
+  /** A function word of French only (FRENCH), of English only (ENGLISH), or neither (0). */
+  tongue: number;
 }
+
+export const FRENCH = 1;
+export const ENGLISH = 2;
 
 /** Letters only, not all capitals. */
 export const PLAIN = 0;
@@ -68,7 +73,7 @@ export function wordsOf(lexicon: Lexicon): WordCache {
   const describe = (written: string): WordInfo => {
     const shape = shapeOf(written);
     const capital = capitalised(written);
-    const none = { folded: '', one: '', phrase: null, concepts: null, nameConcepts: null, parts: null, capital };
+    const none = { folded: '', one: '', phrase: null, concepts: null, nameConcepts: null, parts: null, capital, tongue: 0 };
     if (shape.digits > 0) {
       // A designation (A400M, F-35A, MQ-9) is an anchor; a number alone or an ordinal (2e, 3rd) is textFigures'.
       const key = shape.letters === 0 || ORDINAL.test(written) ? 0 : fnv1a(`w:${foldWord(written).replace(NOT_ALNUM, '')}`);
@@ -96,6 +101,7 @@ export function wordsOf(lexicon: Lexicon): WordCache {
       key: keyed ? fnv1a(`k:${wordKey(folded)}`) : 0,
       capital,
       parts: null,
+      tongue: kind !== PLAIN ? 0 : FRENCH_MARKERS.has(folded) ? FRENCH : ENGLISH_MARKERS.has(folded) ? ENGLISH : 0,
     };
   };
   cache = {

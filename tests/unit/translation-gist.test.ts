@@ -99,6 +99,15 @@ describe('compareGists', () => {
     expect(compareGists(en, gistOf(EN_TITLE, EN_TEXT, 'en'))).toMatchObject({ same: false, reason: 'same-language' });
   });
 
+  it('nor when a page declares the wrong language: the function words say which it is', () => {
+    expect([fr.tongue, en.tongue]).toEqual([1, 2]);
+    const mislabelled = gistOf(FR_TITLE, FR_TEXT.replace('14 engins', 'quatorze engins'), 'en');
+    expect(mislabelled.tongue).toBe(fr.tongue);
+    expect(compareGists(fr, mislabelled)).toMatchObject({ same: false, reason: 'same-language' });
+    // Too few function words to tell: no opinion, the declared languages decide.
+    expect(gistOf('', 'Rafale F4 : livraison.', 'fr').tongue).toBe(0);
+  });
+
   it('a short text does not merge on its title: same title, another body', () => {
     const a = gistOf(EN_TITLE, 'The French Navy said a minehunter took part in an exercise in the Baltic Sea this week, with allied ships and divers.', 'en');
     const b = gistOf(FR_TITLE, "La Marine nationale indique qu'un chasseur de mines participe cette semaine à un exercice en mer Baltique avec des navires alliés.", 'fr');
