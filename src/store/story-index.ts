@@ -188,15 +188,13 @@ export async function claimStoryIn(
  */
 export async function findTranslation(tx: SqlDb, t: TranslationClaim, keys: readonly number[]): Promise<{ articleId: number; storyId: number } | null> {
   const perKey = keys.map(() => `SELECT * FROM (SELECT article_id FROM translation_keys WHERE key = ? ORDER BY article_id DESC LIMIT ${PER_TRANSLATION_KEY}) AS b`).join(' UNION ALL ');
-  const hits = await tx.all(
-    `SELECT k.article_id, COUNT(*) AS hits FROM (${perKey}) AS k GROUP BY k.article_id HAVING COUNT(*) >= ? ORDER BY hits DESC, k.article_id DESC LIMIT ${MAX_TRANSLATION_CANDIDATES}`,
-    [...keys, Math.min(MIN_SHARED_KEYS, keys.length)],
-  );
-  if (hits.length === 0) return null;
-  const ids = hits.map((h) => h.article_id as number);
+  // One statement: the candidates sharing the most keys, then their gists if claimed within the window.
   const rows = await tx.all(
-    `SELECT article_id, story_id, lang, gist FROM article_fingerprints WHERE article_id IN (${ids.map(() => '?').join(', ')}) AND gist IS NOT NULL AND created_at >= ?`,
-    [...ids, t.since],
+    `SELECT f.article_id, f.story_id, f.lang, f.gist FROM (
+       SELECT k.article_id, COUNT(*) AS hits FROM (${perKey}) AS k GROUP BY k.article_id HAVING COUNT(*) >= ?
+       ORDER BY hits DESC, k.article_id DESC LIMIT ${MAX_TRANSLATION_CANDIDATES}
+     ) AS c JOIN article_fingerprints f ON f.article_id = c.article_id WHERE f.gist IS NOT NULL AND f.created_at >= ?`,
+    [...keys, Math.min(MIN_SHARED_KEYS, keys.length), t.since],
   );
   let best: { articleId: number; storyId: number; score: number } | null = null;
   for (const r of rows) {
