@@ -101,8 +101,10 @@ function scanKeys(text: string, words: WordCache, keys: number[], anchors: numbe
     // Two FNV-1a lanes over the token's code units: 53 bits, a collision between two spellings is negligible.
     let a = 0x811c9dc5;
     let b = 0x01000193;
+    let digitsOnly = true;
     for (;;) {
       while (i < n && isWord((c = text.charCodeAt(i)))) {
+        digitsOnly &&= c >= 48 && c <= 57;
         a = Math.imul(a ^ c, 0x01000193);
         b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
         i++;
@@ -120,6 +122,11 @@ function scanKeys(text: string, words: WordCache, keys: number[], anchors: numbe
       break;
     }
     count++;
+    if (digitsOnly) {
+      // A number: textFigures reads it; here it only ends the run of words. Not cached: numbers seldom repeat.
+      flush();
+      continue;
+    }
     const info = words.info((a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff), text, start, i);
     if (info.kind === PLAIN) {
       if (tongues !== null) tongues[info.tongue]!++;

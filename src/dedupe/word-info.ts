@@ -51,7 +51,8 @@ export interface WordCache {
   concept(id: number): number;
 }
 
-const CACHE_LIMIT = 100_000;
+/** Spellings kept per map (two maps): about 10 MB at most, far more than a news vocabulary needs between clears. */
+const CACHE_LIMIT = 50_000;
 const caches = new WeakMap<Lexicon, WordCache>();
 
 /** The token cache of a lexicon: vocabularies repeat, so each spelling is classified, folded, looked up and keyed once. */
