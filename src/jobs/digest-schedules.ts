@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config, WatchlistConfig } from '../config/index.ts';
+import { lostSchedulers, removeSchedulers, schedulerKeys } from './job-schedulers.ts';
 import type { VigieQueues } from './vigie-queues.ts';
 
 const PREFIX = 'digest-';
@@ -46,21 +47,13 @@ export async function syncDigestSchedules(queues: VigieQueues, config: Config): 
       throw new Error(`watchlists ${s.watchlists.map((w) => `"${w.id}"`).join(', ')}: cannot schedule the digest "${s.cron}" (${s.tz}): ${(err as Error).message}`);
     }
   }
-  const removed: string[] = [];
-  for (const scheduler of await queues.delivery.getJobSchedulers(0, -1)) {
-    const id = scheduler.key ?? (scheduler as { id?: string }).id;
-    if (id && id.startsWith(PREFIX) && !wanted.has(id)) {
-      await queues.delivery.removeJobScheduler(id);
-      removed.push(id);
-    }
-  }
+  const removed = await removeSchedulers(queues.delivery, await schedulerKeys(queues.delivery), PREFIX, wanted);
   return { upserted: schedules.map((s) => s.key), removed };
 }
 
-/** Digest schedules Redis no longer holds (its data lost): one ZMSCORE. */
+/** Digest schedules Redis no longer holds (see lostSchedulers). */
 export async function missingDigestSchedules(queues: VigieQueues, config: Config): Promise<string[]> {
   const keys = digestSchedules(config).map((s) => s.key);
-  if (keys.length === 0) return [];
-  const scores = await queues.connection.zmscore(queues.delivery.toKey('repeat'), ...keys);
-  return keys.filter((_, i) => scores[i] === null);
+  const lost = await lostSchedulers(queues.connection, queues.delivery, keys);
+  return keys.filter((_, i) => lost[i]);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/index.ts';
+import { lostSchedulers, removeSchedulers, schedulerKeys } from './job-schedulers.ts';
 import type { VigieQueues } from './vigie-queues.ts';
 
 const PREFIX = 'source-';
@@ -28,7 +29,7 @@ export async function syncSchedules(
   options: SyncSchedulesOptions = {},
 ): Promise<{ upserted: string[]; removed: string[]; crawledNow: string[] }> {
   const wanted = new Set(config.sources.map((s) => PREFIX + s.id));
-  const existing = new Set((await queues.crawl.getJobSchedulers(0, -1)).map((s) => s.key ?? (s as { id?: string }).id));
+  const existing = await schedulerKeys(queues.crawl);
   const crawledNow: string[] = [];
   for (const source of config.sources) {
     const repeat =
@@ -50,24 +51,14 @@ export async function syncSchedules(
       crawledNow.push(source.id);
     }
   }
-  const removed: string[] = [];
-  for (const id of existing) {
-    if (id && id.startsWith(PREFIX) && !wanted.has(id)) {
-      await queues.crawl.removeJobScheduler(id);
-      removed.push(id.slice(PREFIX.length));
-    }
-  }
+  const removed = (await removeSchedulers(queues.crawl, existing, PREFIX, wanted)).map((key) => key.slice(PREFIX.length));
   return { upserted: config.sources.map((s) => s.id), removed, crawledNow };
 }
 
-/**
- * Configured sources whose job scheduler Redis no longer holds (its data lost: FLUSHALL, a restart without AOF, a
- * failover to an empty replica). One ZMSCORE on the schedulers' set, cheap enough for every /health.
- */
+/** Configured sources whose job scheduler Redis no longer holds (see lostSchedulers). */
 export async function missingSchedules(queues: VigieQueues, config: Config): Promise<string[]> {
-  if (config.sources.length === 0) return [];
-  const scores = await queues.connection.zmscore(queues.crawl.toKey('repeat'), ...config.sources.map((s) => PREFIX + s.id));
-  return config.sources.filter((_, i) => scores[i] === null).map((s) => s.id);
+  const lost = await lostSchedulers(queues.connection, queues.crawl, config.sources.map((s) => PREFIX + s.id));
+  return config.sources.filter((_, i) => lost[i]).map((s) => s.id);
 }
 
 /** Time until an every-schedule's next tick, as BullMQ aligns it (period boundaries plus the phase). */
