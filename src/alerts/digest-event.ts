@@ -1,10 +1,8 @@
 import { channelDigest, type ChannelDigest } from './channels/channel-digest.ts';
-import { watchlistMessage, type WatchlistEventBody } from './watchlist-event.ts';
+import { watchlistMessage, type WatchlistEventBody, type WatchlistMatchData } from './watchlist-event.ts';
 
 /** One story in a digest: its `watchlist.match` event's data, without the article's text (a digest lists, it does not reprint). */
-export type DigestMatch = Omit<WatchlistEventBody['data'], 'article'> & {
-  article: Omit<NonNullable<WatchlistEventBody['data']['article']>, 'text'> | null;
-};
+export type DigestMatch = WatchlistMatchData;
 
 /** The JSON a `watchlist.digest` event carries: to a webhook channel as is, to the other channels as a digest message. */
 export interface DigestEventBody {
@@ -44,8 +42,6 @@ function digestMatch(data: WatchlistEventBody['data']): DigestMatch {
 
 /** What a Slack, Teams, Discord or email channel shows for the digest: the stories, grouped by watchlist. */
 export function digestMessage(body: DigestEventBody, publicUrl: string | null | undefined): ChannelDigest {
-  const items = body.data.groups.flatMap((g) =>
-    g.matches.map((m) => watchlistMessage({ type: 'watchlist.match', timestamp: body.timestamp, data: { ...m, article: m.article && { ...m.article, text: '' } } }, publicUrl)),
-  );
+  const items = body.data.groups.flatMap((g) => g.matches.map((m) => watchlistMessage({ data: m }, publicUrl)));
   return channelDigest({ from: body.data.from, to: body.data.to, items });
 }

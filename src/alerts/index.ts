@@ -1,5 +1,5 @@
 export { articleEvent, sourceEvent, storyLanguages, type ArticleEventBody, type ArticleEventInput, type StoryCopyRef } from './article-event.ts';
-export { watchlistEvent, watchlistMessage, type WatchlistEventBody, type WatchlistEventInput } from './watchlist-event.ts';
+export { watchlistEvent, watchlistMatchKey, watchlistMessage, type WatchlistEventBody, type WatchlistEventInput, type WatchlistMatchData } from './watchlist-event.ts';
 export { digestEvent, digestMessage, type DigestEventBody, type DigestEventInput, type DigestMatch } from './digest-event.ts';
 export { DeliveryError } from './delivery-error.ts';
 export { sendWebhook, type SendResult, type SendWebhookOptions } from './send-webhook.ts';

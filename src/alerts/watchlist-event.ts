@@ -20,13 +20,21 @@ export interface WatchlistEventBody {
 
 export type WatchlistEventInput = Omit<WatchlistEventBody['data'], 'watchlist'> & { watchlistId: string; now: string };
 
+/** The key of a story's `watchlist.match` event: one per watchlist and story, ever (and how a digest finds it). */
+export const watchlistMatchKey = (watchlistId: string, storyId: number): string => `watchlist.match:${watchlistId}:story:${storyId}`;
+
 export function watchlistEvent(input: WatchlistEventInput): WatchlistEventBody {
   const { watchlistId, now, ...data } = input;
   return { type: 'watchlist.match', timestamp: now, data: { watchlist: { id: watchlistId }, ...data } };
 }
 
-/** What a Slack, Teams, Discord or email channel shows for the event. */
-export function watchlistMessage(body: WatchlistEventBody, publicUrl: string | null | undefined): ChannelMessage {
+/** A match as a message needs it: the event's data, the article's text not required (a digest does not carry it). */
+export type WatchlistMatchData = Omit<WatchlistEventBody['data'], 'article'> & {
+  article: Omit<NonNullable<WatchlistEventBody['data']['article']>, 'text'> | null;
+};
+
+/** What a Slack, Teams, Discord or email channel shows for the event (or for one story of a digest). */
+export function watchlistMessage(body: { data: WatchlistMatchData }, publicUrl: string | null | undefined): ChannelMessage {
   const { data } = body;
   return channelMessage({
     storyId: data.story.id,

@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { digestEvent } from '../../alerts/digest-event.ts';
 import { channelTarget } from '../../alerts/channels/channel-target.ts';
-import type { WatchlistEventBody } from '../../alerts/watchlist-event.ts';
+import { watchlistMatchKey, type WatchlistEventBody } from '../../alerts/watchlist-event.ts';
 import type { DeliveryRow, WatchlistMatchRow } from '../../store/index.ts';
 import { digestSchedules } from '../digest-schedules.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -50,7 +50,7 @@ export async function sendDigest(deps: UseCaseDeps, schedule: { cron: string; tz
       for (const id of channelIds) pending.push(...(await tx.pendingDeliveriesForKey(keyOf(id))));
       return { deliveries: pending, stories: 0, channels: [], resumed: true };
     }
-    const matchKeys = [...taken].flatMap(([id, t]) => t.matches.map((m) => `watchlist.match:${id}:story:${m.storyId}`));
+    const matchKeys = [...taken].flatMap(([id, t]) => t.matches.map((m) => watchlistMatchKey(id, m.storyId)));
     const bodies = await tx.eventPayloads(matchKeys);
     const deliveries: DeliveryRow[] = [];
     const sentTo: string[] = [];
@@ -60,7 +60,7 @@ export async function sendDigest(deps: UseCaseDeps, schedule: { cron: string; tz
       const watchlists = found.watchlists.filter((w) => w.digest!.notify.includes(channelId) && taken.has(w.id));
       const groups = watchlists.map((w) => {
         const t = taken.get(w.id)!;
-        const matches = t.matches.map((m) => bodies.get(`watchlist.match:${w.id}:story:${m.storyId}`)).filter((b): b is WatchlistEventBody => b !== undefined);
+        const matches = t.matches.map((m) => bodies.get(watchlistMatchKey(w.id, m.storyId))).filter((b): b is WatchlistEventBody => b !== undefined);
         return { watchlistId: w.id, from: t.from, matches };
       });
       const count = groups.reduce((n, g) => n + g.matches.length, 0);

@@ -1,5 +1,5 @@
 import { channelTarget } from '../../alerts/channels/channel-target.ts';
-import { watchlistEvent, type WatchlistEventInput } from '../../alerts/watchlist-event.ts';
+import { watchlistEvent, watchlistMatchKey, type WatchlistEventInput } from '../../alerts/watchlist-event.ts';
 import type { DeliveryRow, Store } from '../../store/index.ts';
 import { configWatchlists } from './config-watchlists.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -32,7 +32,7 @@ export async function watchlistDeliveries(deps: UseCaseDeps, tx: Store, a: Watch
   for (const m of matches) {
     const watchlist = config.watchlists[m.index]!;
     if (watchlist.sources && !watchlist.sources.includes(a.sourceId)) continue;
-    const dedupeKey = `watchlist.match:${watchlist.id}:story:${a.storyId}`;
+    const dedupeKey = watchlistMatchKey(watchlist.id, a.storyId);
     const isNew = await tx.recordWatchlistMatch({ watchlistId: watchlist.id, storyId: a.storyId, articleId: a.articleId, hits: m.hits }, a.at);
     if (!isNew) {
       // Ours from an earlier run of this same job (it committed, then died before enqueueing): enqueue them again.
