@@ -10,7 +10,7 @@ import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../src/demo/webhook-receiver.ts';
 import { initialStories, stories } from '../fixtures/stories.ts';
 import { startHarness, type Harness } from '../helpers/harness.ts';
-import { smtpReceiver, type SmtpReceiver } from '../helpers/smtp-receiver.ts';
+import { smtpReceiver } from '../helpers/smtp-receiver.ts';
 
 const sentinel = stories.find((s) => s.slug === 'sentinel-radar-low-rate-production')!;
 const baltic = stories.find((s) => s.slug === 'baltic-air-policing-rotation')!;

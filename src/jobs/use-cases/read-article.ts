@@ -75,8 +75,8 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
     });
     const copies = await tx.storyCopies(claim.storyId);
     const alsoAt = copies.filter((c) => c.articleId !== row.id).map((c) => ({ source: c.sourceId, url: c.url }));
-    const original = claim.translationOf === null ? undefined : copies.find((c) => c.articleId === claim.translationOf);
-    const translationOf = original ? { source: original.sourceId, url: original.url, lang: original.lang } : null;
+    const copyRefs = copies.map((c) => ({ source: c.sourceId, url: c.url, lang: c.lang }));
+    const translationOf = claim.translationOf === null ? null : (copyRefs[copies.findIndex((c) => c.articleId === claim.translationOf)] ?? null);
     const type = claim.isNew ? 'article.new' : 'article.duplicate';
     const webhooks = config.webhooks.filter((w) => w.events.includes(type));
     const dedupeKey = claim.isNew ? `article.new:story:${claim.storyId}` : `article.duplicate:article:${row.id}`;
@@ -86,7 +86,7 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
       sourceId: entry.sourceId,
       storyId: claim.storyId,
       articleId: row.id,
-      copies: copies.map((c) => ({ source: c.sourceId, url: c.url, lang: c.lang })),
+      copies: copyRefs,
       entry: eventEntry,
       article: eventArticle,
       at,
@@ -97,7 +97,7 @@ export async function readArticle(deps: UseCaseDeps, entryId: number, lastAttemp
       sourceId: entry.sourceId,
       storyId: claim.storyId,
       alsoAt,
-      copies: copies.map((c) => ({ source: c.sourceId, url: c.url, lang: c.lang })),
+      copies: copyRefs,
       translationOf,
       entry: eventEntry,
       article: eventArticle,
