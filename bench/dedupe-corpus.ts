@@ -9,7 +9,26 @@
  * - Exact copies: the same text on another site, and the same URL in disguise (tracking, session id, www,
  *   http, AMP, print, trailing slash, fragment, parameter order).
  */
+import { readFileSync } from 'node:fs';
 import { cap, int, pick, rng, type Rng } from './seeded-random.ts';
+
+/** bench:dedupe's corpus: its seed and sizes, which bench:translations' run at scale reuses. */
+export const DEDUPE_BENCH_SEED = 20261201;
+
+/** The real article bodies of the extraction benchmark's ground truth (VIGIE_BENCH_TRUTH, else shared/bench), sorted by key. */
+export function loadRealBodies(): Array<{ url: string; body: string }> {
+  const truthPath = process.env.VIGIE_BENCH_TRUTH ?? new URL('../../shared/bench/extraction/ground-truth.json', import.meta.url);
+  const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Record<string, { articleBody: string; url: string }>;
+  return Object.keys(truth)
+    .sort()
+    .map((k) => ({ url: truth[k]!.url, body: truth[k]!.articleBody }))
+    .filter((b) => b.body.trim() !== '');
+}
+
+/** bench:dedupe's corpus, built from the real bodies. */
+export function dedupeBenchCorpus(realBodies: Array<{ url: string; body: string }>): Corpus {
+  return buildCorpus({ seed: DEDUPE_BENCH_SEED, realBodies, generated: 7600, notices: 900, exactOtherSite: 450, disguisedUrls: 600 });
+}
 
 export interface BenchArticle {
   /** 1-based, in arrival order. */

@@ -1,6 +1,6 @@
 // npm run bench:dedupe — duplicate detection precision/recall and throughput of fingerprint + claimStory on a
 // real SQLite store, against an exact-hash-only baseline in the same run, plus the sweep behind the constants.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -24,19 +24,13 @@ import {
 import { urlKey } from '../src/dedupe/url-key.ts';
 import { SqliteStore, type SqlDb } from '../src/store/index.ts';
 import { findStoryMatch, MAX_EXACT, PER_KEY_CANDIDATES } from '../src/store/story-index.ts';
-import { buildCorpus, type BenchArticle, type Corpus } from './dedupe-corpus.ts';
+import { DEDUPE_BENCH_SEED, dedupeBenchCorpus, loadRealBodies, type BenchArticle, type Corpus } from './dedupe-corpus.ts';
 
-const SEED = 20261201;
-
-const truthPath = process.env.VIGIE_BENCH_TRUTH ?? new URL('../../shared/bench/extraction/ground-truth.json', import.meta.url);
-const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Record<string, { articleBody: string; url: string }>;
-const realBodies = Object.keys(truth)
-  .sort()
-  .map((k) => ({ url: (truth[k] as { url: string }).url, body: (truth[k] as { articleBody: string }).articleBody }))
-  .filter((b) => b.body.trim() !== '');
+const SEED = DEDUPE_BENCH_SEED;
+const realBodies = loadRealBodies();
 
 const t0 = performance.now();
-const corpus = buildCorpus({ seed: SEED, realBodies, generated: 7600, notices: 900, exactOtherSite: 450, disguisedUrls: 600 });
+const corpus = dedupeBenchCorpus(realBodies);
 const { articles } = corpus;
 console.log(`corpus: ${articles.length} articles, built in ${((performance.now() - t0) / 1000).toFixed(1)} s (seed ${SEED})`);
 const byKind = new Map<string, number>();

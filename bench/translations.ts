@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { frEnLexicon } from '../src/dedupe/fr-en-lexicon.ts';
 import { TRANSLATION_RULE } from '../src/dedupe/translation-rule.ts';
 import { SqliteStore, type ClaimOptions } from '../src/store/index.ts';
-import { buildCorpus } from './dedupe-corpus.ts';
+import { dedupeBenchCorpus, loadRealBodies } from './dedupe-corpus.ts';
 
 interface CorpusArticle {
   id: string;
@@ -162,13 +162,7 @@ async function report(set: CorpusSet): Promise<void> {
  * feed. This measures time only: its texts are not translations of each other.
  */
 async function scale(rounds: number): Promise<void> {
-  const truthPath = process.env.VIGIE_BENCH_TRUTH ?? new URL('../../shared/bench/extraction/ground-truth.json', import.meta.url);
-  const truth = JSON.parse(readFileSync(truthPath, 'utf8')) as Record<string, { articleBody: string; url: string }>;
-  const realBodies = Object.keys(truth)
-    .sort()
-    .map((k) => ({ url: truth[k]!.url, body: truth[k]!.articleBody }))
-    .filter((b) => b.body.trim() !== '');
-  const { articles } = buildCorpus({ seed: 20261201, realBodies, generated: 7600, notices: 900, exactOtherSite: 450, disguisedUrls: 600 });
+  const { articles } = dedupeBenchCorpus(loadRealBodies());
   const langOf = (story: number) => ((Math.imul(story, 0x9e3779b1) >>> 31) === 0 ? 'en' : 'fr');
   const once = async (translations: boolean): Promise<number> => {
     const dir = mkdtempSync(join(tmpdir(), 'vigie-bench-translations-scale-'));
