@@ -8,35 +8,10 @@ import { createLogger } from '../../src/create-logger.ts';
 import type { PageResult } from '../../src/crawlers/index.ts';
 import { readArticle } from '../../src/jobs/use-cases/read-article.ts';
 import type { UseCaseDeps } from '../../src/jobs/use-cases/deps.ts';
-import type { Store } from '../../src/store/index.ts';
+import { crashingStore, type CrashStep } from '../helpers/crashing-store.ts';
 import { backends, type TestStore } from '../helpers/stores.ts';
 
-type Step = 'claimStory' | 'createEvent';
-
-/**
- * The store, crashing once at a chosen step of filing an article, as a killed process would stop there. A wrapper
- * rather than a subclass, so the store a transaction hands to its function crashes too, whatever object it is.
- */
-function crashing(inner: Store, plan: { crashIn: Step | null }): Store {
-  const crash = (step: Step) => {
-    if (plan.crashIn !== step) return;
-    plan.crashIn = null;
-    throw new Error(`crash in ${step}`);
-  };
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop === 'claimStory' || prop === 'createEvent') {
-        return async (...args: unknown[]) => {
-          crash(prop);
-          return (target[prop] as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        };
-      }
-      if (prop === 'transaction') return <T>(fn: (tx: Store) => Promise<T>) => target.transaction((tx) => fn(crashing(tx, plan)));
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
+type Step = CrashStep;
 
 const dirs: string[] = [];
 const opened: TestStore[] = [];
@@ -59,7 +34,7 @@ async function setup(open: () => Promise<TestStore>) {
   const backend = await open();
   opened.push(backend);
   const plan: { crashIn: Step | null } = { crashIn: null };
-  const store = crashing(backend.store, plan);
+  const store = crashingStore(backend.store, plan);
   const at = '2026-12-01T08:00:00.000Z';
   await store.recordEntries('site', [{ title: 'Old', url: 'https://site.example.org/old', urlKey: 'old' }], at);
   const [entry] = (await store.recordEntries('site', [{ title: 'Frigate launched', url: 'https://site.example.org/frigate', urlKey: 'frigate' }], at)).added;

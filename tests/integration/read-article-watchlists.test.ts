@@ -10,7 +10,7 @@ import { createLogger } from '../../src/create-logger.ts';
 import type { PageResult } from '../../src/crawlers/index.ts';
 import type { UseCaseDeps } from '../../src/jobs/use-cases/deps.ts';
 import { readArticle } from '../../src/jobs/use-cases/read-article.ts';
-import type { Store } from '../../src/store/index.ts';
+import { crashingStore, type CrashStep } from '../helpers/crashing-store.ts';
 import { backends, type TestStore } from '../helpers/stores.ts';
 
 const AT = '2026-12-01T08:00:00.000Z';
@@ -22,26 +22,6 @@ afterEach(async () => {
   for (const o of opened.splice(0)) await o.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** Crashes the first createEvent inside a transaction, as a process killed there would stop. */
-function crashingOnce(inner: Store, plan: { crash: boolean }): Store {
-  return new Proxy(inner, {
-    get(target, prop) {
-      if (prop === 'createEvent') {
-        return async (...args: unknown[]) => {
-          if (plan.crash) {
-            plan.crash = false;
-            throw new Error('crash in createEvent');
-          }
-          return (target.createEvent as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        };
-      }
-      if (prop === 'transaction') return <T>(fn: (tx: Store) => Promise<T>) => target.transaction((tx) => fn(crashingOnce(tx, plan)));
-      const value = Reflect.get(target, prop, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 async function setup(open: () => Promise<TestStore>) {
   const dir = mkdtempSync(join(tmpdir(), 'vigie-read-watch-'));
@@ -72,8 +52,8 @@ async function setup(open: () => Promise<TestStore>) {
   });
   const backend = await open();
   opened.push(backend);
-  const plan = { crash: false };
-  const store = crashingOnce(backend.store, plan);
+  const plan: { crashIn: CrashStep | null } = { crashIn: null };
+  const store = crashingStore(backend.store, plan);
   await store.recordEntries('site', [{ title: 'Old', url: 'https://site.example.org/old', urlKey: 'old' }], AT);
   const [entry] = (await store.recordEntries('site', [{ title: 'Frigate launched', url: 'https://site.example.org/frigate', urlKey: 'frigate' }], AT)).added;
   const html = `<html><head><title>Frigate launched</title></head><body><article><h1>Frigate launched</h1>
@@ -129,7 +109,7 @@ describe.each(backends)('readArticle with watchlists on $name', ({ open }) => {
 
   it('a crash while creating the match event rolls the match back with the article; the retry sends once', async () => {
     const { deps, store, plan, entryId } = await setup(open);
-    plan.crash = true;
+    plan.crashIn = 'createEvent';
     await expect(readArticle(deps, entryId, true)).rejects.toThrow('crash in createEvent');
     expect(await store.watchlistMatches()).toEqual([]);
     expect(await store.deliveries()).toEqual([]);
