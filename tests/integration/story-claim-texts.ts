@@ -1,4 +1,5 @@
 /** Deterministic texts for the story-claim tests: distinct stories per seed, near copies per variant. */
+import { rng } from '../../bench/seeded-random.ts';
 
 const VOCABULARY = (
   'navy army air force brigade frigate destroyer submarine corvette minehunter radar sonar missile drone ' +
@@ -10,18 +11,6 @@ const VOCABULARY = (
   'maintenance repair shipyard hull engine sensor laser counter threat attack defence security mission ' +
   'operation command headquarters strategy report review funding order batch tranche schedule delay'
 ).split(' ');
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 0x100000000;
-  };
-}
 
 /** A random 8-sentence article on the shared defense vocabulary: articles with different seeds are distinct. */
 export function storyText(seed: number): { title: string; sentences: string[] } {
