@@ -17,8 +17,9 @@ export interface DashboardSiteSpec {
   id: string;
   template: TemplateName;
   articles: readonly NewsArticle[];
-  /** The source's schedule, e.g. '2s' or '1h'. */
-  every: string;
+  /** The source's schedule: `every` ('2s'), or a `cron` pattern. */
+  every?: string;
+  cron?: string;
   /** The site's name in its pages. */
   title?: string;
 }
@@ -76,7 +77,7 @@ export async function startDashboardHarness(specs: DashboardSiteSpec[]): Promise
         server: { host: '127.0.0.1', port: 0, token },
         crawl: { hostInterval: '10ms', timeout: '5s' },
         network: { allow: LOOPBACK_ALLOWED },
-        sources: specs.map((s) => ({ id: s.id, url: sites[s.id]!.listUrl, every: s.every })),
+        sources: specs.map((s) => ({ id: s.id, url: sites[s.id]!.listUrl, ...(s.cron ? { cron: s.cron } : { every: s.every }) })),
         webhooks: [{ url: receiver.url, secret, events: ['article.new'] }],
       },
     });
