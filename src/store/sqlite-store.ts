@@ -27,9 +27,9 @@ export class SqliteStore extends SqlStore {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     const raw = new Database(options.path);
     try {
-      // The busy timeout first: switching to WAL waits on a lock too when another process is opening the same file.
-      raw.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-      raw.pragma('journal_mode = WAL');
+      const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+      raw.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      walMode(raw, busyTimeoutMs);
       raw.pragma('synchronous = NORMAL');
       migrateSqlite(raw, options.path);
     } catch (err) {
@@ -38,5 +38,24 @@ export class SqliteStore extends SqlStore {
     }
     super(new SqliteDb(raw));
     this.path = options.path;
+  }
+}
+
+/**
+ * Switches the file to WAL. Switching needs the file to itself, and SQLite answers "database is locked" at once
+ * rather than waiting its busy timeout when another process holds it (several processes opening one new file, as
+ * `vigie start` and its workers do): so it is tried again, every 20 ms, for up to the busy timeout.
+ */
+function walMode(raw: Database.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      raw.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      // Opening a store is synchronous (a constructor): a short blocking sleep, not a timer.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }
