@@ -1,10 +1,10 @@
-// Builds the bundle bin/vigie.js imports: src/ and the dependencies it loads, in a few ESM chunks.
+// Builds the bundle bin/vigie.js loads: src/ and the dependencies it uses, in one CommonJS file.
 //
 // Node 20 loads ~680 CommonJS files of dependencies for `vigie start --once` (Crawlee most of all), each resolved,
 // stat'ed, read and compiled on its own: about 0.35 s of the command's start. Bundled, they load as a few files.
 // Left out: native addons, Playwright (its own files and a browser), and the packages of the long-running monitor
 // that start workers or read files beside themselves (BullMQ, ioredis, Fastify, bull-board, pino).
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -45,61 +45,86 @@ const ownPaths = (classNames) => ({
 });
 
 /**
+ * Crawlee's HttpCrawler imports got-scraping (and with it a header generator that builds a Bayesian network) on its
+ * first request, only to test `err instanceof TimeoutError`: about 80 ms of each process's CPU. Vigie's HTTP client is
+ * undici (src/crawlers/undici-http-client.ts), which never throws got's errors, so that test gets a class of its own.
+ * Every other import of got-scraping is left alone.
+ */
+const crawleeTimeoutError = {
+  name: 'crawlee-timeout-error',
+  setup(build) {
+    build.onResolve({ filter: /^got-scraping$/ }, ({ importer }) =>
+      /[\\/]@crawlee[\\/]http[\\/]internals[\\/]http-crawler\.js$/.test(importer) ? { path: 'got-scraping', namespace: 'vigie-timeout-error' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vigie-timeout-error' }, () => ({ contents: 'export class TimeoutError extends Error {}', loader: 'js' }));
+  },
+};
+
+/**
+ * ow (Crawlee's argument checks) captures a stack trace on each call, to name the argument if the check fails, and
+ * its checks of a request's response read the caller's whole file to find that name: the bundle, 8 MB, several times
+ * a run. Without the frames a failed check still throws, with a message that does not name the argument.
+ */
+const owWithoutLabels = {
+  name: 'ow-without-labels',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]node_modules[\\/]ow[\\/]dist[\\/]index\.js$/ }, async ({ path }) => {
+      const code = await readFile(path, 'utf8');
+      if (!code.includes('(0, callsites_1.default)()')) return undefined;
+      return { contents: code.replaceAll('(0, callsites_1.default)()', '[]'), loader: 'js' };
+    });
+  },
+};
+
+/**
  * The bundler turns a class that names itself inside into `var X = class _X {`, so its `name` becomes "_X" (or
  * "_X2"); Crawlee picks its storage client by `constructor.name`, and cron-parser, got and others read it too. This
  * gives such classes of the dependencies their own name back. esbuild's `keepNames` does it as well, but also
  * renames every inner function on each call of its parent: +3 s of CPU on bench:cycle's first sight.
  */
 function keepClassNames(code, classNames) {
-  return code.replace(/\bclass (_[A-Za-z_$][\w$]*)((?: extends [\w$.]+)?) \{/g, (all, inner) => {
+  return code.replace(/\bclass (_[A-Za-z_$][\w$]*)((?: extends [\w$.]+)?) ?\{/g, (all, inner) => {
     const name = [inner.slice(1), inner.slice(1).replace(/\d+$/, '')].find((n) => classNames.has(n));
     return name ? `${all} static { __vigieKeepName(this, ${JSON.stringify(name)}); }` : all;
   });
 }
 
-/** Bundles `<root>/src/cli.ts` into `outdir` (cli.js and its chunks). */
+/**
+ * Bundles `<root>/src/cli.ts` into `outdir/cli.js`: one CommonJS file, which bin/vigie.js compiles with a V8 code
+ * cache (Node 20 has no code cache for ES modules). Lazy imports (Playwright's fetcher, the demo, the monitor) stay
+ * lazy: their modules are in the file but run only when imported.
+ */
 export async function buildCli(root, outdir, tsconfig) {
   const { build } = await import('esbuild');
   const classNames = new Set();
-  const { metafile } = await build({
-    entryPoints: [`${root}/src/cli.ts`],
+  await build({
+    entryPoints: { cli: `${root}/src/cli.ts` },
     outdir,
     bundle: true,
-    // Lazy imports (Playwright's fetcher, the demo, the monitor) stay lazy: each becomes a chunk of its own.
-    splitting: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
-    plugins: [ownPaths(classNames)],
-    // Bundled CommonJS code calls require() for Node's modules and the external packages.
+    plugins: [owWithoutLabels, ownPaths(classNames), crawleeTimeoutError],
+    // `import.meta.url` of src/ names the bundle, as it named its chunk before.
+    define: { 'import.meta.url': '__vigieImportMetaUrl' },
     banner: {
       js: [
-        "import { createRequire as __vigieCreateRequire } from 'node:module';",
-        'const require = __vigieCreateRequire(import.meta.url);',
+        "var __vigieImportMetaUrl = require('node:url').pathToFileURL(__filename).href;",
         "const __vigieKeepName = (c, name) => Object.defineProperty(c, 'name', { value: name, configurable: true });",
       ].join(' '),
     },
     tsconfig,
-    sourcemap: true,
+    // Read only when a stack trace is formatted (bin/stack-traces.js), never at start.
+    // Comments and indentation are a third of the file, which each start reads and V8 checks against its cache.
+    minifyWhitespace: true,
+    sourcemap: 'external',
     sourcesContent: false,
-    // Paths in the metafile are relative to this.
     absWorkingDir: root,
-    metafile: true,
     logLevel: 'silent',
   });
-  // The bundle lives under node_modules/, where Node does not look further up for the project's package.json: without
-  // one of its own, Node reads every chunk a second time to guess whether it is an ES module (about 70 ms a start).
-  await writeFile(join(outdir, 'package.json'), '{ "type": "module" }\n');
-  for (const [file, output] of Object.entries(metafile.outputs)) {
-    if (!file.endsWith('.js')) continue;
-    const path = join(root, file);
-    let code = keepClassNames(await readFile(path, 'utf8'), classNames);
-    // Stack traces name the .ts sources; a map of dependency code only costs its reading at each start (about 0.1 s).
-    if (!Object.keys(output.inputs).some((input) => !input.includes('node_modules'))) {
-      code = code.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '\n');
-      await rm(`${path}.map`, { force: true });
-    }
-    await writeFile(path, code);
-  }
+  // The bundle lives under node_modules/, where Node does not look further up for the project's package.json.
+  await writeFile(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
+  const path = join(outdir, 'cli.js');
+  await writeFile(path, keepClassNames(await readFile(path, 'utf8'), classNames));
 }

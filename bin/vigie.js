@@ -10,7 +10,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { loadWithCodeCache } from './code-cache.js';
+import { mapStackTraces } from './stack-traces.js';
 
 const args = process.argv.slice(2);
 // bin/v8-flags.js (--optimize-for-size) keeps the heap of a long-running process small, and costs CPU in the
@@ -20,7 +22,7 @@ const oneShot = (args[0] === 'start' && args.includes('--once')) || args[0] === 
 if (!oneShot) await import('./v8-flags.js');
 
 // Part of the hash: change it when the build options below change.
-const BUILD = 'esm-split-deps-1';
+const BUILD = 'cjs-code-cache-1';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEEP_BUILDS = 8;
 
@@ -82,12 +84,14 @@ try {
 } catch {
   cli = null;
 }
+let main;
 if (cli) {
-  // Stack traces name the .ts sources, as they did under tsx.
-  process.setSourceMapsEnabled(true);
+  // Stack traces name the .ts sources, as they did under tsx; the map is read only when a trace is formatted.
+  mapStackTraces(cli);
+  ({ main } = loadWithCodeCache(cli, args));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
+  ({ main } = await import('../src/cli.ts'));
 }
-const { main } = await import(cli ? pathToFileURL(cli).href : '../src/cli.ts');
 process.exitCode = await main(args);

@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// bin/code-cache.js and bin/stack-traces.js on a small bundle built as bin/build-cli.js builds the real one
+// (CommonJS, external source map), run in child processes as bin/vigie.js runs them.
+const BIN = join(import.meta.dirname, '../../bin');
+let dir: string;
+let bundle: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'vigie-bin-loader-'));
+  writeFileSync(
+    join(dir, 'app.ts'),
+    [
+      'export function main(args: string[]): string {',
+      "  if (args[0] === 'throw') {",
+      "    const err = new Error('thrown from app.ts');",
+      '    return err.stack ?? "";',
+      '  }',
+      "  return `ran with ${args.join(' ')}`;",
+      '}',
+      '',
+    ].join('\n'),
+  );
+  await build({ entryPoints: [join(dir, 'app.ts')], outdir: join(dir, 'out'), bundle: true, format: 'cjs', platform: 'node', sourcemap: 'external', sourcesContent: false, logLevel: 'silent' });
+  bundle = join(dir, 'out', 'app.js');
+  writeFileSync(
+    join(dir, 'run.mjs'),
+    [
+      `import { loadWithCodeCache } from ${JSON.stringify(join(BIN, 'code-cache.js'))};`,
+      `import { mapStackTraces } from ${JSON.stringify(join(BIN, 'stack-traces.js'))};`,
+      `const file = ${JSON.stringify(bundle)};`,
+      'const args = process.argv.slice(2);',
+      'mapStackTraces(file);',
+      'console.log(loadWithCodeCache(file, args).main(args));',
+    ].join('\n'),
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (...args: string[]) => execFileSync(process.execPath, [join(dir, 'run.mjs'), ...args], { encoding: 'utf8' });
+const cacheOf = (kind: string) => join(dir, 'out', `code-cache-${kind}.bin`);
+
+describe('bin/code-cache.js', () => {
+  it('runs the bundle, makes a cache per kind of command at its first run, and runs the same from it', () => {
+    expect(existsSync(cacheOf('check'))).toBe(false);
+    expect(run('check', 'a')).toBe('ran with check a\n');
+    expect(statSync(cacheOf('check')).size).toBeGreaterThan(0);
+    const made = readFileSync(cacheOf('check'));
+    expect(run('check', 'b')).toBe('ran with check b\n');
+    // Used, not made again.
+    expect(readFileSync(cacheOf('check')).equals(made)).toBe(true);
+    expect(existsSync(cacheOf('once'))).toBe(false);
+    expect(run('start', '--once')).toBe('ran with start --once\n');
+    expect(existsSync(cacheOf('once'))).toBe(true);
+  });
+
+  it('runs from the source when V8 refuses the cache, and makes it again', () => {
+    writeFileSync(cacheOf('other'), Buffer.from('not a V8 code cache'));
+    expect(run('help')).toBe('ran with help\n');
+    expect(readFileSync(cacheOf('other')).toString()).not.toBe('not a V8 code cache');
+    expect(run('help')).toBe('ran with help\n');
+  });
+});
+
+describe('bin/stack-traces.js', () => {
+  it("names the TypeScript source's file, line and column in the bundle's stack traces", () => {
+    const stack = run('throw');
+    expect(stack).toMatch(/^Error: thrown from app\.ts\n/);
+    expect(stack).toContain(`at Object.main (${join(dir, 'app.ts')}:3:17)`);
+    expect(stack).not.toContain(bundle);
+  });
+});
