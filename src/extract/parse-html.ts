@@ -1,4 +1,6 @@
-import { load, type CheerioAPI } from 'cheerio';
+// cheerio/slim: the same load() over an htmlparser2 DOM, without cheerio's fromURL and its undici (a list reader
+// thread would load them for nothing).
+import { load, type CheerioAPI } from 'cheerio/slim';
 import { DomHandler, type Element } from 'domhandler';
 import { Parser } from 'htmlparser2';
 
