@@ -98,7 +98,8 @@ export async function buildCli(root, outdir, tsconfig) {
   const { build } = await import('esbuild');
   const classNames = new Set();
   await build({
-    entryPoints: { cli: `${root}/src/cli.ts` },
+    // The list reader's threads (src/crawlers/list-reader.ts) load list-reader-worker.js from beside cli.js.
+    entryPoints: { cli: `${root}/src/cli.ts`, 'list-reader-worker': `${root}/src/crawlers/list-reader-worker.ts` },
     outdir,
     bundle: true,
     format: 'cjs',

@@ -129,11 +129,17 @@ async function untilStopped(monitor: Monitor, io: CliIo): Promise<number> {
 async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
   // One pass needs the store, the HTTP crawler and the use-cases only. monitor.ts would also load BullMQ, Fastify
   // and bull-board: about a second of imports that `--once` never uses, on every cron run.
-  const [{ openStore, useCaseDeps }, { runOnce }] = await Promise.all([import('./use-case-deps.ts'), import('./jobs/run-once.ts')]);
+  const [{ openStore, useCaseDeps }, { runOnce }, { ListReader }] = await Promise.all([
+    import('./use-case-deps.ts'),
+    import('./jobs/run-once.ts'),
+    import('./crawlers/list-reader.ts'),
+  ]);
   const store = await openStore(config);
+  // Pages are parsed on another core while this thread fetches and stores (first sight of many sources).
+  const lists = new ListReader({ threads: config.sources.length > 1 ? undefined : 0, log });
   try {
     await store.syncSources(config.sources, new Date().toISOString());
-    const deps = await useCaseDeps(config, store, log);
+    const deps = { ...(await useCaseDeps(config, store, log)), readList: lists.read.bind(lists) };
     try {
       const report = await runOnce(deps, (line) => io.err(line));
       io.out(JSON.stringify(report, null, 2));
@@ -142,6 +148,7 @@ async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
       await deps.browser?.close();
     }
   } finally {
+    await lists.close();
     await store.close();
   }
 }

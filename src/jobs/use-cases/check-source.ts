@@ -1,11 +1,8 @@
-import { canonicalUrl } from '../../dedupe/canonical-url.ts';
-import { urlKey } from '../../dedupe/url-key.ts';
-import { findLatest } from '../../extract/extract-latest.ts';
 import { foldText } from '../../extract/link-entries.ts';
-import { parseHtml } from '../../extract/parse-html.ts';
 import type { SourceConfig } from '../../config/index.ts';
+import { LatestSelectorError, readLatestList, type LatestList, type LatestListOptions } from '../../crawlers/latest-list.ts';
 import { RefusedAddressError } from '../../crawlers/refused-address-error.ts';
-import type { EntryRow, NewEntry, SourceTransition } from '../../store/index.ts';
+import type { EntryRow, SourceTransition } from '../../store/index.ts';
 import { SourceConfigError } from '../source-config-error.ts';
 import type { UseCaseDeps } from './deps.ts';
 
@@ -93,15 +90,16 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     return { outcome: 'not-modified', found: 0, added: [], orphans, transition, durationMs };
   }
 
-  const doc = parseHtml(page.html!, { maxNesting: config.limits.maxNesting });
-  let found;
-  try {
-    found = findLatest(doc, { url: page.finalUrl, heading: source.latest?.heading, selector: source.latest?.selector });
-  } catch (err) {
-    throw new SourceConfigError(source.id, 'latest.selector', (err as Error).message);
-  }
+  const found = await readList(deps, page.html!, {
+    url: page.finalUrl,
+    heading: source.latest?.heading,
+    selector: source.latest?.selector,
+    maxNesting: config.limits.maxNesting,
+  }).catch((err: Error) => {
+    throw err instanceof LatestSelectorError ? new SourceConfigError(source.id, 'latest.selector', err.message) : err;
+  });
   for (const warning of page.warnings ?? []) deps.log.warn({ source: source.id, url: page.finalUrl }, `crawl ${source.id}: ${warning}`);
-  const listed = toNewEntries(found.entries);
+  const listed = found.entries;
   const { maxListEntries, relistJump } = config.limits;
   // The first ones in page order: a list of thousands is a site map or an attack, not news.
   const entries = listed.slice(0, maxListEntries);
@@ -168,20 +166,7 @@ function warnedLongList(store: object): Set<string> {
   return set;
 }
 
-function toNewEntries(listed: Array<{ title: string; url: string }>): NewEntry[] {
-  const seen = new Set<string>();
-  const out: NewEntry[] = [];
-  for (const item of listed) {
-    let url: string;
-    try {
-      url = canonicalUrl(item.url);
-    } catch {
-      continue;
-    }
-    const key = urlKey(url);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ title: item.title, url, urlKey: key });
-  }
-  return out;
+/** The deps' list reader (worker threads, for `--once`), else the list read here. */
+async function readList(deps: UseCaseDeps, html: string, options: LatestListOptions): Promise<LatestList> {
+  return deps.readList ? deps.readList(html, options) : readLatestList(html, options);
 }
