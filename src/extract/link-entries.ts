@@ -88,8 +88,11 @@ const ASCII = /^[\x00-\x7f]*$/;
 
 /** Whitespace-collapsed text, as a reader sees it. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Most texts (link titles, headings) are collapsed already: one test instead of a copy and a trim.
+  return COLLAPSED.test(text) ? text : text.replace(/\s+/g, ' ').trim();
 }
+
+const COLLAPSED = /^\S+(?: \S+)*$/;
 
 /**
  * `collapseWhitespace(text).length` without building the copy, counting no further than `limit + 1`: the list
@@ -170,7 +173,7 @@ export function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null):
   if (url.protocol !== 'http:' && url.protocol !== 'https:' && !local) return null;
   // Items often carry their category, tags or author next to the headline; those links list articles.
   if (/\b(tag|category|author)\b/i.test(link.attribs['rel'] ?? '') || isListingUrl(url)) return null;
-  url.hash = '';
+  if (url.hash !== '') url.hash = '';
   let title = linkTitle(link);
   let weakTitle = false;
   if (!title) {
@@ -185,6 +188,8 @@ export function linkCandidate(doc: CheerioAPI, link: Element, base: URL | null):
   return { url: url.href, title, weakTitle };
 }
 
+const PLAIN_START = /^[A-Za-z0-9]/;
+const ARROW_END = /[»›→>]$/;
 const LEADING_BULLET = /^(?:[»›•·▪▸►▶→>*|]+|[-–—](?=\s))\s*/u;
 const TRAILING_ARROW = /\s*[»›→>]+$/u;
 
@@ -193,6 +198,8 @@ const TRAILING_ARROW = /\s*[»›→>]+$/u;
  * stays when the title opened a « quotation.
  */
 export function withoutBullets(title: string): string {
+  // Most titles start with a letter or digit and end without an arrow: nothing to strip, and no Unicode regex to run.
+  if (PLAIN_START.test(title) && !ARROW_END.test(title)) return title;
   const lead = title.replace(LEADING_BULLET, '');
   return /[«‹]/u.test(lead) ? lead : lead.replace(TRAILING_ARROW, '');
 }
@@ -221,8 +228,9 @@ export function isListingUrl(url: URL): boolean {
   const segments = pathSegments(url);
   const at = segments.findIndex((s) => LISTING_SEGMENT.test(s));
   if (at >= 0 && segments.length - at <= 2 && !/\d{3,}/.test(segments.slice(at + 1).join('/'))) return true;
+  if (segments.length > 1 || url.search === '') return false;
   const keys = [...url.searchParams.keys()];
-  return segments.length <= 1 && keys.length > 0 && keys.every((k) => LISTING_QUERY.test(k));
+  return keys.length > 0 && keys.every((k) => LISTING_QUERY.test(k));
 }
 
 /** Parts of a card link that are not the headline: its date, kicker, category, counters, hidden helper text. */
@@ -230,9 +238,14 @@ const NOT_HEADLINE =
   /^(date|dates|time|timestamp|datetime|published|pubdate|meta|byline|author|kicker|overline|eyebrow|badge|label|category|cat|rubrique|tag|count|comments?|comment-count|read-?time|reading-time|screen-reader-text|sr-only|visually-hidden|visuallyhidden)$/i;
 export const HEADLINE = /^(title|headline|heading|titre)$/i;
 
-export function classTokens(el: Element): string[] {
-  return (el.attribs['class'] ?? '').split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)]);
+export function classTokens(el: Element): readonly string[] {
+  const cls = el.attribs['class'];
+  // Most elements have no class; they are asked for their tokens in every walk over a link or a heading.
+  if (!cls) return NO_TOKENS;
+  return cls.split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)]);
 }
+
+const NO_TOKENS: readonly string[] = Object.freeze([]);
 
 /**
  * The headline a link shows: the text of a heading or `*-title` element inside it when there is one, else its
