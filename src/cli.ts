@@ -129,10 +129,11 @@ async function untilStopped(monitor: Monitor, io: CliIo): Promise<number> {
 async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
   // One pass needs the store, the HTTP crawler and the use-cases only. monitor.ts would also load BullMQ, Fastify
   // and bull-board: about a second of imports that `--once` never uses, on every cron run.
-  const [{ openStore, useCaseDeps }, { runOnce }, { ListReader }] = await Promise.all([
+  const [{ openStore, useCaseDeps }, { runOnce }, { ListReader }, { stopIdleFetchers }] = await Promise.all([
     import('./use-case-deps.ts'),
     import('./jobs/run-once.ts'),
     import('./crawlers/list-reader.ts'),
+    import('./crawlers/page-fetcher.ts'),
   ]);
   const store = await openStore(config);
   // Pages are parsed on another core while this thread fetches and stores (first sight of many sources).
@@ -146,6 +147,8 @@ async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
       return report.failedSources.length > 0 ? 1 : 0;
     } finally {
       await deps.browser?.close();
+      // The process exits now, not when the idle crawler stops itself (a tenth of a second later).
+      await stopIdleFetchers();
     }
   } finally {
     await lists.close();
@@ -174,7 +177,7 @@ async function check(target: string | undefined, values: { url?: string; render?
   let url: string;
   if (/^https?:\/\//i.test(target)) {
     // Not crawlers/index.ts, which loads Playwright even for a page read over HTTP.
-    const [{ fetchPages }, { RobotsPolicy }] = await Promise.all([import('./crawlers/page-fetcher.ts'), import('./crawlers/robots-policy.ts')]);
+    const [{ fetchPages, stopIdleFetchers }, { RobotsPolicy }] = await Promise.all([import('./crawlers/page-fetcher.ts'), import('./crawlers/robots-policy.ts')]);
     url = target;
     const userAgent = 'Vigie/0.1 (vigie check)';
     const [result] = await fetchPages([{ url }], {
@@ -185,6 +188,7 @@ async function check(target: string | undefined, values: { url?: string; render?
       // No config file here either: the environment says whether Chromium may drop its sandbox (root only).
       chromiumNoSandbox: /^(1|true)$/i.test(io.env.VIGIE_CHROMIUM_NO_SANDBOX ?? ''),
     });
+    await stopIdleFetchers();
     if (!result!.ok) {
       io.err(`vigie check: ${result!.error.message}`);
       return 1;

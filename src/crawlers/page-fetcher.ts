@@ -230,6 +230,20 @@ class SharedCrawler {
     if (job) this.settle(uniqueKey, responseResult(job.asked, ctx));
   }
 
+  /** Stops the crawler now if it has nothing to do, instead of IDLE_STOP_MS later; resolves when its run has ended. */
+  async stopIfIdle(): Promise<void> {
+    if (this.jobs.size > 0 || !this.running || !this.crawler) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const running = this.running;
+    if (!this.stopping) {
+      this.stopping = true;
+      this.crawler.stop('idle');
+      void this.crawler.autoscaledPool?.notify();
+    }
+    await running;
+  }
+
   private settle(uniqueKey: string, result: PageResult): void {
     const job = this.jobs.get(uniqueKey);
     if (!job) return;
@@ -248,6 +262,17 @@ class SharedCrawler {
 }
 
 let nextRequestId = 0;
+/** Every shared crawler of the process, for stopIdleFetchers. */
+const allShared = new Set<SharedCrawler>();
+
+/**
+ * Stops the process's idle crawlers at once, so that a command that has fetched all it wanted (`vigie start
+ * --once`) exits now rather than after IDLE_STOP_MS. A later fetch starts a crawler again.
+ */
+export async function stopIdleFetchers(): Promise<void> {
+  await Promise.all([...allShared].map((c) => c.stopIfIdle()));
+}
+
 /** Shared crawlers by logger, then by timeout and allow-list. */
 const sharedByLog = new WeakMap<object, Map<string, SharedCrawler>>();
 const sharedWithoutLog = new Map<string, SharedCrawler>();
@@ -258,7 +283,10 @@ function sharedCrawler(options: PageFetcherOptions): SharedCrawler {
   const byTimeout = options.log ? sharedByLog.get(options.log) ?? sharedByLog.set(options.log, new Map()).get(options.log)! : sharedWithoutLog;
   const key = `${timeoutMs} ${allow.join(',')} ${options.limits?.maxBodyBytes} ${options.limits?.maxRedirects} ${lookupId(options.lookup)}`;
   let crawler = byTimeout.get(key);
-  if (!crawler) byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow, options.limits, options.lookup))));
+  if (!crawler) {
+    byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow, options.limits, options.lookup))));
+    allShared.add(crawler);
+  }
   return crawler;
 }
 

@@ -443,3 +443,29 @@ describe('fetchPages: no leftovers', () => {
     expect(readdirSync(workDir)).toEqual([]);
   });
 });
+
+describe('stopIdleFetchers', () => {
+  it('stops only crawlers with nothing to do: a request in flight finishes, and a later fetch starts a crawler again', async () => {
+    const { stopIdleFetchers } = await import('../../src/crawlers/page-fetcher.ts');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const server = await serve((req, res) => {
+      if (req.url === '/slow') void held.then(() => html(res, '<html><body><p>slow</p></body></html>'));
+      else html(res, '<html><body><p>fast</p></body></html>');
+    });
+    const options = { userAgent: UA, allowNetworks: LOOPBACK_ALLOWED, timeoutMs: 10_000 };
+    expect(page((await fetchPages([{ url: `${server.origin}/one` }], options))[0]).html).toContain('fast');
+
+    const slow = fetchPages([{ url: `${server.origin}/slow` }], options);
+    while (!server.seen.some((s) => s.path === '/slow')) await new Promise((r) => setTimeout(r, 10));
+    // Busy: not stopped, and it does not wait for the request either.
+    await stopIdleFetchers();
+    release();
+    expect(page((await slow)[0]).html).toContain('slow');
+
+    await stopIdleFetchers();
+    expect(page((await fetchPages([{ url: `${server.origin}/two` }], options))[0]).html).toContain('fast');
+    await stopIdleFetchers();
+    expect(server.seen.map((s) => s.path)).toEqual(['/one', '/slow', '/two']);
+  }, 30_000);
+});
