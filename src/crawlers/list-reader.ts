@@ -11,7 +11,7 @@ export interface ListReaderOptions {
    * thread.
    */
   threads?: number;
-  /** Lists waiting on each thread before the next one is read on the calling thread instead. Default: 2. */
+  /** Lists waiting on each thread before the next one is read on the calling thread instead. Default: 8. */
   maxQueued?: number;
   /** Told when a thread fails (its lists are then read on the calling thread). Default: none. */
   log?: Logger;

@@ -210,6 +210,7 @@ class SharedCrawler {
     const crawler = (this.crawler ??= newCrawler(this.timeoutMs, this.log, this.httpClient, this.feed, (key, ctx) => this.handle(key, ctx), (key, url, error) =>
       this.settle(key, { ok: false, url, error: refusalIn(error)?.forUrl(url) ?? limitIn(error)?.forUrl(url) ?? new FetchFailedError(url, conciseReason(error)) }),
     ));
+    runningShared.add(this);
     this.running = crawler.run().then(
       () => undefined,
       (err: Error) => {
@@ -221,6 +222,7 @@ class SharedCrawler {
     );
     void this.running.then(() => {
       this.running = null;
+      runningShared.delete(this);
       if (this.jobs.size > 0) this.wake();
     });
   }
@@ -262,15 +264,15 @@ class SharedCrawler {
 }
 
 let nextRequestId = 0;
-/** Every shared crawler of the process, for stopIdleFetchers. */
-const allShared = new Set<SharedCrawler>();
+/** The shared crawlers whose run has not ended, for stopIdleFetchers (the maps below hold them by logger, weakly). */
+const runningShared = new Set<SharedCrawler>();
 
 /**
  * Stops the process's idle crawlers at once, so that a command that has fetched all it wanted (`vigie start
  * --once`) exits now rather than after IDLE_STOP_MS. A later fetch starts a crawler again.
  */
 export async function stopIdleFetchers(): Promise<void> {
-  await Promise.all([...allShared].map((c) => c.stopIfIdle()));
+  await Promise.all([...runningShared].map((c) => c.stopIfIdle()));
 }
 
 /** Shared crawlers by logger, then by timeout and allow-list. */
@@ -283,10 +285,7 @@ function sharedCrawler(options: PageFetcherOptions): SharedCrawler {
   const byTimeout = options.log ? sharedByLog.get(options.log) ?? sharedByLog.set(options.log, new Map()).get(options.log)! : sharedWithoutLog;
   const key = `${timeoutMs} ${allow.join(',')} ${options.limits?.maxBodyBytes} ${options.limits?.maxRedirects} ${lookupId(options.lookup)}`;
   let crawler = byTimeout.get(key);
-  if (!crawler) {
-    byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow, options.limits, options.lookup))));
-    allShared.add(crawler);
-  }
+  if (!crawler) byTimeout.set(key, (crawler = new SharedCrawler(timeoutMs, options.log, httpClientFor(allow, options.limits, options.lookup))));
   return crawler;
 }
 
