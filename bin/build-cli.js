@@ -116,9 +116,9 @@ export async function buildCli(root, outdir, tsconfig) {
       ].join(' '),
     },
     tsconfig,
-    // Read only when a stack trace is formatted (bin/stack-traces.js), never at start.
     // Comments and indentation are a third of the file, which each start reads and V8 checks against its cache.
     minifyWhitespace: true,
+    // Read only when a stack trace is formatted (bin/stack-traces.js), never at start.
     sourcemap: 'external',
     sourcesContent: false,
     absWorkingDir: root,
@@ -126,6 +126,8 @@ export async function buildCli(root, outdir, tsconfig) {
   });
   // The bundle lives under node_modules/, where Node does not look further up for the project's package.json.
   await writeFile(join(outdir, 'package.json'), '{ "type": "commonjs" }\n');
-  const path = join(outdir, 'cli.js');
-  await writeFile(path, keepClassNames(await readFile(path, 'utf8'), classNames));
+  for (const file of ['cli.js', 'list-reader-worker.js']) {
+    const path = join(outdir, file);
+    await writeFile(path, keepClassNames(await readFile(path, 'utf8'), classNames));
+  }
 }
