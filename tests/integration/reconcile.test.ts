@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { createRedisConnection, missingSchedules, reconcile, syncSchedules, VigieQueues, type Logger } from '../../src/jobs/index.ts';
+import { createRedisConnection, missingDigestSchedules, missingSchedules, reconcile, syncDigestSchedules, syncSchedules, VigieQueues, type Logger } from '../../src/jobs/index.ts';
+import { digestScheduleKey } from '../../src/jobs/digest-schedules.ts';
 import { SqliteStore } from '../../src/store/index.ts';
 import { obliterateQueues } from '../helpers/wait.ts';
 
@@ -111,5 +112,37 @@ describe('reconcile', () => {
 
     // With no grace, the fresh ones are taken too.
     expect(await reconcile({ config, store, queues, log }, { schedules: false, work: true, graceMs: 0 })).toEqual({ schedules: [], deliveries: 1, articles: 1 });
+  });
+  it('puts back lost digest schedulers, one per schedule, and says so', async () => {
+    const digests = loadConfig({
+      env: {},
+      cwd: dir,
+      object: {
+        redis: REDIS_URL,
+        queuePrefix: config.queuePrefix,
+        sources: [{ id: 'a', url: 'https://a.example.org/', every: '5m' }],
+        channels: [{ id: 'desk', slack: 'https://hooks.slack.com/services/T0/B0/XX' }],
+        watchlists: [
+          { id: 'air', terms: ['Patriot'], digest: { cron: '0 7 * * *', tz: 'Europe/Paris', notify: ['desk'] } },
+          { id: 'sea', terms: ['frigate'], digest: { cron: '0 7 * * *', tz: 'Europe/Paris', notify: ['desk'] } },
+          { id: 'land', terms: ['CAESAR'], digest: { cron: '0 18 * * 1-5', tz: 'UTC', notify: ['desk'] } },
+        ],
+      },
+    });
+    const keys = [digestScheduleKey('0 7 * * *', 'Europe/Paris'), digestScheduleKey('0 18 * * 1-5', 'UTC')];
+    await syncSchedules(queues, digests);
+    await syncDigestSchedules(queues, digests);
+    expect(await missingDigestSchedules(queues, digests)).toEqual([]);
+    await reconcile({ config: digests, store, queues, log }, { schedules: true, work: false });
+    expect(warnings).toEqual([]);
+
+    await loseRedisData();
+    expect(await missingDigestSchedules(queues, digests)).toEqual(keys);
+    await reconcile({ config: digests, store, queues, log }, { schedules: true, work: false });
+    expect(await missingDigestSchedules(queues, digests)).toEqual([]);
+    const schedulers = await queues.delivery.getJobSchedulers(0, -1);
+    expect(schedulers.map((s) => s.key).sort()).toEqual([...keys].sort());
+    expect(schedulers.find((s) => s.key === keys[0])).toMatchObject({ pattern: '0 7 * * *', tz: 'Europe/Paris' });
+    expect(warnings.some((w) => /2 digest schedules were missing from Redis and are back/.test(w))).toBe(true);
   });
 });
