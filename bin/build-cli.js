@@ -62,7 +62,7 @@ const crawleeTimeoutError = {
 
 /**
  * ow (Crawlee's argument checks) captures a stack trace on each call, to name the argument if the check fails, and
- * its checks of a request's response read the caller's whole file to find that name: the bundle, 8 MB, several times
+ * its checks of a request's response read the caller's whole file to find that name: the bundle, 10 MB, several times
  * a run. Without the frames a failed check still throws, with a message that does not name the argument.
  */
 const owWithoutLabels = {
@@ -116,8 +116,6 @@ export async function buildCli(root, outdir, tsconfig) {
       ].join(' '),
     },
     tsconfig,
-    // Comments and indentation are a third of the file, which each start reads and V8 checks against its cache.
-    minifyWhitespace: true,
     // Read only when a stack trace is formatted (bin/stack-traces.js), never at start.
     sourcemap: 'external',
     sourcesContent: false,

@@ -88,11 +88,8 @@ const ASCII = /^[\x00-\x7f]*$/;
 
 /** Whitespace-collapsed text, as a reader sees it. */
 export function collapseWhitespace(text: string): string {
-  // Most texts (link titles, headings) are collapsed already: one test instead of a copy and a trim.
-  return COLLAPSED.test(text) ? text : text.replace(/\s+/g, ' ').trim();
+  return text.replace(/\s+/g, ' ').trim();
 }
-
-const COLLAPSED = /^\S+(?: \S+)*$/;
 
 /**
  * `collapseWhitespace(text).length` without building the copy, counting no further than `limit + 1`: the list

@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SourceMap } from 'node:module';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain JavaScript module of bin/, without types.
+import { LineSourceMap } from '../../bin/stack-traces.js';
 
 // bin/code-cache.js and bin/stack-traces.js on a small bundle built as bin/build-cli.js builds the real one
 // (CommonJS, external source map), run in child processes as bin/vigie.js runs them.
@@ -73,5 +76,38 @@ describe('bin/stack-traces.js', () => {
     expect(stack).toMatch(/^Error: thrown from app\.ts\n/);
     expect(stack).toContain(`at Object.main (${join(dir, 'app.ts')}:3:17)`);
     expect(stack).not.toContain(bundle);
+  });
+});
+
+describe('LineSourceMap', () => {
+  it('finds, for every position of a bundle, what Node\'s own SourceMap finds', async () => {
+    // A few modules, one of them a real dependency, so the map has several sources, long lines and unmapped stretches.
+    await build({
+      entryPoints: [join(BIN, 'code-cache.js')],
+      outfile: join(dir, 'many', 'out.js'),
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      sourcemap: 'external',
+      sourcesContent: false,
+      logLevel: 'silent',
+    });
+    const code = readFileSync(join(dir, 'many', 'out.js'), 'utf8').split('\n');
+    const payload = JSON.parse(readFileSync(join(dir, 'many', 'out.js.map'), 'utf8'));
+    const ours = new LineSourceMap(payload);
+    const node = new SourceMap(payload);
+    let compared = 0;
+    let mapped = 0;
+    for (let line = 0; line < code.length + 2; line++) {
+      for (let column = 0; column <= (code[line]?.length ?? 3); column++) {
+        const want = node.findEntry(line, column) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+        const got = ours.find(line, column) as { source: string; line: number; column: number } | null;
+        expect(got === null ? null : [got.source, got.line, got.column]).toEqual(want.originalSource === undefined ? null : [want.originalSource, want.originalLine, want.originalColumn]);
+        compared++;
+        if (got) mapped++;
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
+    expect(mapped).toBeGreaterThan(compared / 2);
   });
 });
