@@ -254,10 +254,7 @@ class SharedCrawler {
     if (this.jobs.size === 0 && this.running && !this.idleTimer) {
       this.idleTimer = setTimeout(() => {
         this.idleTimer = null;
-        if (this.jobs.size > 0 || !this.running || !this.crawler) return;
-        this.stopping = true;
-        this.crawler.stop('idle');
-        void this.crawler.autoscaledPool?.notify();
+        void this.stopIfIdle();
       }, IDLE_STOP_MS);
     }
   }
