@@ -30,6 +30,8 @@ export interface Gist {
 
 /** A run of words between figures and acronyms, in two parallel lists (no object per word). */
 interface Run {
+  /** Words in the run: the lists are reused from run to run, so only their first `length` items count. */
+  length: number;
   infos: WordInfo[];
   /** Written with a capital mid-sentence: a name. */
   names: boolean[];
@@ -84,11 +86,10 @@ export function gistOf(title: string, text: string, lang: string, lexicon: Lexic
  */
 function scanKeys(text: string, words: WordCache, keys: number[], anchors: number[] | null, names: boolean, tongues: number[] | null = null): number {
   let count = 0;
-  const run: Run = { infos: [], names: [] };
+  const run: Run = { length: 0, infos: [], names: [] };
   const flush = () => {
-    if (run.infos.length > 0) addWords(run, words, keys, anchors);
-    run.infos.length = 0;
-    run.names.length = 0;
+    if (run.length > 0) addWords(run, words, keys, anchors);
+    run.length = 0;
   };
   const n = text.length;
   for (let i = 0; i < n; ) {
@@ -127,18 +128,18 @@ function scanKeys(text: string, words: WordCache, keys: number[], anchors: numbe
       flush();
       continue;
     }
-    const info = words.info((a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff), text, start, i);
+    const info = words.info(a, b & 0x1fffff, text, start, i);
     if (info.kind === PLAIN) {
       if (tongues !== null) tongues[info.tongue]!++;
-      run.infos.push(info);
-      run.names.push(names && info.capital && !startsSentence(text, start));
+      run.infos[run.length] = info;
+      run.names[run.length++] = names && info.capital && !startsSentence(text, start);
     } else if (info.kind === JOINED) {
       const sentenceStart = startsSentence(text, start);
       const parts = info.parts!;
       for (let k = 0; k < parts.length; k++) {
         const p = parts[k]!;
-        run.infos.push(p);
-        run.names.push(names && !(sentenceStart && k === 0) && p.capital);
+        run.infos[run.length] = p;
+        run.names[run.length++] = names && !(sentenceStart && k === 0) && p.capital;
       }
     } else {
       flush();
@@ -165,15 +166,15 @@ function tongueOf(tongues: number[]): number {
 
 /** Keys of a run of words: lexicon phrases longest first, then single words, names and cognates by their spelling key. */
 function addWords(run: Run, words: WordCache, keys: number[], anchors: number[] | null): void {
-  const { infos, names } = run;
-  for (let i = 0; i < infos.length; ) {
+  const { infos, names, length } = run;
+  for (let i = 0; i < length; ) {
     const info = infos[i]!;
     let taken = 0;
     if (info.phrase !== null) {
       // The longest phrase through the trie; each next word as written or singular.
       let node: PhraseNode | undefined = info.phrase;
       let entries: LexiconEntry[] | undefined;
-      for (let k = i + 1; k < infos.length && k - i < MAX_PHRASE_TOKENS && node.next; k++) {
+      for (let k = i + 1; k < length && k - i < MAX_PHRASE_TOKENS && node.next; k++) {
         const w = infos[k]!;
         node = node.next.get(w.folded) ?? node.next.get(w.one);
         if (!node) break;
@@ -220,19 +221,39 @@ function startsSentence(text: string, at: number): boolean {
   return true;
 }
 
-/** The hashes folded to 16 bits, sorted, each once. */
+/** One bit per 16-bit value, for sorted16; left all zero after each call. */
+const SEEN16 = new Int32Array(0x10000 >>> 5);
+
+/** The hashes folded to 16 bits, sorted, each once: a bitmap read in order, cheaper than a sort for a text's keys. */
 function sorted16(keys: number[]): Uint16Array {
-  const all = new Uint16Array(keys.length);
-  for (let i = 0; i < keys.length; i++) all[i] = (keys[i]! ^ (keys[i]! >>> 16)) & 0xffff;
-  all.sort();
   let n = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i]!;
-  return all.slice(0, n);
+  for (let i = 0; i < keys.length; i++) {
+    const v = (keys[i]! ^ (keys[i]! >>> 16)) & 0xffff;
+    const bit = 1 << (v & 31);
+    const w = SEEN16[v >>> 5]!;
+    if ((w & bit) === 0) {
+      SEEN16[v >>> 5] = w | bit;
+      n++;
+    }
+  }
+  const out = new Uint16Array(n);
+  let at = 0;
+  for (let w = 0; at < n; w++) {
+    let bits = SEEN16[w]!;
+    if (bits === 0) continue;
+    SEEN16[w] = 0;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      out[at++] = (w << 5) | (31 - Math.clz32(low));
+      bits ^= low;
+    }
+  }
+  return out;
 }
 
 /** The hashes, sorted, each once. */
 function sorted(keys: number[]): Uint32Array {
-  const all = Uint32Array.from(keys).sort();
+  const all = new Uint32Array(keys).sort();
   let n = 0;
   for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i]!;
   return all.slice(0, n);

@@ -106,6 +106,8 @@ function isYear(digits: string): boolean {
 
 /** Up to 6 significant digits, no exponent: `1500000000`, `2.3`, `0.75`. */
 function normalise(value: number): string {
+  // Most figures are whole numbers under a million, which toPrecision(6) leaves as they are.
+  if (Number.isInteger(value) && value >= 0 && value < 1e6) return String(value);
   if (!Number.isFinite(value)) return 'inf';
   const rounded = Number(value.toPrecision(6));
   return Number.isInteger(rounded) ? rounded.toFixed(0) : String(rounded);

@@ -46,8 +46,11 @@ export const ACRONYM = 2;
 export const JOINED = 3;
 
 export interface WordCache {
-  /** The info of the token text[start, end), whose hash is `hash`. */
-  info(hash: number, text: string, start: number, end: number): WordInfo;
+  /**
+   * The info of the token text[start, end), whose scan hash is `hi` (a signed 32-bit integer) and `lo` (21 bits): 53 bits, so that
+   * two spellings sharing one is negligible.
+   */
+  info(hi: number, lo: number, text: string, start: number, end: number): WordInfo;
   concept(id: number): number;
 }
 
@@ -59,7 +62,7 @@ const caches = new WeakMap<Lexicon, WordCache>();
 export function wordsOf(lexicon: Lexicon): WordCache {
   let cache = caches.get(lexicon);
   if (cache) return cache;
-  const infos = new Map<number, WordInfo>();
+  const infos = new InfoTable();
   const byText = new Map<string, WordInfo>();
   const concepts: number[] = [];
   const concept = (id: number) => (concepts[id] ??= fnv1a(`c:${id}`));
@@ -107,11 +110,11 @@ export function wordsOf(lexicon: Lexicon): WordCache {
   };
   cache = {
     concept,
-    info(hash, text, start, end) {
-      let info = infos.get(hash);
+    info(hi, lo, text, start, end) {
+      let info = infos.get(hi, lo);
       if (info === undefined) {
         if (infos.size >= CACHE_LIMIT) infos.clear();
-        infos.set(hash, (info = word(text.slice(start, end))));
+        infos.set(hi, lo, (info = word(text.slice(start, end))));
       }
       return info;
     },
@@ -119,6 +122,47 @@ export function wordsOf(lexicon: Lexicon): WordCache {
   caches.set(lexicon, cache);
   return cache;
 }
+
+/**
+ * WordInfo by a token's 53-bit scan hash, in open addressing over its two halves. A Map keyed by the hash as one
+ * number boxes a double and hashes it on every token, the gist's most frequent step.
+ */
+class InfoTable {
+  /** Twice CACHE_LIMIT and a power of two: probes stay short up to the limit. */
+  private static readonly SLOTS = 1 << 17;
+  /** Per slot, side by side (one cache line): the low half plus one (0 marks an empty slot), then the high half. */
+  private readonly keys = new Int32Array(2 * InfoTable.SLOTS);
+  private readonly values: Array<WordInfo | undefined> = new Array(InfoTable.SLOTS).fill(undefined);
+  size = 0;
+
+  get(hi: number, lo: number): WordInfo | undefined {
+    const mask = InfoTable.SLOTS - 1;
+    for (let i = slot(hi, lo) & mask; ; i = (i + 1) & mask) {
+      const l = this.keys[2 * i]!;
+      if (l === 0) return undefined;
+      if (l === lo + 1 && this.keys[2 * i + 1] === hi) return this.values[i];
+    }
+  }
+
+  /** Adds a key that is not there (the caller looked first); at most CACHE_LIMIT keys between clears. */
+  set(hi: number, lo: number, value: WordInfo): void {
+    const mask = InfoTable.SLOTS - 1;
+    let i = slot(hi, lo) & mask;
+    while (this.keys[2 * i] !== 0) i = (i + 1) & mask;
+    this.keys[2 * i] = lo + 1;
+    this.keys[2 * i + 1] = hi;
+    this.values[i] = value;
+    this.size++;
+  }
+
+  clear(): void {
+    this.keys.fill(0);
+    this.values.fill(undefined);
+    this.size = 0;
+  }
+}
+
+const slot = (hi: number, lo: number): number => Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 15;
 
 function capitalised(word: string): boolean {
   const c = word.charCodeAt(0);

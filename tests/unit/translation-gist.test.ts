@@ -142,6 +142,18 @@ describe('the lexicon matcher', () => {
     expect(matcher.indexKeys(en, 'en').some((k) => frKeys.has(k))).toBe(false);
   });
 
+  it('gives the same gist once its word cache has been cleared, and keeps the body sorted and distinct', () => {
+    const before = matcher.gist(FR_TITLE, FR_TEXT, 'fr');
+    // 60,000 spellings never seen: past the cache's limit (50,000), so it is cleared on the way.
+    const junk = Array.from({ length: 60_000 }, (_, i) => `mot${i.toString(36).replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!)}x`);
+    for (let i = 0; i < junk.length; i += 5_000) matcher.gist('', junk.slice(i, i + 5_000).join(' '), 'fr');
+    const after = matcher.gist(FR_TITLE, FR_TEXT, 'fr');
+    expect(after).toEqual(before);
+    const body = [...after.body];
+    expect(body.length).toBeGreaterThan(20);
+    expect(body).toEqual([...new Set(body)].sort((a, b) => a - b));
+  });
+
   it('reads a language tag by its primary subtag', () => {
     expect([primaryLang('fr-FR'), primaryLang('EN'), primaryLang('en_GB'), primaryLang(''), primaryLang(null), primaryLang('français')]).toEqual(['fr', 'en', 'en', null, null, null]);
   });
