@@ -47,28 +47,27 @@ describe.each(backends)('two processes on one $name database', ({ open }) => {
     const rounds = 100;
     children.push(...[0, 1].map((i) => spawn('./story-claim-worker.ts', [opened.target, String(i), String(rounds)])));
     await Promise.all(children.map((c) => nextMessage(c)));
-    const done = children.map((c) => nextMessage<{ results: Array<StoryClaim & { round: number }> }>(c));
-    const slotMs = 15;
+    const done = children.map((c) => nextMessage<{ results: Array<StoryClaim & { round: number; startedAt: number; endedAt: number }> }>(c));
+    const slotMs = 25;
     const startAt = Date.now() + 300;
     for (const c of children) c.send({ startAt, slotMs });
     const [a = [], b = []] = (await Promise.all(done)).map((m) => m.results);
     expect(a).toHaveLength(rounds);
     expect(b).toHaveLength(rounds);
-    let secondWon = 0;
+    let overlapped = 0;
     for (let round = 0; round < rounds; round++) {
       const x = a[round]!;
       const y = b[round]!;
       expect(x.storyId, `round ${round}`).toBe(y.storyId);
       expect(Number(x.isNew) + Number(y.isNew), `round ${round}`).toBe(1);
-      if (y.isNew) secondWon++;
+      if (x.startedAt < y.endedAt && y.startedAt < x.endedAt) overlapped++;
     }
     expect(new Set(a.map((c) => c.storyId)).size).toBe(rounds);
     // No story was opened beside the ones returned (a lost race must not leave an empty story behind).
     const { db } = opened.store as SqliteStore | PostgresStore;
     expect(Number((await db.get('SELECT count(*) AS n FROM stories', []))!.n)).toBe(rounds);
-    // Both processes opened stories: they really raced rather than running one after the other.
-    const won = `second process opened ${secondWon} of ${rounds} stories`;
-    expect(secondWon, won).toBeGreaterThan(0);
-    expect(secondWon, won).toBeLessThan(rounds);
+    // The two claims of a round really ran at the same time, rather than one after the other. (Not "each process
+    // won some rounds": one that is steadily a little faster, Postgres's connection warmer, may win them all.)
+    expect(overlapped, `the two claims overlapped in ${overlapped} of ${rounds} rounds`).toBeGreaterThanOrEqual(rounds / 10);
   }, 60_000);
 });
