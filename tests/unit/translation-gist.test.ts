@@ -131,6 +131,11 @@ describe('the lexicon matcher', () => {
     expect(matcher.decode(matcher.encode(g), 'fr')).toEqual(g);
     expect(decodeGist(encodeGist(g), 'fr')).toEqual(g);
     expect(() => decodeGist(encodeGist(g).subarray(0, 10), 'fr')).toThrow('ends too soon');
+    // Bytes that do not start on a 4-byte boundary (a slice of a larger buffer) read the same.
+    const bytes = encodeGist(g);
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    expect(decodeGist(shifted.subarray(1), 'fr')).toEqual(g);
   });
 
   it('covers French and English; indexes by its own language and looks up in the other', () => {
