@@ -31,6 +31,13 @@ afterEach(async () => {
 });
 
 describe('SqliteStore', () => {
+  it('keeps a WAL, checkpointed every 10,000 pages and cut back to 64 MB after a checkpoint', () => {
+    const raw = (opened.store.db as unknown as { raw: Database.Database }).raw;
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    expect(raw.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
+  });
+
   it('opens a database whose http cache was keyed by URL alone (the cache is dropped, the rest kept)', async () => {
     const path = join(opened.target, '..', 'old', 'vigie.db');
     const first = new SqliteStore({ path });
