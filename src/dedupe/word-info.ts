@@ -47,8 +47,8 @@ export const JOINED = 3;
 
 export interface WordCache {
   /**
-   * The info of the token text[start, end), whose scan hash is `hi` (a signed 32-bit integer) and `lo` (21 bits): 53 bits, so that
-   * two spellings sharing one is negligible.
+   * The info of the token text[start, end), whose scan hash is `hi` (a signed 32-bit integer) and `lo` (21 bits):
+   * 53 bits, so that two spellings sharing one is negligible.
    */
   info(hi: number, lo: number, text: string, start: number, end: number): WordInfo;
   concept(id: number): number;
@@ -128,9 +128,9 @@ export function wordsOf(lexicon: Lexicon): WordCache {
  * number boxes a double and hashes it on every token, the gist's most frequent step.
  */
 class InfoTable {
-  /** Twice CACHE_LIMIT and a power of two: probes stay short up to the limit. */
+  /** A power of two over twice CACHE_LIMIT: the table is never more than 40% full, so probes stay short. */
   private static readonly SLOTS = 1 << 17;
-  /** Per slot, side by side (one cache line): the low half plus one (0 marks an empty slot), then the high half. */
+  /** Per slot, side by side: the low half plus one (0 marks an empty slot), then the high half. */
   private readonly keys = new Int32Array(2 * InfoTable.SLOTS);
   private readonly values: Array<WordInfo | undefined> = new Array(InfoTable.SLOTS).fill(undefined);
   size = 0;
