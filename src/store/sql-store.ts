@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../dedupe/fingerprint.ts';
 import type { SiteTemplate } from '../extract/site-template.ts';
 import type { Row, SqlDb, SqlParam } from './sql-db.ts';
-import { claimStoryIn, type TranslationClaim } from './story-index.ts';
+import { CandidateCache, claimStoryIn, type TranslationClaim } from './story-index.ts';
 import { lexiconTranslations, primaryLang, type TranslationMatcher } from '../dedupe/translation-matcher.ts';
 import type {
   ArticleInput,
@@ -111,6 +111,9 @@ const storyArticleFrom = (r: Row): StoryArticle => ({
  * answer, so concurrent workers on one database each get only what they inserted.
  */
 export class SqlStore implements Store {
+  /** Translation candidates already read from this database, decoded, per matcher (their rows never change). */
+  private readonly candidates = new WeakMap<TranslationMatcher, CandidateCache>();
+
   constructor(
     /** The connection: exposed for backend-specific tests and the dedupe benchmark. */
     readonly db: SqlDb,
@@ -278,7 +281,7 @@ export class SqlStore implements Store {
   async claimStory(articleId: number, title: string, text: string, now: string, options: ClaimOptions = {}): Promise<StoryClaim> {
     // The fingerprint and the gist are CPU only: computed before the transaction, so no lock waits on them.
     const fp = fingerprint(title, text);
-    const translation = translationClaim(title, text, now, options);
+    const translation = translationClaim(title, text, now, options, this.candidates);
     return this.db.transaction(async (tx): Promise<StoryClaim> => {
       // Claimed before: the same answer as the first claim gave, read back.
       const existing = await tx.get(
@@ -764,10 +767,18 @@ function watchlistMatchFrom(r: Row): WatchlistMatchRow {
 let defaultMatcher: TranslationMatcher | null = null;
 
 /** The cross-language half of a claim, when asked for and the article's language is covered; its gist computed now. */
-function translationClaim(title: string, text: string, now: string, options: ClaimOptions): TranslationClaim | null {
+function translationClaim(
+  title: string,
+  text: string,
+  now: string,
+  options: ClaimOptions,
+  caches: WeakMap<TranslationMatcher, CandidateCache>,
+): TranslationClaim | null {
   const lang = primaryLang(options.lang);
   if (!options.translations || lang === null) return null;
   const matcher = options.translations.matcher ?? (defaultMatcher ??= lexiconTranslations() as TranslationMatcher);
   if (!matcher.covers(lang)) return null;
-  return { matcher, lang, gist: matcher.gist(title, text, lang), since: new Date(Date.parse(now) - options.translations.windowMs).toISOString() };
+  let cache = caches.get(matcher);
+  if (!cache) caches.set(matcher, (cache = new CandidateCache()));
+  return { matcher, lang, gist: matcher.gist(title, text, lang), since: new Date(Date.parse(now) - options.translations.windowMs).toISOString(), cache };
 }

@@ -46,6 +46,51 @@ export interface TranslationClaim {
   gist: unknown;
   /** Only articles claimed at or after this time (ISO) may be joined: the translation window's start. */
   since: string;
+  /** Candidates already read, decoded by `matcher`. Default: none (each lookup reads its candidates). */
+  cache?: CandidateCache;
+}
+
+/** What a translation lookup needs of a candidate article: its row, which never changes once claimed. */
+export interface TranslationCandidate {
+  storyId: number;
+  lang: string;
+  /** Decoded by the cache's matcher. */
+  gist: unknown;
+  /** When it was claimed (ISO): the window applies to it. */
+  createdAt: string;
+}
+
+/**
+ * Candidates read by earlier lookups, decoded, by article id, the least recently used dropped first. A story's
+ * copies and translations come within days, so the same recent articles are candidates again and again; their
+ * rows never change once claimed, so a copy kept here cannot go stale. One per database and matcher.
+ */
+export class CandidateCache {
+  private readonly byId = new Map<number, TranslationCandidate>();
+
+  /** @param max candidates kept. Default: 4,096 (a few MB of gists). */
+  constructor(readonly max = 4096) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`CandidateCache: max must be an integer >= 1, got ${max}`);
+  }
+
+  get(articleId: number): TranslationCandidate | undefined {
+    const found = this.byId.get(articleId);
+    if (found) {
+      this.byId.delete(articleId);
+      this.byId.set(articleId, found);
+    }
+    return found;
+  }
+
+  set(articleId: number, candidate: TranslationCandidate): void {
+    this.byId.delete(articleId);
+    this.byId.set(articleId, candidate);
+    if (this.byId.size > this.max) this.byId.delete(this.byId.keys().next().value!);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
 }
 
 /** Articles read per translation key, newest first (other-language articles only: keys carry the language). */
@@ -188,20 +233,44 @@ export async function claimStoryIn(
  */
 export async function findTranslation(tx: SqlDb, t: TranslationClaim, keys: readonly number[]): Promise<{ articleId: number; storyId: number } | null> {
   const perKey = keys.map(() => `SELECT * FROM (SELECT article_id FROM translation_keys WHERE key = ? ORDER BY article_id DESC LIMIT ${PER_TRANSLATION_KEY}) AS b`).join(' UNION ALL ');
-  // One statement: the candidates sharing the most keys, then their gists if claimed within the window.
-  const rows = await tx.all(
-    `SELECT f.article_id, f.story_id, f.lang, f.gist FROM (
-       SELECT k.article_id, COUNT(*) AS hits FROM (${perKey}) AS k GROUP BY k.article_id HAVING COUNT(*) >= ?
-       ORDER BY hits DESC, k.article_id DESC LIMIT ${MAX_TRANSLATION_CANDIDATES}
-     ) AS c JOIN article_fingerprints f ON f.article_id = c.article_id WHERE f.gist IS NOT NULL AND f.created_at >= ?`,
-    [...keys, Math.min(MIN_SHARED_KEYS, keys.length), t.since],
-  );
+  // The keys' articles, counted here rather than grouped in SQL: the same cost, and the candidates already read
+  // need no second statement.
+  const hits = new Map<number, number>();
+  for (const r of await tx.all(perKey, keys)) {
+    const id = Number(r.article_id);
+    hits.set(id, (hits.get(id) ?? 0) + 1);
+  }
+  const least = Math.min(MIN_SHARED_KEYS, keys.length);
+  const ids = [...hits]
+    .filter(([, n]) => n >= least)
+    .sort((a, b) => b[1] - a[1] || b[0] - a[0])
+    .slice(0, MAX_TRANSLATION_CANDIDATES)
+    .map(([id]) => id);
+  const candidates = new Map<number, TranslationCandidate>();
+  const missing: number[] = [];
+  for (const id of ids) {
+    const cached = t.cache?.get(id);
+    if (cached) candidates.set(id, cached);
+    else missing.push(id);
+  }
+  if (missing.length > 0) {
+    const rows = await tx.all(
+      `SELECT article_id, story_id, lang, gist, created_at FROM article_fingerprints WHERE article_id IN (${missing.map(() => '?').join(', ')}) AND gist IS NOT NULL`,
+      missing,
+    );
+    for (const r of rows) {
+      const lang = r.lang as string;
+      const candidate = { storyId: Number(r.story_id), lang, gist: t.matcher.decode(r.gist as Uint8Array, lang), createdAt: r.created_at as string };
+      candidates.set(Number(r.article_id), candidate);
+      t.cache?.set(Number(r.article_id), candidate);
+    }
+  }
   let best: { articleId: number; storyId: number; score: number } | null = null;
-  for (const r of rows) {
-    const verdict = t.matcher.compare(t.gist, t.matcher.decode(r.gist as Uint8Array, r.lang as string));
+  for (const [id, c] of candidates) {
+    if (c.createdAt < t.since) continue;
+    const verdict = t.matcher.compare(t.gist, c.gist);
     if (!verdict.same) continue;
-    const id = r.article_id as number;
-    if (best === null || verdict.score > best.score || (verdict.score === best.score && id < best.articleId)) best = { articleId: id, storyId: r.story_id as number, score: verdict.score };
+    if (best === null || verdict.score > best.score || (verdict.score === best.score && id < best.articleId)) best = { articleId: id, storyId: c.storyId, score: verdict.score };
   }
   return best && { articleId: best.articleId, storyId: best.storyId };
 }

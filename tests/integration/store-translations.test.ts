@@ -3,7 +3,9 @@
 // past the window, for another event on the same topic, or for a language the matcher does not cover. Claiming
 // again changes nothing; two connections claiming both copies at once still make one story.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClaimOptions, Store } from '../../src/store/index.ts';
+import { lexiconTranslations } from '../../src/dedupe/translation-matcher.ts';
+import type { ClaimOptions, SqlDb, SqlStore, Store } from '../../src/store/index.ts';
+import { CandidateCache, findTranslation, type TranslationClaim } from '../../src/store/story-index.ts';
 import { minehunterEn, minehunterFr, minehunterLaterEn, textOf } from '../fixtures/translated-stories.ts';
 import { backends, type TestStore } from '../helpers/stores.ts';
 import type { NewsArticle } from '../../src/demo/news-site.ts';
@@ -103,6 +105,59 @@ describe.each(backends)('Store translations on $name', ({ open }) => {
     const german = await store.claimStory(de, minehunterEn.title, `${textOf(minehunterEn)} Ein Satz auf Deutsch.`, at(DAY), on('de'));
     expect(german.translationOf).toBeNull();
     expect(german.storyId).not.toBe(story);
+  });
+
+  it('a candidate read once is kept, decoded: the next lookup does not read it again, and the window still applies', async () => {
+    const fr = await saved('fr-site', minehunterFr, at(0));
+    const story = (await store.claimStory(fr, minehunterFr.title, textOf(minehunterFr), at(0), on('fr'))).storyId;
+    const { db } = store as SqlStore;
+    const seen: string[] = [];
+    const spy: SqlDb = {
+      dialect: db.dialect,
+      all: (sql, params) => (seen.push(sql), db.all(sql, params)),
+      get: (sql, params) => (seen.push(sql), db.get(sql, params)),
+      run: (sql, params) => (seen.push(sql), db.run(sql, params)),
+      transaction: (fn) => db.transaction(fn),
+      close: () => db.close(),
+    };
+    const matcher = lexiconTranslations();
+    const gist = matcher.gist(minehunterEn.title, textOf(minehunterEn), 'en');
+    const keys = matcher.lookupKeys(gist, 'en');
+    const cache = new CandidateCache();
+    const lookup = (since: string, withCache: CandidateCache | undefined): Promise<unknown> => {
+      seen.length = 0;
+      const claim: TranslationClaim = { matcher, lang: 'en', gist, since, cache: withCache };
+      return findTranslation(spy, claim, keys);
+    };
+    const readsRows = () => seen.some((sql) => /FROM article_fingerprints/.test(sql));
+
+    expect(await lookup(at(-DAY), cache)).toEqual({ articleId: fr, storyId: story });
+    expect(readsRows()).toBe(true);
+    expect(cache.size).toBe(1);
+    expect(await lookup(at(-DAY), cache)).toEqual({ articleId: fr, storyId: story });
+    expect(readsRows()).toBe(false);
+    // Claimed before the window's start: the kept copy is out of it too, as the row would be.
+    expect(await lookup(at(1), cache)).toBeNull();
+    expect(await lookup(at(1), undefined)).toBeNull();
+    expect(await lookup(at(0), undefined)).toEqual({ articleId: fr, storyId: story });
+  });
+});
+
+describe('CandidateCache', () => {
+  const candidate = (storyId: number) => ({ storyId, lang: 'fr', gist: null, createdAt: at(0) });
+
+  it('drops the least recently used candidate past its size', () => {
+    const cache = new CandidateCache(2);
+    cache.set(1, candidate(1));
+    cache.set(2, candidate(2));
+    expect(cache.get(1)?.storyId).toBe(1);
+    cache.set(3, candidate(3));
+    expect([cache.get(1)?.storyId, cache.get(2), cache.get(3)?.storyId]).toEqual([1, undefined, 3]);
+    expect(cache.size).toBe(2);
+  });
+
+  it('refuses a size that is not a positive integer', () => {
+    expect(() => new CandidateCache(0)).toThrow('CandidateCache: max must be an integer >= 1, got 0');
   });
 });
 
