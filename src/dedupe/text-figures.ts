@@ -37,6 +37,7 @@ const MONTH_DAY = new RegExp(`\\b(${MONTH_WORDS})\\.?\\s+(\\d{1,2})(?:st|nd|rd|t
 // Numeric dates: 14/06/2016 (fr, and en outside the US), 2016-06-14.
 const NUMERIC_DATE = /(?<![0-9])(?:(\d{1,2})[/.](\d{1,2})[/.](\d{4})|(\d{4})-(\d{2})-(\d{2}))(?![0-9])/g;
 const DIGIT = /\d/;
+const NOT_DIGIT = /[^\d]/g;
 const SPACE = '[ \\u00a0\\u202f]';
 
 /** Reads the figures of a text written in `lang` (`fr` or `en`; anything else is read as English). */
@@ -54,18 +55,18 @@ export function textFigures(text: string, lang: string | null): TextFigures {
     if (y && isYear(y)) years.add(y);
     used.push([start, end]);
   };
-  for (const m of folded.matchAll(DAY_MONTH)) {
+  for (const m of matches(DAY_MONTH, folded)) {
     const month = MONTHS[m[3]!]!;
     date(month, Number(m[1]), m[4], m.index!, m.index! + m[0].length);
     if (m[2]) date(month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
   }
-  for (const m of folded.matchAll(MONTH_DAY)) {
+  for (const m of matches(MONTH_DAY, folded)) {
     if (taken(m.index!)) continue;
     const month = MONTHS[m[1]!]!;
     date(month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
     if (m[3]) date(month, Number(m[3]), m[4], m.index!, m.index! + m[0].length);
   }
-  for (const m of folded.matchAll(NUMERIC_DATE)) {
+  for (const m of matches(NUMERIC_DATE, folded)) {
     if (taken(m.index!)) continue;
     if (m[4]) date(Number(m[5]), Number(m[6]), m[4], m.index!, m.index! + m[0].length);
     else date(Number(m[2]), Number(m[1]), m[3], m.index!, m.index! + m[0].length);
@@ -73,10 +74,10 @@ export function textFigures(text: string, lang: string | null): TextFigures {
 
   const numbers: string[] = [];
   const seen = new Set<string>();
-  for (const m of folded.matchAll(french ? FRENCH_NUMBER : ENGLISH_NUMBER)) {
+  for (const m of matches(french ? FRENCH_NUMBER : ENGLISH_NUMBER, folded)) {
     const start = m.index!;
     if (taken(start)) continue;
-    const whole = m[1]!.replace(/[^\d]/g, '');
+    const whole = m[1]!.replace(NOT_DIGIT, '');
     if (m[2] === undefined && m[3] === undefined && isYear(whole) && m[1]!.length === 4) {
       years.add(whole);
       continue;
@@ -98,6 +99,17 @@ function numberPattern(group: string, decimal: string): RegExp {
 }
 const FRENCH_NUMBER = numberPattern(`(?:${SPACE}|\\.)`, ',');
 const ENGLISH_NUMBER = numberPattern(`(?:,|${SPACE})`, '\\.');
+
+/**
+ * The matches of a global pattern, in order: `matchAll` without the copy of the pattern it makes on every call
+ * (these patterns never match an empty string, so each search starts where the last match ended).
+ */
+function matches(pattern: RegExp, text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) found.push(m);
+  return found;
+}
 
 function isYear(digits: string): boolean {
   const n = Number(digits);
