@@ -51,11 +51,6 @@ export function primaryLang(lang: string | null | undefined): string | null {
 }
 
 const PARTS = ['anchors', 'figures', 'dates'] as const;
-/**
- * Whether this machine stores numbers in the gist's byte order: the lists of a gist whose bytes start on a 4-byte
- * boundary (as a database driver's own buffers do) are then copied whole rather than read value by value.
- */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Little-endian: the word count (its top 4 bits the tongue), the 16-bit body's length and values (padded to 4 bytes),
@@ -96,18 +91,18 @@ export function decodeGist(bytes: Uint8Array, lang: string): Gist {
   const bodyBytes = 2 * bodyLength + ((2 * bodyLength) % 4);
   if (8 + bodyBytes > bytes.length) throw fail();
   const body = new Uint16Array(bodyLength);
-  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) body.set(new Uint16Array(bytes.buffer, bytes.byteOffset + 8, bodyLength));
-  else for (let i = 0; i < bodyLength; i++) body[i] = view.getUint16(8 + 2 * i, true);
+  for (let i = 0; i < bodyLength; i++) body[i] = view.getUint16(8 + 2 * i, true);
   let at = 8 + bodyBytes;
-  const [anchors, figures, dates] = PARTS.map(() => {
+  const read = () => {
     if (at + 4 > bytes.length) throw fail();
-    const n = view.getUint32(at, true);
+    const v = view.getUint32(at, true);
     at += 4;
-    if (at + 4 * n > bytes.length) throw fail();
+    return v;
+  };
+  const [anchors, figures, dates] = PARTS.map(() => {
+    const n = read();
     const list = new Uint32Array(n);
-    if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) list.set(new Uint32Array(bytes.buffer, bytes.byteOffset + at, n));
-    else for (let i = 0; i < n; i++) list[i] = view.getUint32(at + 4 * i, true);
-    at += 4 * n;
+    for (let i = 0; i < n; i++) list[i] = read();
     return list;
   }) as [Uint32Array, Uint32Array, Uint32Array];
   return { lang, words, tongue, body, anchors, figures, dates };
