@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import { totalmem } from 'node:os';
-import { Configuration, Request, type CheerioCrawlingContext } from '@crawlee/cheerio';
+import { Configuration, Request } from '@crawlee/cheerio';
 import { crawleeLog } from './crawlee-log.ts';
 import { decodeHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
@@ -9,7 +9,7 @@ import { guardedAgent, type LookupAll } from './guarded-agent.ts';
 import { HttpStatusError } from './http-status-error.ts';
 import { NotHtmlError } from './not-html-error.ts';
 import type { Page, PageRequest } from './page.ts';
-import { RawHtmlCrawler } from './raw-html-crawler.ts';
+import { RawHtmlCrawler, type RawHtmlContext } from './raw-html-crawler.ts';
 import { refusalIn } from './refused-address-error.ts';
 import { limitIn } from './page-limit-error.ts';
 import { sniffPage, unknownCharset } from './sniff-page.ts';
@@ -66,7 +66,6 @@ export interface PageFetcherOptions {
 
 /** Only HTML is a page: text, JSON, feeds and files are refused, with NotHtmlError. */
 const HTML_TYPES = /^\s*(text\/html|application\/xhtml\+xml)\s*(;|$)/i;
-const ERROR_STATUSES = Array.from({ length: 200 }, (_, i) => 400 + i);
 // Given, so the autoscaled pool does not spawn `ps` to learn it on every call.
 const MEMORY_MBYTES = Math.floor(totalmem() / 1024 / 1024);
 /**
@@ -207,9 +206,12 @@ class SharedCrawler {
       return;
     }
     this.stopping = false;
-    const crawler = (this.crawler ??= newCrawler(this.timeoutMs, this.log, this.httpClient, this.feed, (key, ctx) => this.handle(key, ctx), (key, url, error) =>
-      this.settle(key, { ok: false, url, error: refusalIn(error)?.forUrl(url) ?? limitIn(error)?.forUrl(url) ?? new FetchFailedError(url, conciseReason(error)) }),
-    ));
+    const crawler = (this.crawler ??= newCrawler(this.timeoutMs, this.log, this.httpClient, this.feed, (key, ctx) => this.handle(key, ctx), (key, url, error) => {
+      // Called after every request; the error is only built for one still waiting (a stack trace costs tens of us).
+      if (!this.jobs.has(key)) return;
+      const cause = error ?? new Error('no response');
+      this.settle(key, { ok: false, url, error: refusalIn(cause)?.forUrl(url) ?? limitIn(cause)?.forUrl(url) ?? new FetchFailedError(url, conciseReason(cause)) });
+    }));
     runningShared.add(this);
     this.running = crawler.run().then(
       () => undefined,
@@ -227,7 +229,7 @@ class SharedCrawler {
     });
   }
 
-  private handle(uniqueKey: string, ctx: CheerioCrawlingContext): void {
+  private handle(uniqueKey: string, ctx: RawHtmlContext): void {
     const job = this.jobs.get(uniqueKey);
     if (job) this.settle(uniqueKey, responseResult(job.asked, ctx));
   }
@@ -291,8 +293,9 @@ function newCrawler(
   log: PageFetcherOptions['log'],
   httpClient: UndiciHttpClient,
   feed: RequestFeed,
-  onResponse: (uniqueKey: string, ctx: CheerioCrawlingContext) => void,
-  onFailure: (uniqueKey: string, url: string, error: Error) => void,
+  onResponse: (uniqueKey: string, ctx: RawHtmlContext) => void,
+  /** With null when the crawler is done with a request and neither handler was called. */
+  onFailure: (uniqueKey: string, url: string, error: Error | null) => void,
 ): RawHtmlCrawler {
   const config = new Configuration({ persistStorage: false, purgeOnStart: false, memoryMbytes: MEMORY_MBYTES });
   config.useEventManager(new QuietEventManager(config));
@@ -307,22 +310,14 @@ function newCrawler(
       // Crawlee reads ECONNRESET/ECONNREFUSED as a blocked proxy and retries up to ten times behind the job's back.
       maxSessionRotations: 0,
       useSessionPool: false,
-      persistCookiesPerSession: false,
       maxConcurrency: SHARED_CONCURRENCY,
       minConcurrency: SHARED_CONCURRENCY,
       // Start at full concurrency: Crawlee otherwise ramps up from 1 over ten-second autoscale intervals.
       // A number, not the default: the check of an absent value fails one branch of an `ow.any`, which builds an
       // error and reads the caller's source file to name it.
       autoscaledPoolOptions: { desiredConcurrency: SHARED_CONCURRENCY, loggingIntervalSecs: 3600 },
-      navigationTimeoutSecs: timeoutMs / 1000,
+      navigationTimeoutMs: timeoutMs,
       requestHandlerTimeoutSecs: Math.max(5, timeoutMs / 1000),
-      ignoreHttpErrorStatusCodes: ERROR_STATUSES,
-      // A 304 carries no Content-Type, and Crawlee then guesses one from the URL's extension (`.php` gives
-      // application/x-httpd-php) and refuses it; the request handler checks the type of real bodies instead.
-      additionalMimeTypes: ['*/*'],
-      // Raw bytes pass through untouched when the encoding is one Node knows: Vigie decodes them itself.
-      forceResponseEncoding: 'utf8',
-      // Honest headers only (ours, plus accept-encoding), no generated browser fingerprint, no hidden retries.
       httpClient,
       log: crawleeLog(log),
       // Given explicitly for the same `ow.any` reason as loggingIntervalSecs (an absent value costs an error + file read).
@@ -335,18 +330,18 @@ function newCrawler(
         saveErrorSnapshots: false,
         persistenceOptions: { enable: false },
       },
-      requestHandler: async (ctx: CheerioCrawlingContext) => onResponse(ctx.request.uniqueKey, ctx),
+      requestHandler: async (ctx: RawHtmlContext) => onResponse(ctx.request.uniqueKey, ctx),
       failedRequestHandler: async ({ request }, error) => onFailure(request.uniqueKey, request.url, error),
     },
     config,
   );
   crawler.useRequestManager(feed);
   // A request that neither handler settled (none should be) fails rather than leave its caller waiting.
-  crawler.onRequestDone = (request) => onFailure(request.uniqueKey, request.url, new Error('no response'));
+  crawler.onRequestDone = (request) => onFailure(request.uniqueKey, request.url, null);
   return crawler;
 }
 
-function responseResult(asked: PageRequest, ctx: CheerioCrawlingContext): PageResult {
+function responseResult(asked: PageRequest, ctx: RawHtmlContext): PageResult {
   const response = ctx.response;
   const status = response.statusCode ?? 0;
   if (status >= 400) {
@@ -356,7 +351,7 @@ function responseResult(asked: PageRequest, ctx: CheerioCrawlingContext): PageRe
   if (status !== 304 && type && !HTML_TYPES.test(type)) {
     return { ok: false, url: asked.url, error: new NotHtmlError(asked.url, type) };
   }
-  const body = (ctx as unknown as { body: Buffer }).body;
+  const body = ctx.body;
   if (status !== 304) {
     const refused = sniffPage(asked.url, body, type);
     if (refused) return { ok: false, url: asked.url, error: refused };

@@ -1,23 +1,54 @@
-import { CheerioCrawler, type CheerioCrawlingContext, type IRequestManager } from '@crawlee/cheerio';
-import type { IncomingMessage } from 'node:http';
+import { BasicCrawler, type BasicCrawlerOptions, type BasicCrawlingContext, type Configuration, type HttpRequest, type IRequestManager } from '@crawlee/cheerio';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What the request handler of a RawHtmlCrawler finds on its context, besides Crawlee's own fields. */
+export interface RawHtmlContext extends BasicCrawlingContext {
+  /** Status and headers of the final response (after redirects). */
+  response: { statusCode: number; headers: IncomingHttpHeaders };
+  /** The response's bytes, decompressed, undecoded; empty for a 304 or an error status. */
+  body: Buffer;
+}
+
+export interface RawHtmlCrawlerOptions extends BasicCrawlerOptions<RawHtmlContext> {
+  /** Whole exchange, headers and body, per request. Required. */
+  navigationTimeoutMs: number;
+}
 
 /**
- * A CheerioCrawler that hands the request handler the raw response bytes instead of a parsed tree.
+ * A Crawlee BasicCrawler that fetches each request with its `httpClient` (Vigie's UndiciHttpClient) and hands the
+ * request handler the raw response: status, headers and bytes.
  *
- * Why: Crawlee decodes with the charset of the Content-Type header only (a page that declares windows-1252 in a
- * `<meta>` comes out as `�ditoriaux`), and it parses every page twice with its own bundled cheerio. Vigie sniffs
- * the charset from the bytes and parses once with cheerio 1.2, so the crawler's only job here is to fetch.
+ * Why not HttpCrawler (or CheerioCrawler): Vigie had replaced or switched off each of its layers (got-scraping by
+ * the undici client, the double parse, the cookie merge, sessions, its content-type and status checks); what was
+ * left of it only passed each response along. Crawlee still schedules, bounds concurrency, times out and reports
+ * each request; Vigie sniffs the charset from the bytes and parses once.
  */
-export class RawHtmlCrawler extends CheerioCrawler {
-  protected override async _parseHTML(
-    response: IncomingMessage,
-    _isXml: boolean,
-    _context: CheerioCrawlingContext,
-    // The base type promises a parsed tree; the request handler of this subclass reads `body` (a Buffer) only.
-  ): Promise<never> {
+export class RawHtmlCrawler extends BasicCrawler<RawHtmlContext> {
+  private readonly navigationTimeoutMs: number;
+
+  constructor({ navigationTimeoutMs, ...options }: RawHtmlCrawlerOptions, config?: Configuration) {
+    super(options, config);
+    if (!(navigationTimeoutMs > 0)) throw new RangeError(`RawHtmlCrawler: navigationTimeoutMs must be > 0, got ${navigationTimeoutMs}`);
+    this.navigationTimeoutMs = navigationTimeoutMs;
+  }
+
+  protected override async _runRequestHandler(ctx: RawHtmlContext): Promise<void> {
+    const { request } = ctx;
+    const response = await this.httpClient.stream({
+      url: request.url,
+      method: 'GET',
+      headers: request.headers,
+      timeout: { request: this.navigationTimeoutMs },
+    } as HttpRequest);
+    const status = response.statusCode;
     const chunks: Buffer[] = [];
-    for await (const chunk of response) chunks.push(chunk as Buffer);
-    return { body: Buffer.concat(chunks) } as never;
+    // A 304 has no body; an error page's is read to the end (so the connection is kept) and dropped.
+    if (status >= 400) for await (const _ of response.stream);
+    else for await (const chunk of response.stream) chunks.push(chunk as Buffer);
+    request.loadedUrl = response.url;
+    ctx.response = { statusCode: status, headers: response.headers as IncomingHttpHeaders };
+    ctx.body = Buffer.concat(chunks);
+    await super._runRequestHandler(ctx);
   }
 
   /**
@@ -29,27 +60,9 @@ export class RawHtmlCrawler extends CheerioCrawler {
   }
 
   /** Called with each request once the crawler is done with it, after its handler or failed-request handler. */
-  onRequestDone: ((request: CheerioCrawlingContext['request']) => void) | null = null;
+  onRequestDone: ((request: RawHtmlContext['request']) => void) | null = null;
 
-  /**
-   * Crawlee merges the cookies of the session, the request and the hooks through tough-cookie on every request,
-   * about 0.1 ms of CPU each. Vigie sends no cookies and keeps no session: with none anywhere, the merge would only
-   * leave an empty header object, which is what this does.
-   */
-  protected override _applyCookies(
-    context: CheerioCrawlingContext,
-    gotOptions: { headers?: Record<string, unknown> },
-    preHookCookies: string,
-    postHookCookies: string,
-  ): void {
-    if (context.session || preHookCookies || postHookCookies || gotOptions.headers?.Cookie || gotOptions.headers?.cookie) {
-      super._applyCookies(context, gotOptions as never, preHookCookies, postHookCookies);
-      return;
-    }
-    gotOptions.headers ??= {};
-  }
-
-  protected override async _cleanupContext(context: CheerioCrawlingContext): Promise<void> {
+  protected override async _cleanupContext(context: RawHtmlContext): Promise<void> {
     await super._cleanupContext(context);
     this.onRequestDone?.(context.request);
   }
