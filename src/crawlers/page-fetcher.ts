@@ -25,7 +25,7 @@ import { UndiciHttpClient } from './undici-http-client.ts';
 export type PageResult = { ok: true; page: Page } | { ok: false; url: string; error: Error };
 
 export interface PageFetcherOptions {
-  /** `http`: RawHtmlCrawler (a CheerioCrawler); `browser`: PlaywrightCrawler on Debian's chromium. Default `http`. */
+  /** `http`: RawHtmlCrawler (a Crawlee BasicCrawler on the undici client); `browser`: PlaywrightCrawler on Debian's chromium. Default `http`. */
   render?: 'http' | 'browser';
   /** Sent on every request; an honest name with a contact. Required. */
   userAgent: string;
