@@ -129,15 +129,17 @@ async function untilStopped(monitor: Monitor, io: CliIo): Promise<number> {
 async function once(config: Config, io: CliIo, log: Logger): Promise<number> {
   // One pass needs the store, the HTTP crawler and the use-cases only. monitor.ts would also load BullMQ, Fastify
   // and bull-board: about a second of imports that `--once` never uses, on every cron run.
-  const [{ openStore, useCaseDeps }, { runOnce }, { ListReader }, { stopIdleFetchers }] = await Promise.all([
+  const [{ openStore, useCaseDeps }, { runOnce, ONCE_CONCURRENCY }, { ListReader }, { stopIdleFetchers }] = await Promise.all([
     import('./use-case-deps.ts'),
     import('./jobs/run-once.ts'),
     import('./crawlers/list-reader.ts'),
     import('./crawlers/page-fetcher.ts'),
   ]);
   const store = await openStore(config);
-  // Pages are parsed on another core while this thread fetches and stores (first sight of many sources).
-  const lists = new ListReader({ threads: config.sources.length > 1 ? undefined : 0, log });
+  // Pages are parsed on another core while this thread fetches and stores (first sight of many sources). As many
+  // lists may wait on a thread as there are checks at once: a list read here instead holds up every other check's
+  // fetch and store, and makes V8 compile the parser a second time for this thread (see README, check cycle).
+  const lists = new ListReader({ threads: config.sources.length > 1 ? undefined : 0, maxQueued: ONCE_CONCURRENCY, log });
   try {
     await store.syncSources(config.sources, new Date().toISOString());
     const deps = { ...(await useCaseDeps(config, store, log)), readList: lists.read.bind(lists) };
