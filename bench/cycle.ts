@@ -14,6 +14,9 @@
  * stores and diffs each page's text. Neither sends anything: Vigie has no webhook, urlwatch's only reporter is
  * stdout, which is read here and dropped. urlwatch gets its own HOME, so it reads and writes none of ours.
  *
+ * After the timed rounds, one more Vigie run of each scenario, not timed, reports the CPU of each of its threads
+ * (bench/thread-cpu.cjs): the main thread, the list reader, V8's helpers.
+ *
  * Usage: `npm run bench:cycle [-- --rounds N] [-- --keep]` (--keep leaves the temp folder and prints its path).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -139,12 +142,20 @@ function writeUrlwatchFiles(setup: Setup): { urls: string; config: string; hooks
 }
 
 /** One run of one tool in one scenario, checked: the right outcome for every source, and every page really fetched. */
-async function runTool(tool: Tool, scenario: Scenario, setup: Setup, state: string, count: () => Promise<Counts>): Promise<{ ms: number; cpu: number; counts: Counts }> {
+async function runTool(
+  tool: Tool,
+  scenario: Scenario,
+  setup: Setup,
+  state: string,
+  count: () => Promise<Counts>,
+  threadCpu = false,
+): Promise<{ ms: number; cpu: number; counts: Counts; threads: ThreadCpu | null }> {
   await count();
   let run: Run;
   if (tool === 'Vigie') {
     const config = writeVigieConfig(setup, state);
-    run = await timed(process.execPath, ['bin/vigie.js', 'start', '--once', '--config', config], { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info' });
+    const preload = threadCpu ? ['--require', join(ROOT, 'bench', 'thread-cpu.cjs')] : [];
+    run = await timed(process.execPath, [...preload, 'bin/vigie.js', 'start', '--once', '--config', config], { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info' });
   } else {
     const f = writeUrlwatchFiles(setup);
     run = await timed(URLWATCH, ['--urls', f.urls, '--config', f.config, '--hooks', f.hooks, '--cache', state], {
@@ -173,7 +184,14 @@ async function runTool(tool: Tool, scenario: Scenario, setup: Setup, state: stri
     const expected = scenario === 'first sight' ? PAGES : 0;
     if (news !== expected || errors !== 0) fail(`expected ${expected} NEW and no ERROR in the report, got ${news} NEW and ${errors} ERROR`);
   }
-  return { ms: run.ms, cpu: run.cpu, counts };
+  const line = run.stderr.split('\n').find((l) => l.startsWith('THREADCPU '));
+  return { ms: run.ms, cpu: run.cpu, counts, threads: line ? (JSON.parse(line.slice('THREADCPU '.length)) as ThreadCpu) : null };
+}
+
+/** CPU ms of the main thread and of each other thread (largest first), from bench/thread-cpu.cjs. */
+interface ThreadCpu {
+  main: number;
+  others: number[];
 }
 
 const median = (xs: number[]): number => {
@@ -254,6 +272,23 @@ async function main(): Promise<void> {
     }
     console.log('\nrequests at the fixture site, last run of each:');
     for (const [key, c] of requests) console.log(`  ${key.padEnd(26)} ${describe(c)}`);
+
+    // Not timed: the preload reads /proc every 20 ms, which costs a little CPU of its own.
+    console.log('\nVigie\'s CPU by thread, one more run of each scenario (not timed; /proc, 10 ms ticks):');
+    const state = join(dir, `storage-${stateId++}`);
+    for (const scenario of ['first sight', 'nothing changed'] as const) {
+      const { threads } = await runTool('Vigie', scenario, setup, state, count, true);
+      if (!threads) {
+        console.log(`  ${scenario}: not available (no /proc)`);
+        continue;
+      }
+      const [largest = 0, ...rest] = threads.others;
+      const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+      console.log(
+        `  ${scenario.padEnd(16)} main thread ${s(threads.main)}; largest other thread ${s(largest)} (the list reader, when lists are read); ` +
+          `${rest.length} more (V8's compiler and GC helpers, libuv) ${s(rest.reduce((a, b) => a + b, 0))} in all`,
+      );
+    }
   } finally {
     child.kill();
     if (keep) console.log(`\nkept ${dir}`);
