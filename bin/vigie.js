@@ -18,8 +18,9 @@ const args = process.argv.slice(2);
 // bin/v8-flags.js (--optimize-for-size) keeps the heap of a long-running process small, and costs CPU in the
 // garbage collector. A one-shot command exits after one cycle, so its heap does not matter: `vigie start --once`
 // on 500 new pages took 11.3 s of CPU with the flag and 7.7 s without (bench:cycle's pages, interleaved runs).
+// One-shot commands get bin/v8-flags-once.js instead (less inlining: less of their short life spent compiling).
 const oneShot = (args[0] === 'start' && args.includes('--once')) || args[0] === 'check';
-if (!oneShot) await import('./v8-flags.js');
+await import(oneShot ? './v8-flags-once.js' : './v8-flags.js');
 
 // Part of the hash: change it when the build options below change.
 const BUILD = 'cjs-code-cache-1';
