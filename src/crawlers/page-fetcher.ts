@@ -318,6 +318,7 @@ function newCrawler(
       autoscaledPoolOptions: { desiredConcurrency: SHARED_CONCURRENCY, loggingIntervalSecs: 3600 },
       navigationTimeoutMs: timeoutMs,
       requestHandlerTimeoutSecs: Math.max(5, timeoutMs / 1000),
+      // Honest headers only (ours, plus accept-encoding), no generated browser fingerprint, no hidden retries.
       httpClient,
       log: crawleeLog(log),
       // Given explicitly for the same `ow.any` reason as loggingIntervalSecs (an absent value costs an error + file read).
