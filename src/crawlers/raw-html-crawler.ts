@@ -27,8 +27,8 @@ export class RawHtmlCrawler extends BasicCrawler<RawHtmlContext> {
   private readonly navigationTimeoutMs: number;
 
   constructor({ navigationTimeoutMs, ...options }: RawHtmlCrawlerOptions, config?: Configuration) {
+    if (!(navigationTimeoutMs > 0)) throw new RangeError(`RawHtmlCrawler: navigationTimeoutMs must be a number of ms > 0, got ${navigationTimeoutMs}`);
     super(options, config);
-    if (!(navigationTimeoutMs > 0)) throw new RangeError(`RawHtmlCrawler: navigationTimeoutMs must be > 0, got ${navigationTimeoutMs}`);
     this.navigationTimeoutMs = navigationTimeoutMs;
   }
 
