@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 export interface RawHtmlContext extends BasicCrawlingContext {
   /** Status and headers of the final response (after redirects). */
   response: { statusCode: number; headers: IncomingHttpHeaders };
-  /** The response's bytes, decompressed, undecoded; empty for a 304 or an error status. */
+  /** The response's bytes, decompressed, undecoded; empty for a 304. */
   body: Buffer;
 }
 
@@ -34,20 +34,17 @@ export class RawHtmlCrawler extends BasicCrawler<RawHtmlContext> {
 
   protected override async _runRequestHandler(ctx: RawHtmlContext): Promise<void> {
     const { request } = ctx;
-    const response = await this.httpClient.stream({
+    // The whole body as bytes (a 304's is empty), within the client's limits; error statuses are the handler's to judge.
+    const response = await this.httpClient.sendRequest({
       url: request.url,
       method: 'GET',
       headers: request.headers,
       timeout: { request: this.navigationTimeoutMs },
-    } as HttpRequest);
-    const status = response.statusCode;
-    const chunks: Buffer[] = [];
-    // A 304 has no body; an error page's is read to the end (so the connection is kept) and dropped.
-    if (status >= 400) for await (const _ of response.stream);
-    else for await (const chunk of response.stream) chunks.push(chunk as Buffer);
+      responseType: 'buffer',
+    } as HttpRequest<'buffer'>);
     request.loadedUrl = response.url;
-    ctx.response = { statusCode: status, headers: response.headers as IncomingHttpHeaders };
-    ctx.body = Buffer.concat(chunks);
+    ctx.response = { statusCode: response.statusCode, headers: response.headers as IncomingHttpHeaders };
+    ctx.body = response.body;
     await super._runRequestHandler(ctx);
   }
 
