@@ -7,7 +7,10 @@
 // keeps the map's `mappings` text and the decoder's state at the start of each generated line (a few thousand
 // numbers), and decodes a line only when a frame on it is asked for.
 import { readFileSync } from 'node:fs';
+import { Module } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
+
+const WRAP_HEAD = Module.wrap('\0').indexOf('\0');
 
 const BASE64 = new Int8Array(128).fill(-1);
 for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) BASE64[c.charCodeAt(0)] = i;
@@ -106,7 +109,8 @@ export function mapStackTraces(bundle) {
     const line = frame.getLineNumber();
     const column = frame.getColumnNumber();
     if (frame.getFileName() !== bundle || line == null || column == null) return null;
-    const entry = sourceMap()?.find(line - 1, column - 1);
+    // code-cache.js runs the bundle inside Module.wrap's function, whose head shares the bundle's first line.
+    const entry = sourceMap()?.find(line - 1, column - 1 - (line === 1 ? WRAP_HEAD : 0));
     if (!entry?.source) return null;
     const source = isAbsolute(entry.source) || entry.source.startsWith('file:') ? entry.source : resolve(dirname(bundle), entry.source);
     return { from: `${bundle}:${line}:${column}`, to: `${source}:${entry.line + 1}:${entry.column + 1}` };

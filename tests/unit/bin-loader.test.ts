@@ -1,15 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAscii } from 'node:buffer';
 import { SourceMap } from 'node:module';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of bin/, without types.
+import { asciiSources } from '../../bin/build-cli.js';
+// @ts-expect-error: a plain JavaScript module of bin/, without types.
 import { LineSourceMap } from '../../bin/stack-traces.js';
 
 // bin/code-cache.js and bin/stack-traces.js on a small bundle built as bin/build-cli.js builds the real one
-// (CommonJS, external source map), run in child processes as bin/vigie.js runs them.
+// (CommonJS, external source map, no whitespace), run in child processes as bin/vigie.js runs them.
 const BIN = join(import.meta.dirname, '../../bin');
 let dir: string;
 let bundle: string;
@@ -29,7 +32,7 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  await build({ entryPoints: [join(dir, 'app.ts')], outdir: join(dir, 'out'), bundle: true, format: 'cjs', platform: 'node', sourcemap: 'external', sourcesContent: false, logLevel: 'silent' });
+  await build({ entryPoints: [join(dir, 'app.ts')], outdir: join(dir, 'out'), bundle: true, format: 'cjs', platform: 'node', sourcemap: 'external', sourcesContent: false, minifyWhitespace: true, logLevel: 'silent' });
   bundle = join(dir, 'out', 'app.js');
   writeFileSync(
     join(dir, 'run.mjs'),
@@ -67,6 +70,69 @@ describe('bin/code-cache.js', () => {
     expect(run('help')).toBe('ran with help\n');
     expect(readFileSync(cacheOf('other')).toString()).not.toBe('not a V8 code cache');
     expect(run('help')).toBe('ran with help\n');
+  });
+});
+
+describe('bin/build-cli.js: asciiSources', () => {
+  // What src/ writes with non-ASCII characters: regular expressions (with and without the u flag, a class, an astral
+  // character), raw templates that build one, strings, templates, comments.
+  const app = [
+    '// Comment — with a dash.',
+    "const QUOTE = /l['’]armée/i;",
+    'const ARROWS = /[«‹»›]/u;',
+    "const ORDINAL = String.raw`(?:er|ᵉʳ|e)?`;",
+    "const DAY = new RegExp(String.raw`(\\d{1,2})${ORDINAL}\\s+(juin|août)`, 'i');",
+    "const RAINBOW = /🌈+/u;",
+    'export function main(): string {',
+    "  const s = 'été';",
+    '  const t = `${s} à Brest`;',
+    "  return JSON.stringify([QUOTE.test(\"l’armée\"), QUOTE.test(\"l'armée\"), ARROWS.test('»'), DAY.exec('le 1ᵉʳ août')?.slice(1), RAINBOW.exec('x🌈🌈')?.[0], s, t, s.length]);",
+    '}',
+    '',
+  ].join('\n');
+
+  it('gives an ASCII bundle that behaves as the one built from the file as written', async () => {
+    const root = join(dir, 'ascii');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    writeFileSync(join(root, 'src', 'app.ts'), app);
+    const options = { entryPoints: [join(root, 'src', 'app.ts')], bundle: true, format: 'cjs', platform: 'node', minifyWhitespace: true, logLevel: 'silent', write: false } as const;
+    const plain = (await build(options)).outputFiles[0]!.contents;
+    const escaped = (await build({ ...options, plugins: [asciiSources(root)] })).outputFiles[0]!.contents;
+    // esbuild alone leaves the regular expressions and the raw template as written.
+    expect(isAscii(plain)).toBe(false);
+    expect(isAscii(escaped)).toBe(true);
+    const runIt = (code: Uint8Array) => {
+      const file = join(root, `out-${isAscii(code) ? 'ascii' : 'utf8'}.cjs`);
+      writeFileSync(file, code);
+      return execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(file)}).main())`], { encoding: 'utf8' });
+    };
+    const want = runIt(plain);
+    expect(JSON.parse(want)).toEqual([true, true, true, ['1', 'août'], '🌈🌈', 'été', 'été à Brest', 3]);
+    expect(runIt(escaped)).toBe(want);
+  });
+
+  it('leaves files outside src/ alone', async () => {
+    const root = join(dir, 'ascii-outside');
+    mkdirSync(join(root, 'lib'), { recursive: true });
+    writeFileSync(join(root, 'lib', 'app.ts'), app);
+    const out = await build({ entryPoints: [join(root, 'lib', 'app.ts')], bundle: true, format: 'cjs', platform: 'node', minifyWhitespace: true, logLevel: 'silent', write: false, plugins: [asciiSources(root)] });
+    expect(isAscii(out.outputFiles[0]!.contents)).toBe(false);
+  });
+});
+
+describe('bin/code-cache.js, encodings', () => {
+  it('reads a bundle that is not ASCII as UTF-8', async () => {
+    const root = join(dir, 'utf8');
+    mkdirSync(root, { recursive: true });
+    writeFileSync(join(root, 'app.ts'), "export function main(args: string[]): string { return /é+/.exec('ééé')![0] + ' ' + args.join(' '); }\n");
+    await build({ entryPoints: [join(root, 'app.ts')], outdir: join(root, 'out'), bundle: true, format: 'cjs', platform: 'node', logLevel: 'silent' });
+    expect(isAscii(readFileSync(join(root, 'out', 'app.js')))).toBe(false);
+    writeFileSync(
+      join(root, 'run.mjs'),
+      `import { loadWithCodeCache } from ${JSON.stringify(join(BIN, 'code-cache.js'))};\nconst args = process.argv.slice(2);\nconsole.log(loadWithCodeCache(${JSON.stringify(join(root, 'out', 'app.js'))}, args).main(args));\n`,
+    );
+    // Twice: without the cache, then from it.
+    for (let i = 0; i < 2; i++) expect(execFileSync(process.execPath, [join(root, 'run.mjs'), 'check'], { encoding: 'utf8' })).toBe('ééé check\n');
   });
 });
 
