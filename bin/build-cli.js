@@ -8,7 +8,7 @@
 // command about 20 ms of its start.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const EXTERNAL = ['better-sqlite3', 'playwright', 'playwright-core', 'bullmq', 'ioredis', 'fastify', '@bull-board/*'];
 
@@ -113,6 +113,54 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_ALL = /[^\x00-\x7f]/g;
 
 /**
+ * src/ imports from undici only Agent, buildConnector, request and the redirect interceptor. undici's index loads all
+ * of it besides (fetch, WebSocket, cookies, caches, mocks), and its cookies module reads `globalThis.Headers`, which
+ * makes Node load its own copy of undici and the web streams: about 35 ms of every start. src/'s `undici` is this
+ * module instead, made of the same files of the same package (makeDispatcher as in undici's index.js).
+ */
+const UNDICI_CORE = `
+const Dispatcher = require('undici/lib/dispatcher/dispatcher');
+const api = require('undici/lib/api');
+Object.assign(Dispatcher.prototype, api);
+const { InvalidArgumentError } = require('undici/lib/core/errors');
+const util = require('undici/lib/core/util');
+const { getGlobalDispatcher } = require('undici/lib/global');
+function makeDispatcher(fn) {
+  return (url, opts, handler) => {
+    if (typeof opts === 'function') {
+      handler = opts;
+      opts = null;
+    }
+    if (!url || (typeof url !== 'string' && typeof url !== 'object' && !(url instanceof URL))) throw new InvalidArgumentError('invalid url');
+    if (opts != null && typeof opts !== 'object') throw new InvalidArgumentError('invalid opts');
+    if (opts && opts.path != null) {
+      if (typeof opts.path !== 'string') throw new InvalidArgumentError('invalid opts.path');
+      const path = opts.path.startsWith('/') ? opts.path : '/' + opts.path;
+      url = new URL(util.parseOrigin(url).origin + path);
+    } else {
+      if (!opts) opts = typeof url === 'object' ? url : {};
+      url = util.parseURL(url);
+    }
+    const { agent, dispatcher = getGlobalDispatcher() } = opts;
+    if (agent) throw new InvalidArgumentError('unsupported opts.agent. Did you mean opts.client?');
+    return fn.call(dispatcher, { ...opts, origin: url.origin, path: url.search ? url.pathname + url.search : url.pathname, method: opts.method || (opts.body ? 'PUT' : 'GET') }, handler);
+  };
+}
+module.exports.Agent = require('undici/lib/dispatcher/agent');
+module.exports.buildConnector = require('undici/lib/core/connect');
+module.exports.interceptors = { redirect: require('undici/lib/interceptor/redirect') };
+module.exports.request = makeDispatcher(api.request);
+`;
+export const undiciCore = (root) => ({
+  name: 'undici-core',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, ({ importer }) => (importer.startsWith(join(root, 'src')) ? { path: 'undici-core', namespace: 'vigie-undici' } : undefined));
+    // Resolved from Vigie's own folder, whose node_modules holds the undici src/ was written against.
+    build.onLoad({ filter: /.*/, namespace: 'vigie-undici' }, () => ({ contents: UNDICI_CORE, loader: 'js', resolveDir: fileURLToPath(new URL('..', import.meta.url)) }));
+  },
+});
+
+/**
  * Bundles `<root>/src/cli.ts` into `outdir/cli.js`: one CommonJS file, which bin/vigie.js compiles with a V8 code
  * cache (Node 20 has no code cache for ES modules). Lazy imports (Playwright's fetcher, the demo, the monitor) stay
  * lazy: their modules are in the file but run only when imported.
@@ -129,7 +177,7 @@ export async function buildCli(root, outdir, tsconfig) {
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
-    plugins: [owWithoutLabels, ownPaths(classNames), crawleeTimeoutError, asciiSources(root)],
+    plugins: [owWithoutLabels, ownPaths(classNames), crawleeTimeoutError, asciiSources(root), undiciCore(root)],
     // `import.meta.url` of src/ names the bundle, as it named its chunk before.
     define: { 'import.meta.url': '__vigieImportMetaUrl' },
     banner: {

@@ -1,5 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAscii } from 'node:buffer';
@@ -7,7 +9,7 @@ import { SourceMap } from 'node:module';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of bin/, without types.
-import { asciiSources } from '../../bin/build-cli.js';
+import { asciiSources, undiciCore } from '../../bin/build-cli.js';
 // @ts-expect-error: a plain JavaScript module of bin/, without types.
 import { LineSourceMap } from '../../bin/stack-traces.js';
 
@@ -117,6 +119,77 @@ describe('bin/build-cli.js: asciiSources', () => {
     writeFileSync(join(root, 'lib', 'app.ts'), app);
     const out = await build({ entryPoints: [join(root, 'lib', 'app.ts')], bundle: true, format: 'cjs', platform: 'node', minifyWhitespace: true, logLevel: 'silent', write: false, plugins: [asciiSources(root)] });
     expect(isAscii(out.outputFiles[0]!.contents)).toBe(false);
+  });
+});
+
+describe('bin/build-cli.js: undiciCore', () => {
+  it("gives src/ what it imports from undici, from undici's own files, without fetch and the rest of its index", async () => {
+    const root = join(dir, 'undici');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    writeFileSync(
+      join(root, 'src', 'app.ts'),
+      [
+        "import { Agent, buildConnector, interceptors, request } from 'undici';",
+        'export async function main(url: string): Promise<string> {',
+        '  const agent = new Agent({ connect: buildConnector({}) });',
+        '  const res = await request(url, { dispatcher: agent.compose(interceptors.redirect({ maxRedirections: 2 })) });',
+        "  const out = `${res.statusCode} ${res.headers['x-hop']} ${await res.body.text()}`;",
+        '  await agent.close();',
+        '  return out;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const out = await build({
+      entryPoints: [join(root, 'src', 'app.ts')],
+      outfile: join(root, 'app.cjs'),
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: join(import.meta.dirname, '../..'),
+      plugins: [undiciCore(root)],
+    });
+    const inputs = Object.keys(out.metafile!.inputs);
+    expect(inputs.some((f) => f.includes('undici/lib/dispatcher/agent.js'))).toBe(true);
+    // Neither undici's index nor what it adds: fetch, cookies (which read globalThis.Headers), WebSocket, caches, mocks.
+    expect(inputs.filter((f) => /undici\/(index\.js|lib\/(web\/(fetch\/index|cookies|websocket|eventsource)|cache|mock))/.test(f))).toEqual([]);
+    const server = createServer((req, res) => {
+      if (req.url === '/start') res.writeHead(302, { location: '/end' }).end();
+      else res.writeHead(200, { 'x-hop': 'end' }).end('arrived');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/start`;
+      const code = `require(${JSON.stringify(join(root, 'app.cjs'))}).main(${JSON.stringify(url)}).then((s) => process.stdout.write(s))`;
+      // In a child process: it loads none of Node's own undici either.
+      const child = await new Promise<string>((resolve, reject) =>
+        execFile(process.execPath, ['-e', `${code}.then(() => process.stdout.write(' ' + process.moduleLoadList.some((m) => m.includes('deps/undici'))))`], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      );
+      expect(child).toBe('200 end arrived false');
+    } finally {
+      server.close();
+    }
+  });
+  it("covers every value src/ imports from undici (its types are erased)", () => {
+    const shim = readFileSync(join(BIN, 'build-cli.js'), 'utf8');
+    const exported = new Set([...shim.matchAll(/module\.exports\.(\w+) =/g)].map((m) => m[1]));
+    const imported = new Set<string>();
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const path = join(d, e.name);
+        if (e.isDirectory()) walk(path);
+        else if (/\.tsx?$/.test(e.name)) {
+          for (const [, names] of readFileSync(path, 'utf8').matchAll(/import\s*\{([^}]*)\}\s*from\s*'undici'/g)) {
+            for (const name of names!.split(',').map((n) => n.trim())) if (name !== '' && !name.startsWith('type ')) imported.add(name.split(/\s+as\s+/)[0]!);
+          }
+        }
+      }
+    };
+    walk(join(import.meta.dirname, '../../src'));
+    expect(imported.size).toBeGreaterThan(0);
+    expect([...imported].filter((n) => !exported.has(n))).toEqual([]);
   });
 });
 
