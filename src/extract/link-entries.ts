@@ -1,5 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import type { ChildNode, DocumentNode, ElementNode } from './dom.ts';
+import { parsedBase } from './parse-html.ts';
 import type { LatestEntry } from './types.ts';
 
 /*
@@ -21,8 +22,12 @@ export function isElement(node: AnyNode): node is Element {
   return node.type === 'tag' || node.type === 'script' || node.type === 'style';
 }
 
+/**
+ * The element's tag name. Both parsers a document comes from write HTML tag names in lower case (htmlparser2 in HTML
+ * mode for parseHtml, parse5 for cheerio's load); parse5 keeps SVG's camelCase names, which no rule here reads.
+ */
 export function tagOf(node: AnyNode): string {
-  return isElement(node) ? node.tagName.toLowerCase() : '';
+  return isElement(node) ? node.name : '';
 }
 
 /**
@@ -74,21 +79,64 @@ export function linksIn(blocks: readonly AnyNode[]): Element[] {
 
 /** Folds case, accents, punctuation and whitespace so that "À LA UNE :" equals "à la une". */
 export function foldText(text: string): string {
-  // Most page text is ASCII, where Unicode normalisation and property classes are wasted work.
-  if (ASCII.test(text)) return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}\s]+/gu, ' ')
-    .trim();
+  // Most page text is ASCII, where Unicode normalisation and property classes are wasted work: its runs of letters
+  // and digits, lower-cased, one space between them, read in one pass.
+  const lower = text.toLowerCase();
+  let out = '';
+  let start = -1;
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 32;
+    if (c > 127) return foldUnicode(text);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      out = out === '' ? lower.slice(start, i) : `${out} ${lower.slice(start, i)}`;
+      start = -1;
+    }
+  }
+  return out;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+/**
+ * Folded texts that are not ASCII, by text: a site's headings and menus come back on each of its pages, and
+ * normalising them is most of the fold's cost. Bounded: emptied when full.
+ */
+const unicodeFolds = new Map<string, string>();
+const UNICODE_FOLDS = 4096;
+
+function foldUnicode(text: string): string {
+  let folded = unicodeFolds.get(text);
+  if (folded === undefined) {
+    folded = text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/[\p{P}\p{S}\s]+/gu, ' ')
+      .trim();
+    if (unicodeFolds.size >= UNICODE_FOLDS) unicodeFolds.clear();
+    unicodeFolds.set(text, folded);
+  }
+  return folded;
+}
 
 /** Whitespace-collapsed text, as a reader sees it. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Most texts (a link's title) are already collapsed: checked in one pass, returned as they are.
+  let space = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (space) return text.replace(/\s+/g, ' ').trim();
+      space = true;
+    } else if ((c >= 9 && c <= 13) || (c >= 128 && isUnicodeSpace(c))) return text.replace(/\s+/g, ' ').trim();
+    else space = false;
+  }
+  return space && text.length > 0 ? text.replace(/\s+/g, ' ').trim() : text;
+}
+
+/** What `\s` matches above ASCII. */
+function isUnicodeSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**
@@ -100,7 +148,7 @@ export function collapsedLength(text: string, limit = Infinity): number {
   let pendingSpace = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const space = c === 32 || (c >= 9 && c <= 13) || (c > 127 && WHITESPACE.test(text[i]!));
+    const space = c === 32 || (c >= 9 && c <= 13) || (c > 127 && isUnicodeSpace(c));
     if (space) {
       pendingSpace = n > 0;
       continue;
@@ -112,7 +160,13 @@ export function collapsedLength(text: string, limit = Infinity): number {
   return n;
 }
 
-const WHITESPACE = /\s/;
+
+/** The top of the tree a node is in (its document, unless it was taken out). */
+function rootOf(node: AnyNode): AnyNode {
+  let top = node;
+  while (top.parent) top = top.parent;
+  return top;
+}
 
 /** The page's base URL: its `<base href>` resolved against the page URL, else the page URL; null if unusable. */
 export function baseUrl(doc: CheerioAPI, pageUrl: string): URL | null {
@@ -122,8 +176,14 @@ export function baseUrl(doc: CheerioAPI, pageUrl: string): URL | null {
   } catch {
     return null;
   }
-  const href = firstElement(doc.root().toArray(), (el) => tagOf(el) === 'base' && el.attribs['href'] !== undefined)
-    ?.attribs['href'];
+  // parseHtml noted the first <base href> while parsing: most pages have none, and finding that out takes a walk.
+  const root = doc.root()[0]!;
+  const noted = parsedBase(doc);
+  const base =
+    noted !== undefined && (noted === null || rootOf(noted) === root)
+      ? noted
+      : firstElement([root], (el) => tagOf(el) === 'base' && el.attribs['href'] !== undefined);
+  const href = base?.attribs['href'];
   if (href) {
     try {
       return new URL(href.trim(), page);
@@ -239,10 +299,19 @@ export function classTokens(el: Element): readonly string[] {
   const cls = el.attribs['class'];
   // Most elements have no class; they are asked for their tokens in every walk over a link or a heading.
   if (!cls) return NO_TOKENS;
-  return cls.split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)]);
+  // A site uses a few class attributes on every page: each is split once (bounded: emptied when full).
+  let tokens = classTokenCache.get(cls);
+  if (tokens === undefined) {
+    tokens = Object.freeze(cls.split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)]));
+    if (classTokenCache.size >= CLASS_TOKEN_CACHE) classTokenCache.clear();
+    classTokenCache.set(cls, tokens);
+  }
+  return tokens;
 }
 
 const NO_TOKENS: readonly string[] = Object.freeze([]);
+const classTokenCache = new Map<string, readonly string[]>();
+const CLASS_TOKEN_CACHE = 4096;
 
 /**
  * The headline a link shows: the text of a heading or `*-title` element inside it when there is one, else its

@@ -41,7 +41,19 @@ export function parseHtml(html: string, options: ParseOptions = {}): CheerioAPI 
   new NestingCappedParser(handler, options.maxNesting ?? MAX_NESTING).end(source);
   const doc = load(handler.root, { xml: OPTIONS });
   if (cut) truncated.add(doc);
+  bases.set(doc, handler.base);
   return doc;
+}
+
+const bases = new WeakMap<CheerioAPI, Element | null>();
+
+/**
+ * The first `<base href>` element parseHtml met in this document, null when there was none, undefined for a
+ * document parseHtml did not make. Vigie never adds a `<base>` to a parsed document; one it removed is the caller's
+ * to notice (its `parent` chain no longer reaches the root).
+ */
+export function parsedBase(doc: CheerioAPI): Element | null | undefined {
+  return bases.get(doc);
 }
 
 /** True when `parseHtml` had to cut this document's source at MAX_HTML_LENGTH. */
@@ -55,8 +67,16 @@ interface ParserInternals {
   stack: string[];
 }
 
-/** A DomHandler that can unwrap a run of its open elements. */
+/** A DomHandler that can unwrap a run of its open elements, and notes the first `<base href>`. */
 class UnwrappingHandler extends DomHandler {
+  /** The first `<base>` with an href, in document order (open-tag order), or null. */
+  base: Element | null = null;
+
+  override onopentag(name: string, attribs: Record<string, string>): void {
+    super.onopentag(name, attribs);
+    if (this.base === null && name === 'base' && attribs['href'] !== undefined) this.base = this.tagStack.at(-1) as Element;
+  }
+
   /** Open elements, below the document itself. */
   get openCount(): number {
     return this.tagStack.length - 1;

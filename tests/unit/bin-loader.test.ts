@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isAscii } from 'node:buffer';
 import { SourceMap } from 'node:module';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of bin/, without types.
 import { asciiSources, undiciCore } from '../../bin/build-cli.js';
@@ -97,7 +97,7 @@ describe('bin/build-cli.js: asciiSources', () => {
     const root = join(dir, 'ascii');
     mkdirSync(join(root, 'src'), { recursive: true });
     writeFileSync(join(root, 'src', 'app.ts'), app);
-    const options = { entryPoints: [join(root, 'src', 'app.ts')], bundle: true, format: 'cjs', platform: 'node', minifyWhitespace: true, logLevel: 'silent', write: false } as const;
+    const options: BuildOptions & { write: false } = { entryPoints: [join(root, 'src', 'app.ts')], bundle: true, format: 'cjs', platform: 'node', minifyWhitespace: true, logLevel: 'silent', write: false };
     const plain = (await build(options)).outputFiles[0]!.contents;
     const escaped = (await build({ ...options, plugins: [asciiSources(root)] })).outputFiles[0]!.contents;
     // esbuild alone leaves the regular expressions and the raw template as written.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHtml } from '../../src/extract/decode-html.ts';
 import { looksLikeArticleUrl } from '../../src/extract/densest-list.ts';
 import { extractLatest, findLatest } from '../../src/extract/extract-latest.ts';
-import { foldText } from '../../src/extract/link-entries.ts';
+import { collapsedLength, collapseWhitespace, foldText } from '../../src/extract/link-entries.ts';
 import { parseHtml } from '../../src/extract/parse-html.ts';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { initialStories, toPublish } from '../fixtures/stories.ts';
@@ -394,6 +394,16 @@ describe('extractLatest block shapes', () => {
     ]);
   });
 
+  it('takes the first <base href> in the document, even in the body, and forgets one taken out of it', () => {
+    const html = `<head><base target="_blank"></head><body><base href="/one/"><h2>Derniers articles</h2><ul><li><a href="a/1">Un article</a></li></ul><base href="/two/"></body>`;
+    expect(urls(latest(html, { url: 'https://site.example/en/page' }))).toEqual(['https://site.example/one/a/1']);
+    const doc = parseHtml(html);
+    doc('base[href="/one/"]').remove();
+    expect(urls(extractLatest(doc, { url: 'https://site.example/en/page' }))).toEqual(['https://site.example/two/a/1']);
+    doc('base').remove();
+    expect(urls(extractLatest(doc, { url: 'https://site.example/en/page' }))).toEqual(['https://site.example/en/a/1']);
+  });
+
   it('uses the title attribute or image alt of a link without text', () => {
     const html = `<body><h3>Most recent</h3><div><a href="/v/1" title="Video one title"></a>
       <a href="/v/2"><img src="x.jpg" alt="Video two title"></a></div></body>`;
@@ -517,6 +527,37 @@ describe('helpers', () => {
     expect(foldText('  À LA   UNE : ')).toBe('a la une');
     expect(foldText('Dernières\u00a0dépêches…')).toBe('dernieres depeches');
     expect(foldText('Latest-News')).toBe('latest news');
+  });
+
+  it('foldText reads ASCII as the regular expressions it replaced did', () => {
+    const regexFold = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    const alphabet = 'aZ9 _-:\t\n\x00\x1f.,!()[]{}|~`\'"';
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    for (let n = 0; n < 2000; n++) {
+      let t = '';
+      for (let i = next() % 24; i > 0; i--) t += alphabet[next() % alphabet.length];
+      expect(foldText(t)).toBe(regexFold(t));
+    }
+  });
+
+  it('collapseWhitespace and collapsedLength give what the regular expression gives, and a collapsed text is kept as it is', () => {
+    // Every character \s matches, and a few it does not (zero-width space, BOM's neighbours).
+    const alphabet = ['a', 'b', ' ', ' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u1680', '\u2000', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u00e9'];
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+    for (let n = 0; n < 3000; n++) {
+      let t = '';
+      for (let i = next() % 12; i > 0; i--) t += alphabet[next() % alphabet.length];
+      expect(collapseWhitespace(t)).toBe(t.replace(/\s+/g, ' ').trim());
+    }
+    for (let n = 0; n < 1000; n++) {
+      let t = '';
+      for (let i = next() % 12; i > 0; i--) t += alphabet[next() % alphabet.length];
+      expect(collapsedLength(t)).toBe(t.replace(/\s+/g, ' ').trim().length);
+    }
+    const collapsed = 'Un titre déjà propre';
+    expect(collapseWhitespace(collapsed)).toBe(collapsed);
   });
 
   it('looksLikeArticleUrl accepts ids, dates and slugs, and rejects section pages', () => {
