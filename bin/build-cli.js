@@ -105,12 +105,14 @@ export const asciiSources = (root) => ({
       if (!path.startsWith(join(root, 'src'))) return undefined;
       const code = await readFile(path, 'utf8');
       if (!NON_ASCII.test(code)) return undefined;
-      return { contents: code.replace(NON_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), loader: 'ts' };
+      // `\é` (an identity escape) means `é`: its backslash goes, or it would escape the new escape's own.
+      const escape = (_, slashes, c) => `${slashes.slice(slashes.length % 2)}\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+      return { contents: code.replace(NON_ASCII_ALL, escape), loader: 'ts' };
     });
   },
 });
 const NON_ASCII = /[^\x00-\x7f]/;
-const NON_ASCII_ALL = /[^\x00-\x7f]/g;
+const NON_ASCII_ALL = /(\\*)([^\x00-\x7f])/g;
 
 /**
  * src/ imports from undici only Agent, buildConnector, request and the redirect interceptor. undici's index loads all

@@ -85,10 +85,11 @@ describe('bin/build-cli.js: asciiSources', () => {
     "const ORDINAL = String.raw`(?:er|ᵉʳ|e)?`;",
     "const DAY = new RegExp(String.raw`(\\d{1,2})${ORDINAL}\\s+(juin|août)`, 'i');",
     "const RAINBOW = /🌈+/u;",
+    "const ESCAPED = /\\é+/;",
     'export function main(): string {',
     "  const s = 'été';",
     '  const t = `${s} à Brest`;',
-    "  return JSON.stringify([QUOTE.test(\"l’armée\"), QUOTE.test(\"l'armée\"), ARROWS.test('»'), DAY.exec('le 1ᵉʳ août')?.slice(1), RAINBOW.exec('x🌈🌈')?.[0], s, t, s.length]);",
+    "  return JSON.stringify([QUOTE.test(\"l’armée\"), QUOTE.test(\"l'armée\"), ARROWS.test('»'), DAY.exec('le 1ᵉʳ août')?.slice(1), RAINBOW.exec('x🌈🌈')?.[0], ESCAPED.exec('xéé')?.[0], s, t, s.length]);",
     '}',
     '',
   ].join('\n');
@@ -109,7 +110,7 @@ describe('bin/build-cli.js: asciiSources', () => {
       return execFileSync(process.execPath, ['-e', `process.stdout.write(require(${JSON.stringify(file)}).main())`], { encoding: 'utf8' });
     };
     const want = runIt(plain);
-    expect(JSON.parse(want)).toEqual([true, true, true, ['1', 'août'], '🌈🌈', 'été', 'été à Brest', 3]);
+    expect(JSON.parse(want)).toEqual([true, true, true, ['1', 'août'], '🌈🌈', 'éé', 'été', 'été à Brest', 3]);
     expect(runIt(escaped)).toBe(want);
   });
 
