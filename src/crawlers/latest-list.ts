@@ -1,3 +1,4 @@
+import { boundedMemo } from '../config/bounded-memo.ts';
 import { canonicalUrl } from '../dedupe/canonical-url.ts';
 import { urlKey } from '../dedupe/url-key.ts';
 import { findLatest, type LatestFound } from '../extract/extract-latest.ts';
@@ -60,21 +61,12 @@ export function readLatestList(html: string, options: LatestListOptions): Latest
 /**
  * Canonical URLs of links already read, with their keys (null: not a URL Vigie keeps). A site's latest list is the
  * same on each of its pages and changes by an entry or two between crawls, so most links were read before.
- * Bounded: emptied when full.
  */
-const canonicalMemo = new Map<string, { url: string; urlKey: string } | null>();
-const MEMO_SIZE = 20_000;
-
-function canonicalEntry(href: string): { url: string; urlKey: string } | null {
-  let hit = canonicalMemo.get(href);
-  if (hit !== undefined) return hit;
+const canonicalEntry = boundedMemo(20_000, (href): { url: string; urlKey: string } | null => {
   try {
     const url = canonicalUrl(href);
-    hit = { url, urlKey: urlKey(url) };
+    return { url, urlKey: urlKey(url) };
   } catch {
-    hit = null;
+    return null;
   }
-  if (canonicalMemo.size >= MEMO_SIZE) canonicalMemo.clear();
-  canonicalMemo.set(href, hit);
-  return hit;
-}
+});

@@ -2,6 +2,7 @@
  * Class/id and wording hints, French and English. They are generic vocabulary of page furniture, never
  * names from particular sites.
  */
+import { boundedMemo } from '../config/bounded-memo.ts';
 
 /** Furniture whatever else the class says: `comment-content` is a comment, not the article. */
 const STRONG_NEGATIVE =
@@ -52,18 +53,8 @@ const STRONG = 1;
 const WEAK = 2;
 const POSITIVE = 4;
 
-function wordsOf(value: string): number {
-  const cached = wordsCache.get(value);
-  if (cached !== undefined) return cached;
-  const words = computeWords(value);
-  // Class strings repeat across a page and across a site's pages; the cache only has to stay bounded.
-  if (wordsCache.size >= HINT_CACHE_SIZE) wordsCache.clear();
-  wordsCache.set(value, words);
-  return words;
-}
-
-const HINT_CACHE_SIZE = 20_000;
-const wordsCache = new Map<string, number>();
+// Class strings repeat across a page and across a site's pages; the cache only has to stay bounded.
+const wordsOf = boundedMemo(20_000, computeWords);
 
 function computeWords(raw: string): number {
   const lower = raw.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();

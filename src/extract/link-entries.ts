@@ -1,4 +1,5 @@
 import type { CheerioAPI } from 'cheerio';
+import { boundedMemo } from '../config/bounded-memo.ts';
 import type { ChildNode, DocumentNode, ElementNode } from './dom.ts';
 import { parsedBase } from './parse-html.ts';
 import type { LatestEntry } from './types.ts';
@@ -98,40 +99,36 @@ export function foldText(text: string): string {
 }
 
 /**
- * Folded texts that are not ASCII, by text: a site's headings and menus come back on each of its pages, and
- * normalising them is most of the fold's cost. Bounded: emptied when full.
+ * Texts that are not ASCII, folded, by text: a site's headings and menus come back on each of its pages, and
+ * normalising them is most of the fold's cost.
  */
-const unicodeFolds = new Map<string, string>();
-const UNICODE_FOLDS = 4096;
-
-function foldUnicode(text: string): string {
-  let folded = unicodeFolds.get(text);
-  if (folded === undefined) {
-    folded = text
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase()
-      .replace(/[\p{P}\p{S}\s]+/gu, ' ')
-      .trim();
-    if (unicodeFolds.size >= UNICODE_FOLDS) unicodeFolds.clear();
-    unicodeFolds.set(text, folded);
-  }
-  return folded;
-}
+const foldUnicode = boundedMemo(4096, (text) =>
+  text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}\s]+/gu, ' ')
+    .trim(),
+);
 
 /** Whitespace-collapsed text, as a reader sees it. */
 export function collapseWhitespace(text: string): string {
   // Most texts (a link's title) are already collapsed: checked in one pass, returned as they are.
+  return isCollapsed(text) ? text : text.replace(/\s+/g, ' ').trim();
+}
+
+/** No whitespace but single spaces between other characters. */
+function isCollapsed(text: string): boolean {
   let space = true;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 32) {
-      if (space) return text.replace(/\s+/g, ' ').trim();
+      if (space) return false;
       space = true;
-    } else if ((c >= 9 && c <= 13) || (c >= 128 && isUnicodeSpace(c))) return text.replace(/\s+/g, ' ').trim();
+    } else if ((c >= 9 && c <= 13) || (c >= 128 && isUnicodeSpace(c))) return false;
     else space = false;
   }
-  return space && text.length > 0 ? text.replace(/\s+/g, ' ').trim() : text;
+  return !space || text.length === 0;
 }
 
 /** What `\s` matches above ASCII. */
@@ -159,7 +156,6 @@ export function collapsedLength(text: string, limit = Infinity): number {
   }
   return n;
 }
-
 
 /** The top of the tree a node is in (its document, unless it was taken out). */
 function rootOf(node: AnyNode): AnyNode {
@@ -298,20 +294,14 @@ export const HEADLINE = /^(title|headline|heading|titre)$/i;
 export function classTokens(el: Element): readonly string[] {
   const cls = el.attribs['class'];
   // Most elements have no class; they are asked for their tokens in every walk over a link or a heading.
-  if (!cls) return NO_TOKENS;
-  // A site uses a few class attributes on every page: each is split once (bounded: emptied when full).
-  let tokens = classTokenCache.get(cls);
-  if (tokens === undefined) {
-    tokens = Object.freeze(cls.split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)]));
-    if (classTokenCache.size >= CLASS_TOKEN_CACHE) classTokenCache.clear();
-    classTokenCache.set(cls, tokens);
-  }
-  return tokens;
+  return cls ? tokensOfClass(cls) : NO_TOKENS;
 }
 
 const NO_TOKENS: readonly string[] = Object.freeze([]);
-const classTokenCache = new Map<string, readonly string[]>();
-const CLASS_TOKEN_CACHE = 4096;
+/** A site uses a few class attributes on every page: each is split once. */
+const tokensOfClass = boundedMemo(4096, (cls): readonly string[] =>
+  Object.freeze(cls.split(/\s+/).filter(Boolean).flatMap((t) => [t, ...t.split(/[-_]+/)])),
+);
 
 /**
  * The headline a link shows: the text of a heading or `*-title` element inside it when there is one, else its
