@@ -1,6 +1,6 @@
 import type { CheerioAPI } from 'cheerio';
 import { boundedMemo } from '../config/bounded-memo.ts';
-import type { ChildNode, DocumentNode, ElementNode } from './dom.ts';
+import { rootOf, type ChildNode, type DocumentNode, type ElementNode } from './dom.ts';
 import { parsedBase } from './parse-html.ts';
 import type { LatestEntry } from './types.ts';
 
@@ -158,7 +158,7 @@ export function collapsedLength(text: string, limit = Infinity): number {
 }
 
 /** The top of the tree a node is in (its document, unless it was taken out). */
-function rootOf(node: AnyNode): AnyNode {
+function topOf(node: AnyNode): AnyNode {
   let top = node;
   while (top.parent) top = top.parent;
   return top;
@@ -173,10 +173,10 @@ export function baseUrl(doc: CheerioAPI, pageUrl: string): URL | null {
     return null;
   }
   // parseHtml noted the first <base href> while parsing: most pages have none, and finding that out takes a walk.
-  const root = doc.root()[0]!;
+  const root = rootOf(doc);
   const noted = parsedBase(doc);
   const base =
-    noted !== undefined && (noted === null || rootOf(noted) === root)
+    noted !== undefined && (noted === null || topOf(noted) === root)
       ? noted
       : firstElement([root], (el) => tagOf(el) === 'base' && el.attribs['href'] !== undefined);
   const href = base?.attribs['href'];
