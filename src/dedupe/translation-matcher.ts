@@ -101,6 +101,8 @@ export function decodeGist(bytes: Uint8Array, lang: string): Gist {
   };
   const [anchors, figures, dates] = PARTS.map(() => {
     const n = read();
+    // Checked before allocating: a damaged count must not ask for gigabytes.
+    if (at + 4 * n > bytes.length) throw fail();
     const list = new Uint32Array(n);
     for (let i = 0; i < n; i++) list[i] = read();
     return list;

@@ -136,6 +136,11 @@ describe('the lexicon matcher', () => {
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
     expect(decodeGist(shifted.subarray(1), 'fr')).toEqual(g);
+    // A damaged count (the anchors' here) is refused with the same error.
+    const damaged = encodeGist(g);
+    const anchorsAt = 8 + 2 * g.body.length + ((2 * g.body.length) % 4);
+    new DataView(damaged.buffer).setUint32(anchorsAt, 0xfffffff0, true);
+    expect(() => decodeGist(damaged, 'fr')).toThrow(`A gist of ${damaged.length} bytes ends too soon`);
   });
 
   it('covers French and English; indexes by its own language and looks up in the other', () => {
