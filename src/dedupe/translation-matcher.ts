@@ -27,9 +27,8 @@ const LANGS = ['fr', 'en'];
 /** The French-English matcher over the shipped lexicon. */
 export function lexiconTranslations(rule: TranslationRule = TRANSLATION_RULE): TranslationMatcher<Gist> {
   // A key is the language's number above the anchor's 32-bit hash: one language's keys never meet another's.
-  const keysOf = (g: Gist, lang: string) => {
+  const keysOf = (g: Gist, lang: string, out: number[] = []) => {
     const high = (LANGS.indexOf(lang) + 1) * 0x100000000;
-    const out: number[] = [];
     for (let i = 0; i < Math.min(GIST_KEYS, g.anchors.length); i++) out.push(high + g.anchors[i]!);
     return out;
   };
@@ -39,7 +38,11 @@ export function lexiconTranslations(rule: TranslationRule = TRANSLATION_RULE): T
     encode: encodeGist,
     decode: decodeGist,
     indexKeys: (g, lang) => keysOf(g, lang),
-    lookupKeys: (g, lang) => LANGS.filter((l) => l !== lang).flatMap((l) => keysOf(g, l)),
+    lookupKeys: (g, lang) => {
+      const out: number[] = [];
+      for (const l of LANGS) if (l !== lang) keysOf(g, l, out);
+      return out;
+    },
     compare: (a, b) => compareGists(a, b, rule),
   };
 }

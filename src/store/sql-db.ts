@@ -33,10 +33,10 @@ export interface SqlDialect {
   jsonNumber(column: string, key: string): string;
   /**
    * Serialises the writers of the same keys until the transaction ends, and no others (Postgres advisory locks,
-   * taken in a fixed order so that two such transactions cannot deadlock). On SQLite a write transaction already
-   * holds the database, so this does nothing.
+   * taken in a fixed order so that two such transactions cannot deadlock). Absent on SQLite, where a write
+   * transaction already holds the database: a caller then builds no keys.
    */
-  lockKeys(db: SqlDb, keys: readonly string[]): Promise<void>;
+  lockKeys?(db: SqlDb, keys: readonly string[]): Promise<void>;
   /**
    * Live views read new rows by id, which only works if ids become visible in order. On Postgres they need not: ids are
    * handed out at insert and committed later, so a reader could pass id 11 before id 10 commits and never see 10. A

@@ -5,7 +5,6 @@ export const SQLITE: SqlDialect = {
   name: 'sqlite',
   forUpdate: '',
   jsonNumber: (column, key) => `json_extract(${column}, '$.${key}')`,
-  lockKeys: async () => {},
   beforeChangeWrite: async () => {},
   beforeChangeRead: async () => {},
   articleMatch: 'a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)',

@@ -174,7 +174,7 @@ export async function claimStoryIn(
   // A translation shares no text key with its original, only anchors: those keys are locked too, both languages'.
   const gistKeys = translation && fp.exactHash !== null ? translation.matcher.indexKeys(translation.gist, translation.lang) : [];
   const translationKeys = translation && fp.exactHash !== null ? translation.matcher.lookupKeys(translation.gist, translation.lang) : [];
-  if (fp.exactHash !== null) await tx.dialect.lockKeys(tx, [`x:${fp.exactHash}`, ...keys, ...[...gistKeys, ...translationKeys].map((k) => `t:${k}`)]);
+  if (fp.exactHash !== null && tx.dialect.lockKeys) await tx.dialect.lockKeys(tx, [`x:${fp.exactHash}`, ...keys, ...[...gistKeys, ...translationKeys].map((k) => `t:${k}`)]);
   const existing = await tx.get(
     `SELECT f.story_id, f.matched_article_id, f.distance, f.translation_of, s.first_article_id
      FROM article_fingerprints f JOIN stories s ON s.id = f.story_id WHERE f.article_id = ?`,
@@ -226,13 +226,18 @@ export async function claimStoryIn(
   return { storyId, isNew: opened, matchedArticleId: match?.articleId ?? translated?.articleId ?? null, distance: match?.distance ?? null, translationOf: translated?.articleId ?? null };
 }
 
+/** findTranslation's statement by key count: a matcher gives a few counts, and its text is built once for each. */
+const translationSql: string[] = [];
+
 /**
  * The article in another language this one is a translation of, or null: the newest PER_TRANSLATION_KEY articles
  * under each of its anchor keys (in the other languages), the MAX_TRANSLATION_CANDIDATES sharing the most keys
  * judged, claimed within the window. The best verdict wins (highest score, then the earliest article).
  */
 export async function findTranslation(tx: SqlDb, t: TranslationClaim, keys: readonly number[]): Promise<{ articleId: number; storyId: number } | null> {
-  const perKey = keys.map(() => `SELECT * FROM (SELECT article_id FROM translation_keys WHERE key = ? ORDER BY article_id DESC LIMIT ${PER_TRANSLATION_KEY}) AS b`).join(' UNION ALL ');
+  const perKey = (translationSql[keys.length] ??= keys
+    .map(() => `SELECT * FROM (SELECT article_id FROM translation_keys WHERE key = ? ORDER BY article_id DESC LIMIT ${PER_TRANSLATION_KEY}) AS b`)
+    .join(' UNION ALL '));
   // The keys' articles, counted here rather than grouped in SQL: the same cost, and the candidates already read
   // need no second statement.
   const hits = new Map<number, number>();
