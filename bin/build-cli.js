@@ -79,6 +79,31 @@ const owWithoutLabels = {
 };
 
 /**
+ * entities (htmlparser2's decoder) builds its tables of named character references at load, from base64 strings,
+ * through atob and a loop over each pair of characters: in each isolate (the main thread and the list thread),
+ * and hot enough that V8 compiled the loop four times with TurboFan. Buffer decodes base64 natively, and on a
+ * little-endian machine its bytes are already the table's 16-bit values; elsewhere entities' own loop still runs.
+ */
+export const entitiesNativeBase64 = {
+  name: 'entities-native-base64',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]entities[\\/]dist[\\/](esm|commonjs)[\\/]internal[\\/]decode-shared\.js$/ }, async ({ path }) => {
+      const code = await readFile(path, 'utf8');
+      const head = /(export )?function decodeBase64\(input\) \{/;
+      if (!head.test(code)) return undefined;
+      return { contents: code.replace(head, (m, exported) => `${exported ?? ''}function decodeBase64(input) { return decodeBase64Natively(input) ?? decodeBase64InJs(input); }\n${NATIVE_BASE64}\nfunction decodeBase64InJs(input) {`), loader: 'js' };
+    });
+  },
+};
+const NATIVE_BASE64 = `function decodeBase64Natively(input) {
+  if (typeof Buffer !== 'function' || new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return null;
+  const bytes = Buffer.from(input, 'base64');
+  const out = new Uint16Array(bytes.length >> 1);
+  new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 2));
+  return out;
+}`;
+
+/**
  * The bundler turns a class that names itself inside into `var X = class _X {`, so its `name` becomes "_X" (or
  * "_X2"); Crawlee picks its storage client by `constructor.name`, and cron-parser, got and others read it too. This
  * gives such classes of the dependencies their own name back. esbuild's `keepNames` does it as well, but also
@@ -179,7 +204,7 @@ export async function buildCli(root, outdir, tsconfig) {
     platform: 'node',
     target: 'node20',
     external: EXTERNAL,
-    plugins: [owWithoutLabels, ownPaths(classNames), crawleeTimeoutError, asciiSources(root), undiciCore(root)],
+    plugins: [owWithoutLabels, ownPaths(classNames), crawleeTimeoutError, entitiesNativeBase64, asciiSources(root), undiciCore(root)],
     // `import.meta.url` of src/ names the bundle, as it named its chunk before.
     define: { 'import.meta.url': '__vigieImportMetaUrl' },
     banner: {

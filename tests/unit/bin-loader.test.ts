@@ -9,7 +9,7 @@ import { SourceMap } from 'node:module';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript module of bin/, without types.
-import { asciiSources, undiciCore } from '../../bin/build-cli.js';
+import { asciiSources, entitiesNativeBase64, undiciCore } from '../../bin/build-cli.js';
 // @ts-expect-error: a plain JavaScript module of bin/, without types.
 import { LineSourceMap } from '../../bin/stack-traces.js';
 
@@ -191,6 +191,35 @@ describe('bin/build-cli.js: undiciCore', () => {
     walk(join(import.meta.dirname, '../../src'));
     expect(imported.size).toBeGreaterThan(0);
     expect([...imported].filter((n) => !exported.has(n))).toEqual([]);
+  });
+});
+
+describe('bin/build-cli.js: entitiesNativeBase64', () => {
+  it("decodes entities' tables natively, to the same values as its own loop", async () => {
+    // The tables as htmlparser2's entities builds them, bundled with and without the plugin, each run in its own process.
+    const tables = async (plugins: BuildOptions['plugins']): Promise<{ code: string; out: string }> => {
+      const out = await build({
+        stdin: {
+          contents: "import { htmlDecodeTree } from 'entities/decode'; import { xmlDecodeTree } from 'entities/decode'; process.stdout.write(JSON.stringify([htmlDecodeTree.constructor.name, htmlDecodeTree.length, Array.from(htmlDecodeTree), Array.from(xmlDecodeTree)]));",
+          resolveDir: join(import.meta.dirname, '../../node_modules/htmlparser2'),
+        },
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        write: false,
+        logLevel: 'silent',
+        plugins,
+      });
+      const code = out.outputFiles[0]!.text;
+      return { code, out: execFileSync(process.execPath, ['-e', code], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }) };
+    };
+    const [own, native] = await Promise.all([tables([]), tables([entitiesNativeBase64])]);
+    expect(own.code).not.toContain('decodeBase64Natively');
+    expect(native.code).toContain('decodeBase64Natively');
+    const [type, length] = JSON.parse(native.out) as [string, number];
+    expect(type).toBe('Uint16Array');
+    expect(length).toBeGreaterThan(10_000);
+    expect(native.out).toBe(own.out);
   });
 });
 
