@@ -12,6 +12,7 @@ export interface TranslationMatcher<G = unknown> {
   covers(lang: string): boolean;
   gist(title: string, text: string, lang: string): G;
   encode(gist: G): Uint8Array;
+  /** The gist back from its bytes: it must judge as the gist encoded did (the store keeps a claimed article's gist as computed). */
   decode(bytes: Uint8Array, lang: string): G;
   /** Keys to index the article under: safe integers. */
   indexKeys(gist: G, lang: string): number[];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../dedupe/fingerprint.ts';
 import type { SiteTemplate } from '../extract/site-template.ts';
 import type { Row, SqlDb, SqlParam } from './sql-db.ts';
-import { CandidateCache, claimStoryIn, type TranslationClaim } from './story-index.ts';
+import { CandidateCache, claimStoryIn, type TranslationCandidate, type TranslationClaim } from './story-index.ts';
 import { lexiconTranslations, primaryLang, type TranslationMatcher } from '../dedupe/translation-matcher.ts';
 import type {
   ArticleInput,
@@ -111,13 +111,23 @@ const storyArticleFrom = (r: Row): StoryArticle => ({
  * answer, so concurrent workers on one database each get only what they inserted.
  */
 export class SqlStore implements Store {
-  /** Translation candidates already read from this database, decoded, per matcher (their rows never change). */
-  private readonly candidates = new WeakMap<TranslationMatcher, CandidateCache>();
-
   constructor(
     /** The connection: exposed for backend-specific tests and the dedupe benchmark. */
     readonly db: SqlDb,
+    /**
+     * Translation candidates already read from this database, decoded, per matcher (their rows never change once
+     * committed). A transaction's store shares its parent's.
+     */
+    private readonly candidates = new WeakMap<TranslationMatcher, CandidateCache>(),
+    /** Inside a transaction: what waits for its commit. Null for a store that is not in one (its writes commit as they return). */
+    private readonly onCommit: Array<() => void> | null = null,
   ) {}
+
+  /** Runs `fn` once what this store has written is committed: now, or when the enclosing transaction commits. */
+  private afterCommit(fn: () => void): void {
+    if (this.onCommit) this.onCommit.push(fn);
+    else fn();
+  }
 
   get kind(): Store['kind'] {
     return this.db.dialect.name;
@@ -282,7 +292,7 @@ export class SqlStore implements Store {
     // The fingerprint and the gist are CPU only: computed before the transaction, so no lock waits on them.
     const fp = fingerprint(title, text);
     const translation = translationClaim(title, text, now, options, this.candidates);
-    return this.db.transaction(async (tx): Promise<StoryClaim> => {
+    const { candidate, ...claim } = await this.db.transaction(async (tx): Promise<StoryClaim & { candidate?: TranslationCandidate | null }> => {
       // Claimed before: the same answer as the first claim gave, read back.
       const existing = await tx.get(
         `SELECT a.story_id, s.first_article_id, f.matched_article_id, f.distance, f.translation_of FROM articles a JOIN stories s ON s.id = a.story_id
@@ -302,6 +312,10 @@ export class SqlStore implements Store {
       await tx.run('UPDATE articles SET story_id = ? WHERE id = ?', [claim.storyId, articleId]);
       return claim;
     });
+    // The next claims' likeliest candidate is this article: kept decoded, as a lookup would keep it, once committed
+    // (a claim rolled back must leave no story in the cache that the database does not have).
+    if (candidate && translation?.cache) this.afterCommit(() => translation.cache!.set(articleId, candidate));
+    return claim;
   }
 
   async storyCopies(storyId: number): Promise<StoryCopy[]> {
@@ -711,8 +725,11 @@ export class SqlStore implements Store {
     };
   }
 
-  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(new SqlStore(tx)));
+  async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    const committed: Array<() => void> = [];
+    const result = await this.db.transaction((tx) => fn(new SqlStore(tx, this.candidates, committed)));
+    for (const f of committed) this.afterCommit(f);
+    return result;
   }
 
   async ping(): Promise<boolean> {

@@ -36,6 +36,11 @@ export interface ClaimResult {
   distance: number | null;
   /** The article in another language this one joined as a translation of. */
   translationOf: number | null;
+  /**
+   * The article as a later claim's translation candidate, when this claim indexed it (a new row with a gist and
+   * keys), for the caller to keep in its CandidateCache once the claim is committed; otherwise null.
+   */
+  candidate?: TranslationCandidate | null;
 }
 
 /** The cross-language half of a claim: the article's gist, computed before the transaction, and where to look. */
@@ -218,12 +223,21 @@ export async function claimStoryIn(
   if (keys.length > 0) {
     await tx.run(`INSERT INTO story_bands (band, article_id) VALUES ${keys.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`, keys.flatMap((k) => [k, input.articleId]));
   }
+  let candidate: TranslationCandidate | null = null;
   if (gistKeys.length > 0) {
     const distinct = [...new Set(gistKeys)];
     await tx.run(`INSERT INTO translation_keys (key, article_id) VALUES ${distinct.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`, distinct.flatMap((k) => [k, input.articleId]));
+    candidate = { storyId, lang: translation!.lang, gist: translation!.gist, createdAt: input.now };
   }
   const opened = match === null && translated === null;
-  return { storyId, isNew: opened, matchedArticleId: match?.articleId ?? translated?.articleId ?? null, distance: match?.distance ?? null, translationOf: translated?.articleId ?? null };
+  return {
+    storyId,
+    isNew: opened,
+    matchedArticleId: match?.articleId ?? translated?.articleId ?? null,
+    distance: match?.distance ?? null,
+    translationOf: translated?.articleId ?? null,
+    candidate,
+  };
 }
 
 /** findTranslation's statement by key count: a matcher gives a few counts, and its text is built once for each. */

@@ -10,7 +10,8 @@ import { minehunterEn, minehunterFr, minehunterLaterEn, textOf } from '../fixtur
 import { backends, type TestStore } from '../helpers/stores.ts';
 import type { NewsArticle } from '../../src/demo/news-site.ts';
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const T0 = Date.parse('2026-12-01T08:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 const on = (lang: string): ClaimOptions => ({ lang, translations: { windowMs: 7 * DAY } });
@@ -140,6 +141,49 @@ describe.each(backends)('Store translations on $name', ({ open }) => {
     expect(await lookup(at(1), cache)).toBeNull();
     expect(await lookup(at(1), undefined)).toBeNull();
     expect(await lookup(at(0), undefined)).toEqual({ articleId: fr, storyId: story });
+  });
+
+  /** A matcher that counts the gists it reads back from a row. */
+  function counting(): { options: (lang: string) => ClaimOptions; decoded: () => number } {
+    const base = lexiconTranslations();
+    let decoded = 0;
+    const matcher = { ...base, decode: (bytes: Uint8Array, lang: string) => (decoded++, base.decode(bytes, lang)) };
+    return { options: (lang) => ({ lang, translations: { windowMs: 7 * DAY, matcher } }), decoded: () => decoded };
+  }
+
+  it('a claimed article is kept as a candidate once committed, claims in transactions included', async () => {
+    const { options, decoded } = counting();
+    // Claimed in a transaction (as readArticle claims), then its translation in another: the French gist is never
+    // read back from its row.
+    const fr = await saved('fr-site', minehunterFr, at(0));
+    const story = (await store.transaction((tx) => tx.claimStory(fr, minehunterFr.title, textOf(minehunterFr), at(0), options('fr')))).storyId;
+    const en = await saved('en-site', minehunterEn, at(DAY));
+    expect(await store.transaction((tx) => tx.claimStory(en, minehunterEn.title, textOf(minehunterEn), at(DAY), options('en')))).toMatchObject({
+      storyId: story,
+      translationOf: fr,
+    });
+    expect(decoded()).toBe(0);
+  });
+
+  it('a claim rolled back is not kept as a candidate: its story does not exist', async () => {
+    const { options, decoded } = counting();
+    const fr = await saved('fr-site', minehunterFr, at(0));
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.claimStory(fr, minehunterFr.title, textOf(minehunterFr), at(0), options('fr'));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    // Another process claims the article later, in a story of another id (its first story took the id the rollback
+    // freed); the translation claimed here joins that story, read from the database.
+    const other = await opened.reopen();
+    const unrelated = await saved('en-site', minehunterLaterEn, at(HOUR), other);
+    const unrelatedStory = (await other.claimStory(unrelated, minehunterLaterEn.title, textOf(minehunterLaterEn), at(HOUR), options('en'))).storyId;
+    const frStory = (await other.claimStory(fr, minehunterFr.title, textOf(minehunterFr), at(HOUR), options('fr'))).storyId;
+    expect(frStory).not.toBe(unrelatedStory);
+    const en = await saved('en-site', minehunterEn, at(DAY));
+    expect(await store.claimStory(en, minehunterEn.title, textOf(minehunterEn), at(DAY), options('en'))).toMatchObject({ storyId: frStory, translationOf: fr });
+    expect(decoded()).toBe(1);
   });
 });
 
