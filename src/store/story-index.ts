@@ -107,12 +107,18 @@ export const MIN_SHARED_KEYS = 1;
 
 const COLUMNS = 'article_id, story_id, exact_hash, simhash, token_count, shingle_count, title_key, numbers, sketch';
 
+/** `build` kept per count: a statement sized by its input (a few sizes) is built once for each, not on every claim. */
+function perCount(build: (count: number) => string): (count: number) => string {
+  const texts: string[] = [];
+  return (count) => (texts[count] ??= build(count));
+}
+
 /**
  * One statement for the whole lookup: the articles with the same exact hash, then each key's newest
  * PER_KEY_CANDIDATES articles, all with only their simhash. A join rather than `IN (...)`: SQLite then builds no
  * temporary index of the ids; an article found under several keys comes back once per key.
  */
-export function lookupSql(keyCount: number): string {
+export const lookupSql = perCount((keyCount: number): string => {
   const exact = `SELECT * FROM (SELECT article_id, simhash, 1 AS is_exact FROM article_fingerprints WHERE exact_hash = ? ORDER BY article_id LIMIT ${MAX_EXACT}) AS e`;
   if (keyCount === 0) return exact;
   const perKey = Array.from(
@@ -120,7 +126,7 @@ export function lookupSql(keyCount: number): string {
     () => `SELECT * FROM (SELECT article_id FROM story_bands WHERE band = ? ORDER BY article_id DESC LIMIT ${PER_KEY_CANDIDATES}) AS b`,
   ).join(' UNION ALL ');
   return `${exact} UNION ALL SELECT f.article_id, f.simhash, 0 AS is_exact FROM (${perKey}) AS k JOIN article_fingerprints f ON f.article_id = k.article_id`;
-}
+});
 
 /** The store's side of matching: exact hashes, bands and sketches in SQL, on either backend. */
 export function sqlStoryIndex(db: SqlDb): StoryIndex {
@@ -240,8 +246,13 @@ export async function claimStoryIn(
   };
 }
 
-/** findTranslation's statement by key count: a matcher gives a few counts, and its text is built once for each. */
-const translationSql: string[] = [];
+/** findTranslation's statement: each key's newest PER_TRANSLATION_KEY articles. */
+const translationSql = perCount((keyCount) =>
+  Array.from(
+    { length: keyCount },
+    () => `SELECT * FROM (SELECT article_id FROM translation_keys WHERE key = ? ORDER BY article_id DESC LIMIT ${PER_TRANSLATION_KEY}) AS b`,
+  ).join(' UNION ALL '),
+);
 
 /**
  * The article in another language this one is a translation of, or null: the newest PER_TRANSLATION_KEY articles
@@ -249,9 +260,7 @@ const translationSql: string[] = [];
  * judged, claimed within the window. The best verdict wins (highest score, then the earliest article).
  */
 export async function findTranslation(tx: SqlDb, t: TranslationClaim, keys: readonly number[]): Promise<{ articleId: number; storyId: number } | null> {
-  const perKey = (translationSql[keys.length] ??= keys
-    .map(() => `SELECT * FROM (SELECT article_id FROM translation_keys WHERE key = ? ORDER BY article_id DESC LIMIT ${PER_TRANSLATION_KEY}) AS b`)
-    .join(' UNION ALL '));
+  const perKey = translationSql(keys.length);
   // The keys' articles, counted here rather than grouped in SQL: the same cost, and the candidates already read
   // need no second statement.
   const hits = new Map<number, number>();
