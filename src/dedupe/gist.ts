@@ -1,7 +1,32 @@
 import { frEnLexicon } from './fr-en-lexicon.ts';
 import { MAX_PHRASE_TOKENS, type Lexicon, type LexiconEntry, type PhraseNode } from './lexicon.ts';
 import { textFigures } from './text-figures.ts';
-import { ACRONYM, ENGLISH, fnv1a, FRENCH, JOINED, NAME_CATEGORIES, PLAIN, wordsOf, type WordCache, type WordInfo } from './word-info.ts';
+import {
+  ACRONYM,
+  CAPITAL,
+  CONCEPTS_MASK,
+  CONCEPTS_SHIFT,
+  ENGLISH,
+  fnv1a,
+  FOLLOWS,
+  FRENCH,
+  JOINED,
+  KIND,
+  NAME_CATEGORIES,
+  NAME0,
+  NAME1,
+  PHRASE,
+  PLAIN,
+  R_C0,
+  R_C1,
+  R_FLAGS,
+  R_KEY,
+  R_MORE,
+  TONGUE_SHIFT,
+  wordsOf,
+  type WordCache,
+  type WordMore,
+} from './word-info.ts';
 
 /**
  * What an article says that survives translation, in no language: the keys of its words through the bilingual
@@ -28,14 +53,48 @@ export interface Gist {
   dates: Uint32Array;
 }
 
-/** A run of words between figures and acronyms, in two parallel lists (no object per word). */
-interface Run {
-  /** Words in the run: the lists are reused from run to run, so only their first `length` items count. */
-  length: number;
-  infos: WordInfo[];
+/**
+ * A run of words between figures and acronyms: what addWords needs of each word's row, copied (a row is valid only
+ * until the next lookup), in parallel lists reused from run to run (only the first `length` items count).
+ */
+class Run {
+  length = 0;
+  flags = new Int32Array(64);
+  keys = new Int32Array(64);
+  c0 = new Int32Array(64);
+  c1 = new Int32Array(64);
   /** Written with a capital mid-sentence: a name. */
-  names: boolean[];
+  names = new Uint8Array(64);
+  more: Array<WordMore | null> = [];
+
+  add(rows: Int32Array, at: number, more: readonly WordMore[], name: boolean): void {
+    const k = this.length++;
+    if (k === this.flags.length) this.grow();
+    this.flags[k] = rows[at + R_FLAGS]!;
+    this.keys[k] = rows[at + R_KEY]!;
+    this.c0[k] = rows[at + R_C0]!;
+    this.c1[k] = rows[at + R_C1]!;
+    this.names[k] = name ? 1 : 0;
+    const m = rows[at + R_MORE]!;
+    this.more[k] = m >= 0 ? more[m]! : null;
+  }
+
+  private grow(): void {
+    const twice = <T extends Int32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(2 * a.length);
+      b.set(a);
+      return b;
+    };
+    this.flags = twice(this.flags);
+    this.keys = twice(this.keys);
+    this.c0 = twice(this.c0);
+    this.c1 = twice(this.c1);
+    this.names = twice(this.names);
+  }
 }
+
+/** The one run: gists are computed one at a time. */
+const RUN = new Run();
 
 /**
  * Word characters: digits and the letters of the Latin, Greek and Cyrillic blocks (the languages covered are French
@@ -47,11 +106,15 @@ for (const [from, to] of [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a], [0xaa, 0xaa]
 }
 const isWord = (c: number) => c < 0x2000 && WORD[c] === 1;
 
-/** The gist of an article in `lang` (`fr` or `en`), through `lexicon` (the shipped French-English one by default). */
-export function gistOf(title: string, text: string, lang: string, lexicon: Lexicon = frEnLexicon()): Gist {
-  const words = wordsOf(lexicon);
-  const body: number[] = [];
-  const anchors: number[] = [];
+/**
+ * The gist of an article in `lang` (`fr` or `en`), through `lexicon` (the shipped French-English one by default) and
+ * its token cache (the process's by default).
+ */
+export function gistOf(title: string, text: string, lang: string, lexicon: Lexicon = frEnLexicon(), words: WordCache = wordsOf(lexicon)): Gist {
+  const body = BODY;
+  const anchors = ANCHORS;
+  body.length = 0;
+  anchors.length = 0;
   const tongues = [0, 0, 0];
   const count = scanKeys(text, words, body, anchors, true, tongues);
   const figures = textFigures(text, lang);
@@ -68,7 +131,7 @@ export function gistOf(title: string, text: string, lang: string, lexicon: Lexic
     figureKeys.push(h);
     dateKeys.push(h);
   }
-  anchors.push(...figureKeys);
+  for (const h of figureKeys) anchors.push(h);
   for (const y of figures.years) body.push(fnv1a(`y:${y}`));
   // The title's words count with the body's, through the same lexicon; its names and figures are not anchors, so a
   // short text never merges on its title.
@@ -76,17 +139,18 @@ export function gistOf(title: string, text: string, lang: string, lexicon: Lexic
   const t = textFigures(title, lang);
   for (const n of t.numbers) body.push(fnv1a(`n:${n}`));
   for (const y of t.years) body.push(fnv1a(`y:${y}`));
-  return { lang, words: count, tongue: tongueOf(tongues), body: sorted16(body), anchors: sorted(anchors), figures: sorted(figureKeys), dates: sorted(dateKeys) };
+  return { lang, words: count, tongue: tongueOf(tongues), body: sorted16(body), anchors: sorted(anchors.list.subarray(0, anchors.length)), figures: sorted(new Uint32Array(figureKeys)), dates: sorted(new Uint32Array(dateKeys)) };
 }
 
 /**
  * Pushes the key hashes of `text` to `keys` (and its anchors to `anchors`); returns its word count. A token is a
  * run of word characters, joined across `-` or `/` when a word character follows (`F-35A`, `SAMP/T`,
- * `porte-avions`); it is hashed while scanned, so a known spelling costs one map read and no string.
+ * `porte-avions`); it is hashed while scanned, so a known spelling costs one row read and no string.
  */
-function scanKeys(text: string, words: WordCache, keys: number[], anchors: number[] | null, names: boolean, tongues: number[] | null = null): number {
+function scanKeys(text: string, words: WordCache, keys: Keys, anchors: Keys | null, names: boolean, tongues: number[] | null = null): number {
   let count = 0;
-  const run: Run = { length: 0, infos: [], names: [] };
+  const run = RUN;
+  run.length = 0;
   const flush = () => {
     if (run.length > 0) addWords(run, words, keys, anchors);
     run.length = 0;
@@ -128,26 +192,35 @@ function scanKeys(text: string, words: WordCache, keys: number[], anchors: numbe
       flush();
       continue;
     }
-    const info = words.info(a, b & 0x1fffff, text, start, i);
-    if (info.kind === PLAIN) {
-      if (tongues !== null) tongues[info.tongue]!++;
-      run.infos[run.length] = info;
-      run.names[run.length++] = names && info.capital && !startsSentence(text, start);
-    } else if (info.kind === JOINED) {
+    const at = words.row(a, b & 0x1fffff, text, start, i);
+    const rows = words.rows;
+    const flags = rows[at + R_FLAGS]!;
+    const kind = flags & KIND;
+    if (kind === PLAIN) {
+      if (tongues !== null) tongues[(flags >> TONGUE_SHIFT) & 3]!++;
+      run.add(rows, at, words.more, names && (flags & CAPITAL) !== 0 && !startsSentence(text, start));
+    } else if (kind === JOINED) {
       const sentenceStart = startsSentence(text, start);
-      const parts = info.parts!;
+      const more = words.more;
+      const parts = more[rows[at + R_MORE]!]!.parts!;
       for (let k = 0; k < parts.length; k++) {
         const p = parts[k]!;
-        run.infos[run.length] = p;
-        run.names[run.length++] = names && !(sentenceStart && k === 0) && p.capital;
+        run.add(rows, p, more, names && !(sentenceStart && k === 0) && (rows[p + R_FLAGS]! & CAPITAL) !== 0);
       }
     } else {
       flush();
-      if (info.kind === ACRONYM && info.concepts) for (const h of info.concepts) keys.push(h);
-      else if (info.key !== 0) {
+      const concepts = (flags >> CONCEPTS_SHIFT) & CONCEPTS_MASK;
+      if (kind === ACRONYM && concepts > 0) {
+        if (concepts > 2) for (const h of words.more[rows[at + R_MORE]!]!.concepts!) keys.push(h);
+        else {
+          keys.push(rows[at + R_C0]! >>> 0);
+          if (concepts === 2) keys.push(rows[at + R_C1]! >>> 0);
+        }
+      } else if (rows[at + R_KEY] !== 0) {
         // A designation (A400M, F-35A) or an acronym the lexicon does not know (CAESAR, FREMM, SAMP/T).
-        keys.push(info.key);
-        anchors?.push(info.key);
+        const key = rows[at + R_KEY]! >>> 0;
+        keys.push(key);
+        anchors?.push(key);
       }
     }
   }
@@ -165,18 +238,19 @@ function tongueOf(tongues: number[]): number {
 }
 
 /** Keys of a run of words: lexicon phrases longest first, then single words, names and cognates by their spelling key. */
-function addWords(run: Run, words: WordCache, keys: number[], anchors: number[] | null): void {
-  const { infos, names, length } = run;
+function addWords(run: Run, words: WordCache, keys: Keys, anchors: Keys | null): void {
+  const { flags, c0, c1, names, more, length } = run;
   for (let i = 0; i < length; ) {
-    const info = infos[i]!;
+    const f = flags[i]!;
     let taken = 0;
-    if (info.phrase !== null) {
+    if ((f & PHRASE) !== 0) {
       // The longest phrase through the trie; each next word as written or singular.
-      let node: PhraseNode | undefined = info.phrase;
+      let node: PhraseNode | undefined = more[i]!.phrase!;
       let entries: LexiconEntry[] | undefined;
       for (let k = i + 1; k < length && k - i < MAX_PHRASE_TOKENS && node.next; k++) {
-        const w = infos[k]!;
-        node = node.next.get(w.folded) ?? node.next.get(w.one);
+        if ((flags[k]! & FOLLOWS) === 0) break;
+        const w = more[k]!;
+        node = node.next.get(w.folded) ?? (w.one !== w.folded ? node.next.get(w.one) : undefined);
         if (!node) break;
         if (node.entries) {
           taken = k - i + 1;
@@ -185,7 +259,7 @@ function addWords(run: Run, words: WordCache, keys: number[], anchors: number[] 
       }
       if (entries) {
         let named = false;
-        for (let k = i; k < i + taken; k++) named ||= names[k]!;
+        for (let k = i; k < i + taken; k++) named ||= names[k] === 1;
         for (const e of entries) {
           const h = words.concept(e.id);
           keys.push(h);
@@ -193,18 +267,30 @@ function addWords(run: Run, words: WordCache, keys: number[], anchors: number[] 
         }
       }
     }
-    if (taken === 0 && info.concepts) {
+    const concepts = (f >> CONCEPTS_SHIFT) & CONCEPTS_MASK;
+    if (taken === 0 && concepts > 0) {
       taken = 1;
-      for (const h of info.concepts) keys.push(h);
-      if (names[i] && info.nameConcepts) for (const h of info.nameConcepts) anchors?.push(h);
+      if (concepts > 2) {
+        const m = more[i]!;
+        for (const h of m.concepts!) keys.push(h);
+        if (names[i] === 1) for (const h of m.nameConcepts!) anchors?.push(h);
+      } else {
+        keys.push(c0[i]! >>> 0);
+        if (concepts === 2) keys.push(c1[i]! >>> 0);
+        if (names[i] === 1 && anchors !== null) {
+          if ((f & NAME0) !== 0) anchors.push(c0[i]! >>> 0);
+          if (concepts === 2 && (f & NAME1) !== 0) anchors.push(c1[i]! >>> 0);
+        }
+      }
     }
     if (taken > 0) {
       i += taken;
       continue;
     }
-    if (info.key !== 0) {
-      keys.push(info.key);
-      if (names[i]) anchors?.push(info.key);
+    const key = run.keys[i]!;
+    if (key !== 0) {
+      keys.push(key >>> 0);
+      if (names[i] === 1) anchors?.push(key >>> 0);
     }
     i++;
   }
@@ -221,14 +307,33 @@ function startsSentence(text: string, at: number): boolean {
   return true;
 }
 
+/** A list of 32-bit hashes that grows as needed: the gist's two (body and anchors) are reused from text to text. */
+class Keys {
+  list = new Uint32Array(256);
+  length = 0;
+
+  push(h: number): void {
+    if (this.length === this.list.length) {
+      const longer = new Uint32Array(2 * this.list.length);
+      longer.set(this.list);
+      this.list = longer;
+    }
+    this.list[this.length++] = h;
+  }
+}
+
+const BODY = new Keys();
+const ANCHORS = new Keys();
+
 /** One bit per 16-bit value, for sorted16; left all zero after each call. */
 const SEEN16 = new Int32Array(0x10000 >>> 5);
 
 /** The hashes folded to 16 bits, sorted, each once: a bitmap read in order, cheaper than a sort for a text's keys. */
-function sorted16(keys: number[]): Uint16Array {
+function sorted16(keys: Keys): Uint16Array {
   let n = 0;
+  const list = keys.list;
   for (let i = 0; i < keys.length; i++) {
-    const v = (keys[i]! ^ (keys[i]! >>> 16)) & 0xffff;
+    const v = (list[i]! ^ (list[i]! >>> 16)) & 0xffff;
     const bit = 1 << (v & 31);
     const w = SEEN16[v >>> 5]!;
     if ((w & bit) === 0) {
@@ -251,9 +356,9 @@ function sorted16(keys: number[]): Uint16Array {
   return out;
 }
 
-/** The hashes, sorted, each once. */
-function sorted(keys: number[]): Uint32Array {
-  const all = new Uint32Array(keys).sort();
+/** The hashes, sorted, each once (`all` is sorted in place). */
+function sorted(all: Uint32Array): Uint32Array {
+  all.sort();
   let n = 0;
   for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[n - 1]) all[n++] = all[i]!;
   return all.slice(0, n);

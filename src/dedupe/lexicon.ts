@@ -29,6 +29,8 @@ export interface Lexicon {
   size: number;
   /** Where the forms of 2 words or more starting with this folded word go on, or undefined when none does. */
   phrase(folded: string): PhraseNode | undefined;
+  /** Whether this folded word is a later word (second or after) of some form: whether it can go on a phrase. */
+  follows(folded: string): boolean;
 }
 
 /** A node of the lexicon's phrase trie: the entries of the words so far, and the words that may follow. */
@@ -55,6 +57,7 @@ export class LexiconError extends Error {
 export function parseLexicon(tsv: string, file = 'lexicon'): Lexicon {
   const forms = new Map<string, LexiconEntry[]>();
   const trie: PhraseNode = {};
+  const later = new Set<string>();
   let id = 0;
   const lines = tsv.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -78,6 +81,7 @@ export function parseLexicon(tsv: string, file = 'lexicon'): Lexicon {
         else if (!list.includes(entry)) list.push(entry);
         if (words.length >= 2) {
           let node = trie;
+          for (const w of words.slice(1)) later.add(w);
           for (const w of words) {
             node.next ??= new Map();
             let child = node.next.get(w);
@@ -90,7 +94,7 @@ export function parseLexicon(tsv: string, file = 'lexicon'): Lexicon {
       }
     }
   }
-  return { lookup: (f) => forms.get(f), size: id, phrase: (w) => trie.next?.get(w) };
+  return { lookup: (f) => forms.get(f), size: id, phrase: (w) => trie.next?.get(w), follows: (w) => later.has(w) };
 }
 
 /** A form as the lexicon keys it: words folded, split on anything but letters and digits, joined by one space. */

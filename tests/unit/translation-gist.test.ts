@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { gistOf, shared } from '../../src/dedupe/gist.ts';
 import { decodeGist, encodeGist, lexiconTranslations, primaryLang } from '../../src/dedupe/translation-matcher.ts';
 import { compareGists } from '../../src/dedupe/translation-rule.ts';
+import { frEnLexicon } from '../../src/dedupe/fr-en-lexicon.ts';
+import { wordCache } from '../../src/dedupe/word-info.ts';
 import { wordKey } from '../../src/dedupe/word-key.ts';
 import { minehunterEn, minehunterFr, minehunterLaterEn, textOf } from '../fixtures/translated-stories.ts';
 
@@ -154,7 +156,7 @@ describe('the lexicon matcher', () => {
 
   it('gives the same gist once its word cache has been cleared, and keeps the body sorted and distinct', () => {
     const before = matcher.gist(FR_TITLE, FR_TEXT, 'fr');
-    // 60,000 spellings never seen: past the cache's limit (50,000), so it is cleared on the way.
+    // 60,000 spellings never seen: past the cache's limit (25,000), so it is cleared on the way.
     const junk = Array.from({ length: 60_000 }, (_, i) => `mot${i.toString(36).replace(/\d/g, (d) => 'abcdefghij'[Number(d)]!)}x`);
     for (let i = 0; i < junk.length; i += 5_000) matcher.gist('', junk.slice(i, i + 5_000).join(' '), 'fr');
     const after = matcher.gist(FR_TITLE, FR_TEXT, 'fr');
@@ -162,6 +164,20 @@ describe('the lexicon matcher', () => {
     const body = [...after.body];
     expect(body.length).toBeGreaterThan(20);
     expect(body).toEqual([...new Set(body)].sort((a, b) => a - b));
+  });
+
+  it('gives the same gists from a cache cleared again and again within each text (16 spellings at most)', () => {
+    const small = wordCache(frEnLexicon(), 16);
+    const texts: Array<[string, string, string]> = [
+      [FR_TITLE, FR_TEXT, 'fr'],
+      [minehunterFr.title, textOf(minehunterFr), 'fr'],
+      [minehunterEn.title, textOf(minehunterEn), 'en'],
+      // Joined and elided words, phrases of several words, acronyms known and unknown, designations, names.
+      ['Le porte-avions Charles-de-Gaulle appareille', "Le chef d'état-major des armées a rejoint le porte-avions Charles-de-Gaulle avec l'OTAN, la FREMM Normandie et deux Rafale M. L'armée de Terre et l'Armée de l'air et de l'espace ont engagé le SAMP/T et trois A400M, le 14 juin 2016.", 'fr'],
+      ['Chief of the Defence Staff joins the carrier', 'The Chief of the Defence Staff joined the aircraft carrier Charles de Gaulle with NATO, the FREMM Normandie and two Rafale M. The French Army and the French Air and Space Force deployed the SAMP/T and three A400M on June 14, 2016.', 'en'],
+    ];
+    for (const [title, text, lang] of texts) expect(gistOf(title, text, lang, frEnLexicon(), small)).toEqual(gistOf(title, text, lang));
+    expect(() => wordCache(frEnLexicon(), 0)).toThrow('limit must be an integer >= 1, got 0');
   });
 
   it('reads a language tag by its primary subtag', () => {
