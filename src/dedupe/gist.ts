@@ -151,10 +151,6 @@ function scanKeys(text: string, words: WordCache, keys: Keys, anchors: Keys | nu
   let count = 0;
   const run = RUN;
   run.length = 0;
-  const flush = () => {
-    if (run.length > 0) addWords(run, words, keys, anchors);
-    run.length = 0;
-  };
   const n = text.length;
   for (let i = 0; i < n; ) {
     let c = text.charCodeAt(i);
@@ -189,7 +185,7 @@ function scanKeys(text: string, words: WordCache, keys: Keys, anchors: Keys | nu
     count++;
     if (digitsOnly) {
       // A number: textFigures reads it; here it only ends the run of words. Not cached: numbers seldom repeat.
-      flush();
+      flush(run, words, keys, anchors);
       continue;
     }
     const at = words.row(a, b & 0x1fffff, text, start, i);
@@ -208,7 +204,7 @@ function scanKeys(text: string, words: WordCache, keys: Keys, anchors: Keys | nu
         run.add(rows, p, more, names && !(sentenceStart && k === 0) && (rows[p + R_FLAGS]! & CAPITAL) !== 0);
       }
     } else {
-      flush();
+      flush(run, words, keys, anchors);
       const concepts = (flags >> CONCEPTS_SHIFT) & CONCEPTS_MASK;
       if (kind === ACRONYM && concepts > 0) {
         if (concepts > 2) for (const h of words.more[rows[at + R_MORE]!]!.concepts!) keys.push(h);
@@ -224,8 +220,14 @@ function scanKeys(text: string, words: WordCache, keys: Keys, anchors: Keys | nu
       }
     }
   }
-  flush();
+  flush(run, words, keys, anchors);
   return count;
+}
+
+/** Ends a run of words: its keys added. A function, not a closure per text: the words may be many, the texts too. */
+function flush(run: Run, words: WordCache, keys: Keys, anchors: Keys | null): void {
+  if (run.length > 0) addWords(run, words, keys, anchors);
+  run.length = 0;
 }
 
 /** The language of a text's function words: at least 8 of them, and 3 of one language for each of the other. */

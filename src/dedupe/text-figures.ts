@@ -48,35 +48,29 @@ export function textFigures(text: string, lang: string | null): TextFigures {
   const used: Array<[number, number]> = [];
   const dates = new Set<string>();
   const years = new Set<string>();
-  const taken = (start: number) => used.some(([a, b]) => start >= a && start < b);
-  const date = (m: number, d: number, y: string | undefined, start: number, end: number) => {
-    if (m < 1 || m > 12 || d < 1 || d > 31) return;
-    dates.add(`${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
-    if (y && isYear(y)) years.add(y);
-    used.push([start, end]);
-  };
+  const found: Found = { used, dates, years };
   for (const m of matches(DAY_MONTH, folded)) {
     const month = MONTHS[m[3]!]!;
-    date(month, Number(m[1]), m[4], m.index!, m.index! + m[0].length);
-    if (m[2]) date(month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
+    date(found, month, Number(m[1]), m[4], m.index!, m.index! + m[0].length);
+    if (m[2]) date(found, month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
   }
   for (const m of matches(MONTH_DAY, folded)) {
-    if (taken(m.index!)) continue;
+    if (taken(used, m.index!)) continue;
     const month = MONTHS[m[1]!]!;
-    date(month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
-    if (m[3]) date(month, Number(m[3]), m[4], m.index!, m.index! + m[0].length);
+    date(found, month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
+    if (m[3]) date(found, month, Number(m[3]), m[4], m.index!, m.index! + m[0].length);
   }
   for (const m of matches(NUMERIC_DATE, folded)) {
-    if (taken(m.index!)) continue;
-    if (m[4]) date(Number(m[5]), Number(m[6]), m[4], m.index!, m.index! + m[0].length);
-    else date(Number(m[2]), Number(m[1]), m[3], m.index!, m.index! + m[0].length);
+    if (taken(used, m.index!)) continue;
+    if (m[4]) date(found, Number(m[5]), Number(m[6]), m[4], m.index!, m.index! + m[0].length);
+    else date(found, Number(m[2]), Number(m[1]), m[3], m.index!, m.index! + m[0].length);
   }
 
   const numbers: string[] = [];
   const seen = new Set<string>();
   for (const m of matches(french ? FRENCH_NUMBER : ENGLISH_NUMBER, folded)) {
     const start = m.index!;
-    if (taken(start)) continue;
+    if (taken(used, start)) continue;
     const whole = m[1]!.replace(NOT_DIGIT, '');
     if (m[2] === undefined && m[3] === undefined && isYear(whole) && m[1]!.length === 4) {
       years.add(whole);
@@ -91,6 +85,25 @@ export function textFigures(text: string, lang: string | null): TextFigures {
     }
   }
   return { numbers, dates: [...dates], years: [...years] };
+}
+
+/** The dates and years read so far, and the spans of text they took (a number there is part of a date). */
+interface Found {
+  used: Array<[number, number]>;
+  dates: Set<string>;
+  years: Set<string>;
+}
+
+function taken(used: ReadonlyArray<[number, number]>, start: number): boolean {
+  for (const [a, b] of used) if (start >= a && start < b) return true;
+  return false;
+}
+
+function date(found: Found, m: number, d: number, y: string | undefined, start: number, end: number): void {
+  if (m < 1 || m > 12 || d < 1 || d > 31) return;
+  found.dates.add(`${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+  if (y && isYear(y)) found.years.add(y);
+  found.used.push([start, end]);
 }
 
 /** A run of digits with the language's group and decimal separators, then maybe a scale word (million, bn...). */

@@ -60,8 +60,8 @@ export function compareGists(a: Gist, b: Gist, rule: TranslationRule = TRANSLATI
   const figures = Math.min(a.figures.length, b.figures.length);
   if (figures >= 3 && shared(a.figures, b.figures) / figures < rule.minFigureAgreement) return { same: false, score: 0, anchors, reason: 'figures' };
   const extra = rule.anchorWeight - 1;
-  const weight = (g: Gist) => g.body.length + extra * g.anchors.length;
-  const score = (shared(a.body, b.body) + extra * anchors) / Math.max(1, Math.min(weight(a), weight(b)));
+  const weight = Math.min(a.body.length + extra * a.anchors.length, b.body.length + extra * b.anchors.length);
+  const score = (shared(a.body, b.body) + extra * anchors) / Math.max(1, weight);
   const same = score >= (short ? rule.minShortScore : rule.minScore);
   return { same, score, anchors, reason: same ? null : 'score' };
 }

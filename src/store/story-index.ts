@@ -226,13 +226,11 @@ export async function claimStoryIn(
       input.now,
     ],
   );
-  if (keys.length > 0) {
-    await tx.run(`INSERT INTO story_bands (band, article_id) VALUES ${keys.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`, keys.flatMap((k) => [k, input.articleId]));
-  }
+  if (keys.length > 0) await tx.run(bandsSql(keys.length), pairsWith(keys, input.articleId));
   let candidate: TranslationCandidate | null = null;
   if (gistKeys.length > 0) {
     const distinct = [...new Set(gistKeys)];
-    await tx.run(`INSERT INTO translation_keys (key, article_id) VALUES ${distinct.map(() => '(?, ?)').join(', ')} ON CONFLICT DO NOTHING`, distinct.flatMap((k) => [k, input.articleId]));
+    await tx.run(translationKeysSql(distinct.length), pairsWith(distinct, input.articleId));
     candidate = { storyId, lang: translation!.lang, gist: translation!.gist, createdAt: input.now };
   }
   const opened = match === null && translated === null;
@@ -244,6 +242,16 @@ export async function claimStoryIn(
     translationOf: translated?.articleId ?? null,
     candidate,
   };
+}
+
+const bandsSql = perCount((n) => `INSERT INTO story_bands (band, article_id) VALUES ${Array(n).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
+const translationKeysSql = perCount((n) => `INSERT INTO translation_keys (key, article_id) VALUES ${Array(n).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
+
+/** Each key, then the article id: the parameters of a key insert. */
+function pairsWith<K>(keys: readonly K[], articleId: number): Array<K | number> {
+  const out: Array<K | number> = [];
+  for (const k of keys) out.push(k, articleId);
+  return out;
 }
 
 /** findTranslation's statement: each key's newest PER_TRANSLATION_KEY articles. */
