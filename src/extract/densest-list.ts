@@ -7,6 +7,7 @@ import {
   linkCandidate,
   linkEntries,
   linksIn,
+  noEntries,
   pathSegments,
   tagOf,
   textOf,
@@ -79,7 +80,7 @@ interface ArticleLink {
 export function densestList(doc: CheerioAPI, base: URL | null): LatestEntry[] {
   const roots = doc.root().toArray();
   const body = firstElement(roots, (el) => tagOf(el) === 'body') ?? roots[0];
-  if (!body) return [];
+  if (!body) return noEntries();
   const chrome = new Set<Element>();
   const articleLinks: ArticleLink[] = [];
   walk([body], (node) => {
@@ -125,7 +126,7 @@ export function densestList(doc: CheerioAPI, base: URL | null): LatestEntry[] {
       best = { el, score, density };
     }
   }
-  if (!best) return [];
+  if (!best) return noEntries();
   const list = best.el;
   return linkEntries(doc, linksIn([list]).filter((l) => titles.has(l)), base);
 }

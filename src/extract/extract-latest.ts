@@ -12,6 +12,7 @@ import {
   isElement,
   linkEntries,
   linksIn,
+  noEntries,
   someNode,
   tagOf,
   walk,
@@ -385,8 +386,8 @@ function blockAfterHeading(
     const entries = linkEntries(doc, linksIn(siblings), base);
     if (entries.length > 0 || containsListHolder(siblings)) return entries;
     const parent: AnyNode | null = node.parent;
-    if (!parent || !isElement(parent) || ['body', 'html'].includes(tagOf(parent))) return [];
+    if (!parent || !isElement(parent) || ['body', 'html'].includes(tagOf(parent))) return noEntries();
     node = parent;
   }
-  return [];
+  return noEntries();
 }

@@ -368,5 +368,21 @@ function uniqueEntries(candidates: readonly (Candidate | null)[]): LatestEntry[]
     if (!first) byUrl.set(c.url, c);
     else if (first.weakTitle && !c.weakTitle) byUrl.set(c.url, c);
   }
-  return [...byUrl.values()].map(({ title, url }) => ({ title, url }));
+  const out = noEntries();
+  for (const { title, url } of byUrl.values()) out.push({ title, url });
+  return out;
+}
+
+/** Only its elements kind matters: see noEntries. */
+const AN_ENTRY: LatestEntry = { title: '', url: '' };
+
+/**
+ * A new empty list of entries, of the same elements kind as a filled one (objects), unlike `[]` (small integers).
+ * Code V8 compiled for filled lists then meets no new array shape when a heading has nothing under it: an empty
+ * literal there made it throw away and recompile the heading search and the list reader on each `--once` run.
+ */
+export function noEntries(): LatestEntry[] {
+  const none = [AN_ENTRY];
+  none.length = 0;
+  return none;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeHtml } from '../../src/extract/decode-html.ts';
 import { looksLikeArticleUrl } from '../../src/extract/densest-list.ts';
 import { extractLatest, findLatest } from '../../src/extract/extract-latest.ts';
-import { collapsedLength, collapseWhitespace, foldText } from '../../src/extract/link-entries.ts';
+import { collapsedLength, collapseWhitespace, foldText, noEntries } from '../../src/extract/link-entries.ts';
 import { parseHtml } from '../../src/extract/parse-html.ts';
 import { startNewsSite, type NewsSite } from '../../src/demo/news-site.ts';
 import { initialStories, toPublish } from '../fixtures/stories.ts';
@@ -575,5 +575,19 @@ describe('helpers', () => {
     ];
     for (const u of yes) expect(looksLikeArticleUrl(new URL(u)), u).toBe(true);
     for (const u of no) expect(looksLikeArticleUrl(new URL(u)), u).toBe(false);
+  });
+});
+
+describe('noEntries', () => {
+  it('is a new empty list each time: a caller may fill the one it got', () => {
+    const a = noEntries();
+    a.push({ title: 'x', url: 'https://example.org/x' });
+    expect(noEntries()).toEqual([]);
+    expect(noEntries()).not.toBe(noEntries());
+  });
+
+  it('is what a page without any list gives', () => {
+    const html = '<html><body><h2>Derniers articles</h2><p>Rien.</p></body></html>';
+    expect(findLatest(load(html), { url: 'https://example.org/' }).entries).toEqual([]);
   });
 });
