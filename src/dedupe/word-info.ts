@@ -102,8 +102,10 @@ export function wordsOf(lexicon: Lexicon): WordCache {
 export function wordCache(lexicon: Lexicon, limit = CACHE_LIMIT): WordCache {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`wordCache: limit must be an integer >= 1, got ${limit}`);
   // Rows: a power of two at least 2.5 times the limit, so the table is never more than 40% full and probes stay short.
-  const SLOTS = 2 ** Math.ceil(Math.log2(limit * 2.5));
-  const slot = (hi: number, lo: number): number => (Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> 15) & (SLOTS - 1);
+  const bits = Math.ceil(Math.log2(limit * 2.5));
+  const SLOTS = 2 ** bits;
+  // The multiply's top bits, the best mixed.
+  const slot = (hi: number, lo: number): number => Math.imul(hi ^ Math.imul(lo, 0x9e3779b1), 0x85ebca6b) >>> (32 - bits);
   const rows = new Int32Array(SLOTS * ROW);
   let more: WordMore[] = [];
   let size = 0;
