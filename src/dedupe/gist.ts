@@ -1,3 +1,4 @@
+import { doubled } from '../config/doubled.ts';
 import { frEnLexicon } from './fr-en-lexicon.ts';
 import { MAX_PHRASE_TOKENS, type Lexicon, type LexiconEntry, type PhraseNode } from './lexicon.ts';
 import { textFigures } from './text-figures.ts';
@@ -80,16 +81,11 @@ class Run {
   }
 
   private grow(): void {
-    const twice = <T extends Int32Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(2 * a.length);
-      b.set(a);
-      return b;
-    };
-    this.flags = twice(this.flags);
-    this.keys = twice(this.keys);
-    this.c0 = twice(this.c0);
-    this.c1 = twice(this.c1);
-    this.names = twice(this.names);
+    this.flags = doubled(this.flags);
+    this.keys = doubled(this.keys);
+    this.c0 = doubled(this.c0);
+    this.c1 = doubled(this.c1);
+    this.names = doubled(this.names);
   }
 }
 
@@ -315,11 +311,7 @@ class Keys {
   length = 0;
 
   push(h: number): void {
-    if (this.length === this.list.length) {
-      const longer = new Uint32Array(2 * this.list.length);
-      longer.set(this.list);
-      this.list = longer;
-    }
+    if (this.length === this.list.length) this.list = doubled(this.list);
     this.list[this.length++] = h;
   }
 }

@@ -1,3 +1,4 @@
+import { doubled } from '../config/doubled.ts';
 import { fmix32 } from '../dedupe/hash32.ts';
 import * as fold from './fold-units.ts';
 
@@ -259,25 +260,17 @@ export class TokenScanner {
   }
 
   private growUnits(): void {
-    const wider = new Uint16Array(this.units.length * 2);
-    wider.set(this.units);
-    this.units = wider;
+    this.units = doubled(this.units);
   }
 
   private grow(): void {
-    const size = this.start.length * 2;
-    const widen = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.start = widen(this.start, (k) => new Int32Array(k));
-    this.end = widen(this.end, (k) => new Int32Array(k));
-    this.gap = widen(this.gap, (k) => new Uint8Array(k));
-    this.isDigit = widen(this.isDigit, (k) => new Uint8Array(k));
-    this.hash = widen(this.hash, (k) => new Int32Array(k));
-    this.unitStart = widen(this.unitStart, (k) => new Int32Array(k));
-    this.unitLen = widen(this.unitLen, (k) => new Int32Array(k));
+    this.start = doubled(this.start);
+    this.end = doubled(this.end);
+    this.gap = doubled(this.gap);
+    this.isDigit = doubled(this.isDigit);
+    this.hash = doubled(this.hash);
+    this.unitStart = doubled(this.unitStart);
+    this.unitLen = doubled(this.unitLen);
   }
 
   /** Token `i`'s folded text (for terms and tests; matching compares units without making strings). */
