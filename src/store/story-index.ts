@@ -244,8 +244,11 @@ export async function claimStoryIn(
   };
 }
 
-const bandsSql = perCount((n) => `INSERT INTO story_bands (band, article_id) VALUES ${Array(n).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
-const translationKeysSql = perCount((n) => `INSERT INTO translation_keys (key, article_id) VALUES ${Array(n).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
+/** The statement inserting `n` (key, article) rows into an index table, kept per count. */
+const keyInsertSql = (table: string, key: string) =>
+  perCount((n) => `INSERT INTO ${table} (${key}, article_id) VALUES ${Array(n).fill('(?, ?)').join(', ')} ON CONFLICT DO NOTHING`);
+const bandsSql = keyInsertSql('story_bands', 'band');
+const translationKeysSql = keyInsertSql('translation_keys', 'key');
 
 /** Each key, then the article id: the parameters of a key insert. */
 function pairsWith<K>(keys: readonly K[], articleId: number): Array<K | number> {
