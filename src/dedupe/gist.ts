@@ -201,18 +201,13 @@ function scanKeys(text: string, words: WordCache, keys: Keys, anchors: Keys | nu
       }
     } else {
       flush(run, words, keys, anchors);
-      const concepts = (flags >> CONCEPTS_SHIFT) & CONCEPTS_MASK;
-      if (kind === ACRONYM && concepts > 0) {
-        if (concepts > 2) for (const h of words.more[rows[at + R_MORE]!]!.concepts!) keys.push(h);
-        else {
-          keys.push(rows[at + R_C0]! >>> 0);
-          if (concepts === 2) keys.push(rows[at + R_C1]! >>> 0);
-        }
+      if (kind === ACRONYM && ((flags >> CONCEPTS_SHIFT) & CONCEPTS_MASK) > 0) {
+        const m = rows[at + R_MORE]!;
+        pushConcepts(keys, null, flags, rows[at + R_C0]!, rows[at + R_C1]!, m >= 0 ? words.more[m]! : null);
       } else if (rows[at + R_KEY] !== 0) {
         // A designation (A400M, F-35A) or an acronym the lexicon does not know (CAESAR, FREMM, SAMP/T).
-        const key = rows[at + R_KEY]! >>> 0;
-        keys.push(key);
-        anchors?.push(key);
+        keys.push(rows[at + R_KEY]!);
+        anchors?.push(rows[at + R_KEY]!);
       }
     }
   }
@@ -265,21 +260,9 @@ function addWords(run: Run, words: WordCache, keys: Keys, anchors: Keys | null):
         }
       }
     }
-    const concepts = (f >> CONCEPTS_SHIFT) & CONCEPTS_MASK;
-    if (taken === 0 && concepts > 0) {
+    if (taken === 0 && ((f >> CONCEPTS_SHIFT) & CONCEPTS_MASK) > 0) {
       taken = 1;
-      if (concepts > 2) {
-        const m = more[i]!;
-        for (const h of m.concepts!) keys.push(h);
-        if (names[i] === 1) for (const h of m.nameConcepts!) anchors?.push(h);
-      } else {
-        keys.push(c0[i]! >>> 0);
-        if (concepts === 2) keys.push(c1[i]! >>> 0);
-        if (names[i] === 1 && anchors !== null) {
-          if ((f & NAME0) !== 0) anchors.push(c0[i]! >>> 0);
-          if (concepts === 2 && (f & NAME1) !== 0) anchors.push(c1[i]! >>> 0);
-        }
-      }
+      pushConcepts(keys, names[i] === 1 ? anchors : null, f, c0[i]!, c1[i]!, more[i]!);
     }
     if (taken > 0) {
       i += taken;
@@ -287,11 +270,30 @@ function addWords(run: Run, words: WordCache, keys: Keys, anchors: Keys | null):
     }
     const key = run.keys[i]!;
     if (key !== 0) {
-      keys.push(key >>> 0);
-      if (names[i] === 1) anchors?.push(key >>> 0);
+      keys.push(key);
+      if (names[i] === 1) anchors?.push(key);
     }
     i++;
   }
+}
+
+/**
+ * Pushes a word's concepts to `keys` (1 or 2 in `c0`/`c1` as its row gives them, more in `more.concepts`), and, when
+ * `anchors` is given (a name), those that are names there too. Rows hold signed 32-bit values; the lists store them
+ * unsigned, as the hashes are.
+ */
+function pushConcepts(keys: Keys, anchors: Keys | null, flags: number, c0: number, c1: number, more: WordMore | null): void {
+  const count = (flags >> CONCEPTS_SHIFT) & CONCEPTS_MASK;
+  if (count > 2) {
+    for (const h of more!.concepts!) keys.push(h);
+    if (anchors !== null) for (const h of more!.nameConcepts!) anchors.push(h);
+    return;
+  }
+  keys.push(c0);
+  if (count === 2) keys.push(c1);
+  if (anchors === null) return;
+  if ((flags & NAME0) !== 0) anchors.push(c0);
+  if (count === 2 && (flags & NAME1) !== 0) anchors.push(c1);
 }
 
 /** Whether the text before `at` ends a sentence (or is nothing, or a line break, or an opening quote). */
