@@ -1,10 +1,12 @@
 // A worker thread of list-reader.ts: reads the lists it is sent, one at a time, and answers each.
 import { parentPort } from 'node:worker_threads';
+import { decodeSniffed, type SniffedHtml } from '../extract/decode-html.ts';
 import { LatestSelectorError, readLatestList, type LatestListOptions } from './latest-list.ts';
 
 export interface ListTask {
   id: number;
-  html: string;
+  /** The page's text, or its bytes to decode here. */
+  page: string | SniffedHtml;
   options: LatestListOptions;
 }
 
@@ -12,10 +14,10 @@ export type ListAnswer =
   | { id: number; list: ReturnType<typeof readLatestList> }
   | { id: number; error: { selector: boolean; message: string } };
 
-parentPort!.on('message', ({ id, html, options }: ListTask) => {
+parentPort!.on('message', ({ id, page, options }: ListTask) => {
   let answer: ListAnswer;
   try {
-    answer = { id, list: readLatestList(html, options) };
+    answer = { id, list: readLatestList(typeof page === 'string' ? page : decodeSniffed(page), options) };
   } catch (err) {
     answer = { id, error: { selector: err instanceof LatestSelectorError, message: (err as Error).message } };
   }

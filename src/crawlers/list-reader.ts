@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../config/logger.ts';
+import { decodeSniffed, type SniffedHtml } from '../extract/decode-html.ts';
 import { LatestSelectorError, readLatestList, type LatestList, type LatestListOptions } from './latest-list.ts';
 import type { ListAnswer, ListTask } from './list-reader-worker.ts';
 
@@ -47,8 +48,11 @@ export class ListReader {
     this.threads = threads;
   }
 
-  /** The page's latest list; rejects with LatestSelectorError for an invalid selector. */
-  read(html: string, options: LatestListOptions): Promise<LatestList> {
+  /**
+   * The page's latest list; rejects with LatestSelectorError for an invalid selector. A page's sniffed bytes
+   * (Page.sniffed) are decoded on the thread that reads them.
+   */
+  read(page: string | SniffedHtml, options: LatestListOptions): Promise<LatestList> {
     // Started on the first list: a run that gets only 304s never pays for a thread.
     while (this.lanes.length < this.threads) this.lanes.push(this.startLane());
     let lane: Lane | undefined;
@@ -56,13 +60,13 @@ export class ListReader {
     if (!lane) {
       this.counts.inline++;
       try {
-        return Promise.resolve(readLatestList(html, options));
+        return Promise.resolve(readLatestList(typeof page === 'string' ? page : decodeSniffed(page), options));
       } catch (err) {
         return Promise.reject(err as Error);
       }
     }
     this.counts.threaded++;
-    const task: ListTask = { id: this.nextId++, html, options };
+    const task: ListTask = { id: this.nextId++, page: typeof page === 'string' ? page : ownBytes(page), options };
     const chosen = lane;
     return new Promise((resolve, reject) => {
       chosen.pending.set(task.id, { task, resolve, reject });
@@ -119,11 +123,18 @@ export class ListReader {
       this.counts.threaded--;
       this.counts.inline++;
       try {
-        job.resolve(readLatestList(job.task.html, job.task.options));
+        const { page } = job.task;
+        job.resolve(readLatestList(typeof page === 'string' ? page : decodeSniffed(page), job.task.options));
       } catch (e) {
         job.reject(e as Error);
       }
     }
     await lane.worker.terminate();
   }
+}
+
+/** Bytes that own their whole buffer: a message copies a view's entire buffer, which may be a pool of other data. */
+function ownBytes(sniffed: SniffedHtml): SniffedHtml {
+  const { bytes } = sniffed;
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? sniffed : { ...sniffed, bytes: bytes.slice() };
 }

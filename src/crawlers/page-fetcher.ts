@@ -3,7 +3,7 @@ import diagnostics from 'node:diagnostics_channel';
 import { totalmem } from 'node:os';
 import { Configuration, Request } from '@crawlee/cheerio';
 import { crawleeLog } from './crawlee-log.ts';
-import { decodeHtml } from '../extract/decode-html.ts';
+import { decodeSniffed, sniffHtml, type SniffedHtml } from '../extract/decode-html.ts';
 import { FetchFailedError } from './fetch-failed-error.ts';
 import { guardedAgent, type LookupAll } from './guarded-agent.ts';
 import { HttpStatusError } from './http-status-error.ts';
@@ -400,11 +400,24 @@ function toPage(
     return { url: asked.url, finalUrl, status, notModified: true, html: null, charset: null, etag, lastModified, bodyHash, bytes: body.length };
   }
   const type = header(headers, 'content-type');
-  const decoded = decodeHtml(body, type);
-  const page: Page = { url: asked.url, finalUrl, status, notModified: false, html: decoded.html, charset: decoded.charset, etag, lastModified, bodyHash, bytes: body.length };
+  const sniffed = sniffHtml(body, type);
+  const page = fetchedPage({ url: asked.url, finalUrl, status, charset: sniffed.charset, etag, lastModified, bodyHash, bytes: body.length }, sniffed);
   const unknown = unknownCharset(body, type);
-  if (unknown !== null) page.warnings = [`unknown charset "${unknown}"; decoded as ${decoded.charset} instead`];
+  if (unknown !== null) page.warnings = [`unknown charset "${unknown}"; decoded as ${sniffed.charset} instead`];
   return page;
+}
+
+/** A page whose `html` is its sniffed bytes decoded on the first read (once), not before. */
+function fetchedPage(fields: Omit<Page, 'html' | 'notModified' | 'sniffed'>, sniffed: SniffedHtml): Page {
+  let html: string | null = null;
+  return {
+    ...fields,
+    notModified: false,
+    sniffed,
+    get html() {
+      return (html ??= decodeSniffed(sniffed));
+    },
+  };
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {

@@ -9,6 +9,8 @@ export interface PageRequest {
   bodyHash?: string | null;
 }
 
+import type { SniffedHtml } from '../extract/decode-html.ts';
+
 /** A fetched page. `html` is null when nothing changed since the request's validators (304 or same bytes). */
 export interface Page {
   url: string;
@@ -16,8 +18,14 @@ export interface Page {
   finalUrl: string;
   status: number;
   notModified: boolean;
-  /** Decoded HTML, or null when `notModified`. */
-  html: string | null;
+  /** Decoded HTML, or null when `notModified`. A fetched page decodes its bytes on the first read of it. */
+  readonly html: string | null;
+  /**
+   * The bytes `html` is decoded from, with their encoding, when the page came over HTTP: a reader on another
+   * thread is sent these rather than the text (ListReader), so the fetching thread never decodes a page it only
+   * hands over.
+   */
+  sniffed?: SniffedHtml;
   /** Charset the bytes were decoded with, and where it was found. */
   charset: string | null;
   /** What the page got wrong but could still be read (an unknown charset label), for the caller to log. */

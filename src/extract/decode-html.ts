@@ -62,6 +62,20 @@ export function encodingForLabel(label: string): string | null {
 }
 
 /**
+ * A page's bytes with the encoding sniffHtml chose, not yet decoded: what a reader on another thread is sent (it
+ * decodes them there with decodeSniffed), so that the thread that fetches does not spend its time in decoding.
+ */
+export interface SniffedHtml {
+  bytes: Uint8Array;
+  /** The encoding to decode with, as a canonical lower-case name such as `utf-8` or `windows-1252`. */
+  charset: string;
+  /** Where that encoding came from. `default` also covers a declaration that the bytes disprove. */
+  source: CharsetSource;
+  /** Bytes of a byte-order mark to skip. */
+  skip: number;
+}
+
+/**
  * Decodes an HTML page's bytes: charset in the Content-Type header, then a byte-order mark, then a
  * `<meta charset>` / `<meta http-equiv=content-type>` in the first 4 KB (or an XML declaration at the very
  * start), then UTF-8 when the bytes are UTF-8 and windows-1252 when they are not. A BOM that contradicts the
@@ -69,6 +83,12 @@ export function encodingForLabel(label: string): string | null {
  * Unknown labels are skipped, so this never throws.
  */
 export function decodeHtml(bytes: Uint8Array, contentType?: string | null): DecodedHtml {
+  const sniffed = sniffHtml(bytes, contentType);
+  return { html: decodeSniffed(sniffed), charset: sniffed.charset, source: sniffed.source };
+}
+
+/** decodeHtml's choice of encoding, without the decoding (see SniffedHtml). */
+export function sniffHtml(bytes: Uint8Array, contentType?: string | null): SniffedHtml {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bom = sniffBom(buf);
 
@@ -76,29 +96,35 @@ export function decodeHtml(bytes: Uint8Array, contentType?: string | null): Deco
   if (fromHeader) {
     // A generic "utf-16" says nothing about byte order; the BOM does.
     const charset = fromHeader === 'utf-16le' && bom?.charset === 'utf-16be' ? 'utf-16be' : fromHeader;
-    if (!bom || bom.charset === charset) return decodeDeclared(buf, charset, 'header', bom);
+    if (!bom || bom.charset === charset) return sniffDeclared(bytes, charset, 'header', bom);
   }
-  if (bom) return { html: decodeWith(buf.subarray(bom.length), bom.charset), charset: bom.charset, source: 'bom' };
+  if (bom) return { bytes, charset: bom.charset, source: 'bom', skip: bom.length };
 
   const fromMeta = charsetFromMeta(buf) ?? charsetFromXmlDeclaration(buf);
-  if (fromMeta) return decodeDeclared(buf, fromMeta, 'meta', null);
+  if (fromMeta) return sniffDeclared(bytes, fromMeta, 'meta', null);
 
-  return decodeUndeclared(buf);
+  return { bytes, charset: utf8Evidence(buf) === 'legacy' ? 'windows-1252' : 'utf-8', source: 'default', skip: 0 };
 }
 
-function decodeDeclared(buf: Buffer, charset: string, source: CharsetSource, bom: Bom | null): DecodedHtml {
-  const body = bom && bom.charset === charset ? buf.subarray(bom.length) : buf;
+/** The text of sniffed bytes. */
+export function decodeSniffed(sniffed: SniffedHtml): string {
+  const { bytes, skip, charset } = sniffed;
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset + skip, bytes.byteLength - skip);
+  // Valid UTF-8 has one decoding, and Node's own is several times faster than iconv-lite's (a StringDecoder).
+  const text = charset === 'utf-8' && isUtf8(buf) ? buf.toString('utf8') : iconv.decode(buf, charset, { stripBOM: false });
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function sniffDeclared(bytes: Uint8Array, charset: string, source: CharsetSource, bom: Bom | null): SniffedHtml {
+  const skip = bom && bom.charset === charset ? bom.length : 0;
+  const body = bytes.subarray(skip);
   // Legacy pages often keep a utf-8 template declaration over latin-1 text; believing it would turn
   // "Éditoriaux" into "�ditoriaux". Bytes that are mostly valid UTF-8 keep the declaration.
-  if (charset === 'utf-8' && utf8Evidence(body) === 'legacy') {
-    return { html: decodeWith(body, 'windows-1252'), charset: 'windows-1252', source: 'default' };
-  }
+  if (charset === 'utf-8' && utf8Evidence(body) === 'legacy') return { bytes, charset: 'windows-1252', source: 'default', skip };
   // The reverse mistake (a server default of iso-8859-1 over a UTF-8 page) would give "Ã‰ditoriaux". Text in a
   // single-byte charset is almost never valid UTF-8 once it holds non-ASCII bytes, so valid UTF-8 wins.
-  if (SINGLE_BYTE.test(charset) && hasHighBytes(body) && utf8Evidence(body) === 'utf-8') {
-    return { html: decodeWith(body, 'utf-8'), charset: 'utf-8', source: 'default' };
-  }
-  return { html: decodeWith(body, charset), charset, source };
+  if (SINGLE_BYTE.test(charset) && hasHighBytes(body) && utf8Evidence(body) === 'utf-8') return { bytes, charset: 'utf-8', source: 'default', skip };
+  return { bytes, charset, source, skip };
 }
 
 const SINGLE_BYTE = /^(windows-125\d|windows-874|iso-8859-\d+|koi8-[ru]|macintosh|ibm866|cp\d+)$/;
@@ -106,18 +132,6 @@ const SINGLE_BYTE = /^(windows-125\d|windows-874|iso-8859-\d+|koi8-[ru]|macintos
 function hasHighBytes(buf: Uint8Array): boolean {
   for (const b of buf) if (b >= 0x80) return true;
   return false;
-}
-
-function decodeUndeclared(buf: Buffer): DecodedHtml {
-  const charset = utf8Evidence(buf) === 'legacy' ? 'windows-1252' : 'utf-8';
-  return { html: decodeWith(buf, charset), charset, source: 'default' };
-}
-
-function decodeWith(buf: Buffer, charset: string): string {
-  // Valid UTF-8 has one decoding, and Node's own is several times faster than iconv-lite's (a StringDecoder):
-  // about 0.15 ms of a 42 KB page, on the thread that fetches.
-  const text = charset === 'utf-8' && isUtf8(buf) ? buf.toString('utf8') : iconv.decode(buf, charset, { stripBOM: false });
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 interface Bom {

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LatestSelectorError, readLatestList } from '../../src/crawlers/latest-list.ts';
+import { decodeHtml, sniffHtml } from '../../src/extract/decode-html.ts';
 import { ListReader } from '../../src/crawlers/list-reader.ts';
 
 // Real worker threads (running the TypeScript worker through tsx), on the saved pages of the fixture sites.
@@ -28,6 +29,30 @@ describe('ListReader', () => {
     expect(got).toEqual(pages.map((p) => readLatestList(p.html, { url: p.url })));
     expect(got.filter((l) => l.entries.length > 0).length).toBeGreaterThan(5);
     expect(lists.stats()).toEqual({ threaded: pages.length, inline: 0 });
+  }, 30_000);
+
+  it('decodes sent bytes on its thread: the lists of the pages decoded here, from a view into a larger buffer too', async () => {
+    const raw = readdirSync(dir)
+      .filter((f) => f.endsWith('.html'))
+      .sort()
+      .map((f) => ({ url: `https://${f.split('-')[0]}.example.org/${f}`, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
+    // Some saved pages are windows-1252 (no declaration, or a wrong one): the thread must decode as sniffHtml chose.
+    expect(new Set(raw.map((p) => sniffHtml(p.bytes).charset)).size).toBeGreaterThan(1);
+    const lists = reader({ threads: 1, maxQueued: 100 });
+    const got = await Promise.all(
+      raw.map((p, i) => {
+        // Every other page as a view into a buffer with other bytes around it, as an HTTP client's pool gives.
+        if (i % 2 === 0) return lists.read(sniffHtml(p.bytes), { url: p.url });
+        const pool = new Uint8Array(p.bytes.length + 100).fill(0x41);
+        pool.set(p.bytes, 50);
+        return lists.read(sniffHtml(pool.subarray(50, 50 + p.bytes.length)), { url: p.url });
+      }),
+    );
+    expect(got).toEqual(raw.map((p) => readLatestList(decodeHtml(p.bytes).html, { url: p.url })));
+    expect(lists.stats()).toEqual({ threaded: raw.length, inline: 0 });
+    // Read on the calling thread (no threads), bytes give the same lists.
+    const none = reader({ threads: 0 });
+    expect(await none.read(sniffHtml(raw[0]!.bytes), { url: raw[0]!.url })).toEqual(got[0]);
   }, 30_000);
 
   it('reads on the calling thread what does not fit in the queues, and everything with threads: 0', async () => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fateOf, fetchPages, FetchFailedError, HttpStatusError, RobotsDisallowedError, RobotsPolicy, type Page, type PageResult } from '../../src/crawlers/index.ts';
+import { decodeSniffed } from '../../src/extract/decode-html.ts';
 
 const UA = 'Vigie/0.1 (+https://example.org/vigie; integration test)';
 /** The test servers listen on 127.0.0.1, which is refused unless allowed. */
@@ -113,6 +114,9 @@ describe('fetchPages: charsets', () => {
     expect(p.html).toContain('Coût : 5 €');
     expect(p.html).not.toContain('\uFFFD');
     expect(p.bytes).toBe(body.length);
+    // The bytes as fetched and the encoding chosen, for a reader on another thread to decode the same text.
+    expect(Buffer.from(p.sniffed!.bytes).equals(body)).toBe(true);
+    expect(decodeSniffed(p.sniffed!)).toBe(p.html);
   });
 
   it('decodes windows-1252 declared in the Content-Type header', async () => {

@@ -2,6 +2,7 @@ import { foldText } from '../../extract/link-entries.ts';
 import type { SourceConfig } from '../../config/index.ts';
 import { LatestSelectorError, readLatestList, type LatestList, type LatestListOptions } from '../../crawlers/latest-list.ts';
 import { RefusedAddressError } from '../../crawlers/refused-address-error.ts';
+import type { Page } from '../../crawlers/page.ts';
 import type { EntryRow, SourceTransition } from '../../store/index.ts';
 import { SourceConfigError } from '../source-config-error.ts';
 import type { UseCaseDeps } from './deps.ts';
@@ -90,7 +91,7 @@ async function crawlOnce(deps: UseCaseDeps, source: SourceConfig, context: Check
     return { outcome: 'not-modified', found: 0, added: [], orphans, transition, durationMs };
   }
 
-  const found = await readList(deps, page.html!, {
+  const found = await readList(deps, page, {
     url: page.finalUrl,
     heading: source.latest?.heading,
     selector: source.latest?.selector,
@@ -166,7 +167,7 @@ function warnedLongList(store: object): Set<string> {
   return set;
 }
 
-/** The deps' list reader (worker threads, for `--once`), else the list read here. */
-async function readList(deps: UseCaseDeps, html: string, options: LatestListOptions): Promise<LatestList> {
-  return deps.readList ? deps.readList(html, options) : readLatestList(html, options);
+/** The deps' list reader (worker threads, for `--once`: sent the bytes, decoded there), else the list read here. */
+async function readList(deps: UseCaseDeps, page: Page, options: LatestListOptions): Promise<LatestList> {
+  return deps.readList ? deps.readList(page.sniffed ?? page.html!, options) : readLatestList(page.html!, options);
 }
