@@ -9,10 +9,20 @@ export function boundedMemo<T>(limit: number, fn: (key: string) => T): (key: str
   return (key) => {
     let value = results.get(key);
     if (value === undefined && !results.has(key)) {
-      value = fn(key);
+      const own = ownCopy(key);
+      value = fn(own);
       if (results.size >= limit) results.clear();
-      results.set(key, value);
+      results.set(own, value);
     }
     return value as T;
   };
+}
+
+/**
+ * `text` in storage of its own. A string cut from a page (an attribute, a text node) is a view of the page's whole
+ * text in V8, and a memo that kept it, or a part of it in a result, would keep the page alive: up to `limit` pages.
+ * The concatenation is flattened into a new string by `slice`, which then views that copy (V8's own workaround).
+ */
+function ownCopy(text: string): string {
+  return (' ' + text).slice(1);
 }

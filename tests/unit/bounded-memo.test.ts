@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { boundedMemo } from '../../src/config/bounded-memo.ts';
 
@@ -15,6 +17,26 @@ describe('boundedMemo', () => {
     expect(memo('b')).toBe('B');
     expect(memo('a')).toBe('A');
     expect(calls).toEqual(['a', 'none', 'nothing', 'b', 'a']);
+  });
+
+  it('keeps no page alive: a key cut from a page, and results cut from the key, hold copies', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // Results are parts of the key, as a memo of words or of a canonical URL returns.
+    const memo = boundedMemo(1000, (key) => key.split(' '));
+    const heap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const before = heap();
+    for (let i = 0; i < 40; i++) {
+      // A 2 MB page (two-byte: a curly quote), of which only a 30-character heading is kept.
+      const page = `${String(i).padStart(4, '0')} ’${'x'.repeat(1_000_000)} Dernières nouvelles de la défense ${i}`;
+      const heading = page.slice(page.length - 40);
+      expect(memo(heading).at(-1)).toBe(String(i));
+    }
+    // 40 pages of 2 MB would be 80 MB; what is kept is 40 short keys and their words.
+    expect(heap() - before).toBeLessThan(8_000_000);
   });
 
   it('refuses a limit that is not a positive integer, naming it', () => {
