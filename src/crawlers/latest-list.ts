@@ -2,7 +2,7 @@ import { boundedMemo } from '../config/bounded-memo.ts';
 import { canonicalUrl } from '../dedupe/canonical-url.ts';
 import { urlKey } from '../dedupe/url-key.ts';
 import { findLatest, type LatestFound } from '../extract/extract-latest.ts';
-import { parseHtml } from '../extract/parse-html.ts';
+import { parseHtml, releaseDocument } from '../extract/parse-html.ts';
 
 export interface LatestListOptions {
   /** The page's final URL: the base of its links. */
@@ -46,6 +46,8 @@ export function readLatestList(html: string, options: LatestListOptions): Latest
     found = findLatest(doc, { url: options.url, heading: options.heading, selector: options.selector });
   } catch (err) {
     throw new LatestSelectorError((err as Error).message);
+  } finally {
+    releaseDocument(doc);
   }
   const seen = new Set<string>();
   const entries: LatestListEntry[] = [];

@@ -1,6 +1,6 @@
 import { extractAndLearn, extractArticle } from './extract-article.ts';
 import { extractLatest } from './extract-latest.ts';
-import { parseHtml } from './parse-html.ts';
+import { parseHtml, releaseDocument } from './parse-html.ts';
 import type { SiteTemplate } from './site-template.ts';
 import type { Article } from './types.ts';
 
@@ -30,13 +30,17 @@ export interface ReadPageOptions {
  */
 export function readPage(html: string, options: ReadPageOptions): { article: Article; template: SiteTemplate | null } {
   const doc = parseHtml(html, { maxNesting: options.maxNesting });
-  const wanted = options.latest;
-  const latest = wanted === false ? [] : extractLatest(doc, { url: options.url, heading: wanted?.heading, selector: wanted?.selector });
-  const overrides = { url: options.url, include: options.include, exclude: options.exclude };
-  if (options.learn === false) {
-    const template = options.template ?? null;
-    return { article: { ...extractArticle(doc, { ...overrides, template }), latest }, template };
+  try {
+    const wanted = options.latest;
+    const latest = wanted === false ? [] : extractLatest(doc, { url: options.url, heading: wanted?.heading, selector: wanted?.selector });
+    const overrides = { url: options.url, include: options.include, exclude: options.exclude };
+    if (options.learn === false) {
+      const template = options.template ?? null;
+      return { article: { ...extractArticle(doc, { ...overrides, template }), latest }, template };
+    }
+    const { body, template } = extractAndLearn(doc, options.template ?? null, overrides);
+    return { article: { ...body, latest }, template };
+  } finally {
+    releaseDocument(doc);
   }
-  const { body, template } = extractAndLearn(doc, options.template ?? null, overrides);
-  return { article: { ...body, latest }, template };
 }
