@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import type { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,7 +74,8 @@ let holding = new Set<string>();
  * processes block now and then (measured: tens of ms, once 190). A 1 ms timer notes when the loop was free, so that
  * each request is known to have arrived within [after, at]. The bound is the tick before the last one: in one turn
  * of the loop timers run before I/O, so right after a block the timer fires first and the request it delayed is
- * handled just after; only the previous tick is known to precede its arrival.
+ * handled just after; only the previous tick is known to precede its arrival. A request on a new connection takes
+ * two turns, one to accept the connection and one to read it: its bound is the one taken when it was accepted.
  */
 let lastFree = Date.now();
 let prevFree = lastFree;
@@ -89,26 +91,34 @@ async function front(template: TemplateName, address: string, articles: readonly
   const upstream = new URL(site.url);
   const listPath = new URL(site.listUrl).pathname + new URL(site.listUrl).search;
   const hits: Hit[] = [];
-  const server = await listen(address, (req, res) => {
-    const path = req.url ?? '/';
-    const agent = req.headers['user-agent'] ?? '';
-    const page = path !== '/robots.txt' && path !== listPath;
-    const held = page && holding.has(agent);
-    const hit: Hit = { path, agent, at: Date.now(), after: prevFree, held };
-    hits.push(hit);
-    res.on('error', () => undefined);
-    const forward = () => {
-      const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      up.on('error', () => res.destroy());
-      up.end();
-    };
-    if (held) hit.release = forward;
-    else if (page) setTimeout(forward, ARTICLE_DELAY_MS);
-    else forward();
-  });
+  const accepted = new WeakMap<Socket, number>();
+  const server = await listen(
+    address,
+    (req, res) => {
+      const path = req.url ?? '/';
+      const agent = req.headers['user-agent'] ?? '';
+      const page = path !== '/robots.txt' && path !== listPath;
+      const held = page && holding.has(agent);
+      // The first request of a connection arrived after the connection was accepted, and not before that bound.
+      const acceptedAfter = accepted.get(req.socket);
+      accepted.delete(req.socket);
+      const hit: Hit = { path, agent, at: Date.now(), after: Math.min(prevFree, acceptedAfter ?? Infinity), held };
+      hits.push(hit);
+      res.on('error', () => undefined);
+      const forward = () => {
+        const up = request({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers: req.headers }, (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        });
+        up.on('error', () => res.destroy());
+        up.end();
+      };
+      if (held) hit.release = forward;
+      else if (page) setTimeout(forward, ARTICLE_DELAY_MS);
+      else forward();
+    },
+    (socket) => accepted.set(socket, prevFree),
+  );
   cleanups.push(() => server.close());
   const url = (siteUrl: string) => server.origin + new URL(siteUrl).pathname + new URL(siteUrl).search;
   return { site, origin: server.origin, listUrl: url(site.listUrl), hits, url };

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -12,12 +12,14 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-export async function listen(host: string, handler: Handler): Promise<Listening> {
+/** `onConnection` is told of each connection as it is accepted, before its first request is read. */
+export async function listen(host: string, handler: Handler, onConnection?: (socket: Socket) => void): Promise<Listening> {
   const paths: string[] = [];
   const server: Server = createServer((req, res) => {
     paths.push(`${req.method} ${req.url}`);
     handler(req, res);
   });
+  if (onConnection) server.on('connection', onConnection);
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
