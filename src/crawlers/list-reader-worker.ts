@@ -1,6 +1,6 @@
 // A worker thread of list-reader.ts: reads the lists it is sent, one at a time, and answers each.
 import { parentPort } from 'node:worker_threads';
-import { decodeSniffed, type SniffedHtml } from '../extract/decode-html.ts';
+import { htmlText, type SniffedHtml } from '../extract/decode-html.ts';
 import { LatestSelectorError, readLatestList, type LatestListOptions } from './latest-list.ts';
 
 export interface ListTask {
@@ -17,7 +17,7 @@ export type ListAnswer =
 parentPort!.on('message', ({ id, page, options }: ListTask) => {
   let answer: ListAnswer;
   try {
-    answer = { id, list: readLatestList(typeof page === 'string' ? page : decodeSniffed(page), options) };
+    answer = { id, list: readLatestList(htmlText(page), options) };
   } catch (err) {
     answer = { id, error: { selector: err instanceof LatestSelectorError, message: (err as Error).message } };
   }

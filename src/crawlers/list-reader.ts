@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../config/logger.ts';
-import { decodeSniffed, type SniffedHtml } from '../extract/decode-html.ts';
+import { htmlText, type SniffedHtml } from '../extract/decode-html.ts';
 import { LatestSelectorError, readLatestList, type LatestList, type LatestListOptions } from './latest-list.ts';
 import type { ListAnswer, ListTask } from './list-reader-worker.ts';
 
@@ -60,7 +60,7 @@ export class ListReader {
     if (!lane) {
       this.counts.inline++;
       try {
-        return Promise.resolve(readLatestList(typeof page === 'string' ? page : decodeSniffed(page), options));
+        return Promise.resolve(readLatestList(htmlText(page), options));
       } catch (err) {
         return Promise.reject(err as Error);
       }
@@ -124,7 +124,7 @@ export class ListReader {
       this.counts.inline++;
       try {
         const { page } = job.task;
-        job.resolve(readLatestList(typeof page === 'string' ? page : decodeSniffed(page), job.task.options));
+        job.resolve(readLatestList(htmlText(page), job.task.options));
       } catch (e) {
         job.reject(e as Error);
       }

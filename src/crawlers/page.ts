@@ -1,3 +1,5 @@
+import type { SniffedHtml } from '../extract/decode-html.ts';
+
 /** What the crawl path asks for: one URL, plus what we remember of it for a conditional GET. */
 export interface PageRequest {
   url: string;
@@ -8,8 +10,6 @@ export interface PageRequest {
   /** sha-256 of the last body; identical bytes count as not modified and are not parsed. */
   bodyHash?: string | null;
 }
-
-import type { SniffedHtml } from '../extract/decode-html.ts';
 
 /** A fetched page. `html` is null when nothing changed since the request's validators (304 or same bytes). */
 export interface Page {

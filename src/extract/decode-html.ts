@@ -115,6 +115,11 @@ export function decodeSniffed(sniffed: SniffedHtml): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** The text of a page given as text, or as sniffed bytes (decoded here). */
+export function htmlText(page: string | SniffedHtml): string {
+  return typeof page === 'string' ? page : decodeSniffed(page);
+}
+
 function sniffDeclared(bytes: Uint8Array, charset: string, source: CharsetSource, bom: Bom | null): SniffedHtml {
   const skip = bom && bom.charset === charset ? bom.length : 0;
   const body = bytes.subarray(skip);
