@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../dedupe/fingerprint.ts';
 import type { SiteTemplate } from '../extract/site-template.ts';
-import type { Row, SqlDb, SqlParam } from './sql-db.ts';
+import { limitClause, type Row, type SqlDb, type SqlParam } from './sql-db.ts';
 import { CandidateCache, claimStoryIn, type TranslationCandidate, type TranslationClaim } from './story-index.ts';
 import { lexiconTranslations, primaryLang, type TranslationMatcher } from '../dedupe/translation-matcher.ts';
 import type {
@@ -232,8 +232,8 @@ export class SqlStore implements Store {
   async entriesWithoutArticle(sourceId: string, limit = 100, afterId = 0): Promise<EntryRow[]> {
     const rows = await this.db.all(
       `SELECT * FROM entries e WHERE e.source_id = ? AND e.baseline = 0 AND e.id > ?
-       AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.entry_id = e.id) ORDER BY e.id LIMIT ?`,
-      [sourceId, afterId, limit],
+       AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.entry_id = e.id) ORDER BY e.id ${limitClause(limit)}`,
+      [sourceId, afterId],
     );
     return rows.map(entryFrom);
   }
@@ -376,8 +376,8 @@ export class SqlStore implements Store {
       params.push(options.storyId);
     }
     const rows = await this.db.all(
-      `SELECT * FROM watchlist_matches ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      [...params, options.limit ?? 50],
+      `SELECT * FROM watchlist_matches ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC ${limitClause(options.limit ?? 50)}`,
+      params,
     );
     return rows.map(watchlistMatchFrom);
   }
@@ -404,7 +404,7 @@ export class SqlStore implements Store {
   }
 
   async watchlistDigests(watchlistId: string, limit = 20): Promise<WatchlistDigestRow[]> {
-    const rows = await this.db.all('SELECT * FROM watchlist_digests WHERE watchlist_id = ? ORDER BY due_at DESC LIMIT ?', [watchlistId, limit]);
+    const rows = await this.db.all(`SELECT * FROM watchlist_digests WHERE watchlist_id = ? ORDER BY due_at DESC ${limitClause(limit)}`, [watchlistId]);
     return rows.map((r) => ({
       watchlistId: r.watchlist_id as string,
       dueAt: r.due_at as string,
@@ -463,7 +463,7 @@ export class SqlStore implements Store {
   }
 
   async pendingDeliveries(limit = 1000, afterId = 0): Promise<DeliveryRow[]> {
-    return (await this.db.all(`SELECT * FROM deliveries WHERE state = 'pending' AND id > ? ORDER BY id LIMIT ?`, [afterId, limit])).map(deliveryFrom);
+    return (await this.db.all(`SELECT * FROM deliveries WHERE state = 'pending' AND id > ? ORDER BY id ${limitClause(limit)}`, [afterId])).map(deliveryFrom);
   }
 
   async deliveryCounts(): Promise<Record<DeliveryRow['state'], number>> {
@@ -475,7 +475,7 @@ export class SqlStore implements Store {
   async deliveries(options: { eventId?: number; limit?: number } = {}): Promise<DeliveryRow[]> {
     const where = options.eventId !== undefined ? 'WHERE event_id = ?' : '';
     const args = options.eventId !== undefined ? [options.eventId] : [];
-    return (await this.db.all(`SELECT * FROM deliveries ${where} ORDER BY id DESC LIMIT ?`, [...args, options.limit ?? 100])).map(deliveryFrom);
+    return (await this.db.all(`SELECT * FROM deliveries ${where} ORDER BY id DESC ${limitClause(options.limit ?? 100)}`, args)).map(deliveryFrom);
   }
 
   async attempts(deliveryId: number): Promise<AttemptRecord[]> {
@@ -516,17 +516,17 @@ export class SqlStore implements Store {
   async recentEntries(options: { sourceId?: string; limit?: number } = {}): Promise<EntryRow[]> {
     const where = options.sourceId ? 'WHERE source_id = ?' : '';
     const args = options.sourceId ? [options.sourceId] : [];
-    return (await this.db.all(`SELECT * FROM entries ${where} ORDER BY id DESC LIMIT ?`, [...args, options.limit ?? 50])).map(entryFrom);
+    return (await this.db.all(`SELECT * FROM entries ${where} ORDER BY id DESC ${limitClause(options.limit ?? 50)}`, args)).map(entryFrom);
   }
 
   async recentCrawls(options: { sourceId?: string; limit?: number } = {}): Promise<CrawlRow[]> {
     const where = options.sourceId ? 'WHERE source_id = ?' : '';
     const args = options.sourceId ? [options.sourceId] : [];
-    return (await this.db.all(`SELECT * FROM crawls ${where} ORDER BY id DESC LIMIT ?`, [...args, options.limit ?? 50])).map(crawlFrom);
+    return (await this.db.all(`SELECT * FROM crawls ${where} ORDER BY id DESC ${limitClause(options.limit ?? 50)}`, args)).map(crawlFrom);
   }
 
   async recentArticles(options: { limit?: number } = {}): Promise<ArticleRow[]> {
-    return (await this.db.all('SELECT * FROM articles ORDER BY id DESC LIMIT ?', [options.limit ?? 50])).map(articleFrom);
+    return (await this.db.all(`SELECT * FROM articles ORDER BY id DESC ${limitClause(options.limit ?? 50)}`)).map(articleFrom);
   }
 
   async dailyEntries(sinceDay: string): Promise<Array<{ sourceId: string; day: string; count: number }>> {
@@ -550,8 +550,8 @@ export class SqlStore implements Store {
       args.push(options.sourceId);
     }
     const rows = await this.db.all(
-      `SELECT s.id, s.title, s.created_at FROM stories s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id DESC LIMIT ?`,
-      [...args, Math.min(options.limit ?? 30, 500)],
+      `SELECT s.id, s.title, s.created_at FROM stories s ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.id DESC ${limitClause(Math.min(options.limit ?? 30, 500))}`,
+      args,
     );
     return this.withCopies(rows);
   }
@@ -592,8 +592,8 @@ export class SqlStore implements Store {
       args.push(...options.types);
     }
     const rows = await this.db.all(
-      `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-      [...args, Math.min(options.limit ?? 50, 500)],
+      `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC ${limitClause(Math.min(options.limit ?? 50, 500))}`,
+      args,
     );
     return rows.map((r) => ({
       id: r.id as number,
@@ -617,8 +617,8 @@ export class SqlStore implements Store {
     if (options.failing) where.push("(d.state = 'failed' OR (d.state = 'pending' AND d.attempts > 0))");
     const rows = await this.db.all(
       `SELECT d.*, e.type AS event_type, e.story_id AS event_story_id, e.source_id AS event_source_id FROM deliveries d JOIN events e ON e.id = d.event_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.id DESC LIMIT ?`,
-      [...args, Math.min(options.limit ?? 50, 500)],
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY d.id DESC ${limitClause(Math.min(options.limit ?? 50, 500))}`,
+      args,
     );
     return rows.map((r) => ({
       ...deliveryFrom(r),
@@ -659,7 +659,7 @@ export class SqlStore implements Store {
     const total = Number((await this.db.get(`SELECT COUNT(*) AS n FROM articles a ${clause}`, args))!.n);
     const limit = Math.max(1, Math.min(search.limit ?? 20, 100));
     const offset = Math.max(0, search.offset ?? 0);
-    const rows = await this.db.all(`${STORY_ARTICLE_SELECT} ${clause} ORDER BY a.id DESC LIMIT ? OFFSET ?`, [...args, limit, offset]);
+    const rows = await this.db.all(`${STORY_ARTICLE_SELECT} ${clause} ORDER BY a.id DESC ${limitClause(limit, offset)}`, args);
     return { total, articles: rows.map(storyArticleFrom) };
   }
 
@@ -693,12 +693,12 @@ export class SqlStore implements Store {
   }
 
   private async readChanges(cursor: ChangeCursor, limit: number): Promise<Changes> {
-    const articles = (await this.db.all(`${STORY_ARTICLE_SELECT} WHERE a.id > ? ORDER BY a.id LIMIT ?`, [cursor.article, limit])).map(storyArticleFrom);
-    const crawls = (await this.db.all('SELECT * FROM crawls WHERE id > ? ORDER BY id LIMIT ?', [cursor.crawl, limit])).map(crawlFrom);
+    const articles = (await this.db.all(`${STORY_ARTICLE_SELECT} WHERE a.id > ? ORDER BY a.id ${limitClause(limit)}`, [cursor.article])).map(storyArticleFrom);
+    const crawls = (await this.db.all(`SELECT * FROM crawls WHERE id > ? ORDER BY id ${limitClause(limit)}`, [cursor.crawl])).map(crawlFrom);
     const attemptRows = await this.db.all(
       `SELECT t.*, d.webhook_id, d.url AS delivery_url, e.type AS event_type, e.story_id AS event_story_id FROM delivery_attempts t
-       JOIN deliveries d ON d.id = t.delivery_id JOIN events e ON e.id = d.event_id WHERE t.id > ? ORDER BY t.id LIMIT ?`,
-      [cursor.attempt, limit],
+       JOIN deliveries d ON d.id = t.delivery_id JOIN events e ON e.id = d.event_id WHERE t.id > ? ORDER BY t.id ${limitClause(limit)}`,
+      [cursor.attempt],
     );
     const attempts = attemptRows.map((r) => ({
       id: r.id as number,
