@@ -32,10 +32,12 @@ const SCALE_WORDS = Object.keys(SCALES).sort((a, b) => b.length - a.length).join
 // non-unicode regexes are several times faster, and a letter outside ASCII next to a figure is rare enough.
 // Day first ("14 juin", "June 14" below), each maybe a range whose both days are the event's: "du 9 au 19 octobre",
 // "9-10 December", "October 9 to 19, 2017".
-const DAY_MONTH = new RegExp(`(?<![a-z0-9])(\\d{1,2})(?:er|st|nd|rd|th)?(?:\\s*(?:au|à|a|-|–|et|to|and)\\s*(?:le\\s+)?(\\d{1,2})(?:er|st|nd|rd|th)?)?\\s+(${MONTH_WORDS})\\.?(?:\\s+(\\d{4}))?(?![a-z])`, 'g');
-const MONTH_DAY = new RegExp(`\\b(${MONTH_WORDS})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:\\s*(?:-|–|to|and|through)\\s*(\\d{1,2})(?:st|nd|rd|th)?)?(?![a-z0-9])(?:,?\\s+(\\d{4}))?`, 'g');
+// Sticky: each is tried only where it can begin (matchesAt), a digit run or a month word before one, rather than
+// searched for at every character; the month words' alternation made that search most of textFigures' time.
+const DAY_MONTH = new RegExp(`(?<![a-z0-9])(\\d{1,2})(?:er|st|nd|rd|th)?(?:\\s*(?:au|à|a|-|–|et|to|and)\\s*(?:le\\s+)?(\\d{1,2})(?:er|st|nd|rd|th)?)?\\s+(${MONTH_WORDS})\\.?(?:\\s+(\\d{4}))?(?![a-z])`, 'y');
+const MONTH_DAY = new RegExp(`\\b(${MONTH_WORDS})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:\\s*(?:-|–|to|and|through)\\s*(\\d{1,2})(?:st|nd|rd|th)?)?(?![a-z0-9])(?:,?\\s+(\\d{4}))?`, 'y');
 // Numeric dates: 14/06/2016 (fr, and en outside the US), 2016-06-14.
-const NUMERIC_DATE = /(?<![0-9])(?:(\d{1,2})[/.](\d{1,2})[/.](\d{4})|(\d{4})-(\d{2})-(\d{2}))(?![0-9])/g;
+const NUMERIC_DATE = /(?<![0-9])(?:(\d{1,2})[/.](\d{1,2})[/.](\d{4})|(\d{4})-(\d{2})-(\d{2}))(?![0-9])/y;
 const DIGIT = /\d/;
 const NOT_DIGIT = /[^\d]/g;
 const SPACE = '[ \\u00a0\\u202f]';
@@ -45,22 +47,23 @@ export function textFigures(text: string, lang: string | null): TextFigures {
   const french = lang === 'fr';
   if (!DIGIT.test(text)) return { numbers: [], dates: [], years: [] };
   const folded = text.toLowerCase();
+  const starts = digitRuns(folded);
   const used: Array<[number, number]> = [];
   const dates = new Set<string>();
   const years = new Set<string>();
   const found: Found = { used, dates, years };
-  for (const m of matches(DAY_MONTH, folded)) {
+  for (const m of matchesAt(DAY_MONTH, folded, starts)) {
     const month = MONTHS[m[3]!]!;
     date(found, month, Number(m[1]), m[4], m.index!, m.index! + m[0].length);
     if (m[2]) date(found, month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
   }
-  for (const m of matches(MONTH_DAY, folded)) {
+  for (const m of matchesAt(MONTH_DAY, folded, monthsBefore(folded, starts))) {
     if (taken(used, m.index!)) continue;
     const month = MONTHS[m[1]!]!;
     date(found, month, Number(m[2]), m[4], m.index!, m.index! + m[0].length);
     if (m[3]) date(found, month, Number(m[3]), m[4], m.index!, m.index! + m[0].length);
   }
-  for (const m of matches(NUMERIC_DATE, folded)) {
+  for (const m of matchesAt(NUMERIC_DATE, folded, starts)) {
     if (taken(used, m.index!)) continue;
     if (m[4]) date(found, Number(m[5]), Number(m[6]), m[4], m.index!, m.index! + m[0].length);
     else date(found, Number(m[2]), Number(m[1]), m[3], m.index!, m.index! + m[0].length);
@@ -68,7 +71,7 @@ export function textFigures(text: string, lang: string | null): TextFigures {
 
   const numbers: string[] = [];
   const seen = new Set<string>();
-  for (const m of matches(french ? FRENCH_NUMBER : ENGLISH_NUMBER, folded)) {
+  for (const m of matchesAt(french ? FRENCH_NUMBER : ENGLISH_NUMBER, folded, starts)) {
     const start = m.index!;
     if (taken(used, start)) continue;
     const whole = m[1]!.replace(NOT_DIGIT, '');
@@ -108,20 +111,66 @@ function date(found: Found, m: number, d: number, y: string | undefined, start: 
 
 /** A run of digits with the language's group and decimal separators, then maybe a scale word (million, bn...). */
 function numberPattern(group: string, decimal: string): RegExp {
-  return new RegExp(`(?<![a-z0-9.,])(\\d{1,3}(?:${group}\\d{3})+|\\d+)(?:${decimal}(\\d+))?(?:${SPACE}?(${SCALE_WORDS})(?![a-z]))?`, 'g');
+  return new RegExp(`(?<![a-z0-9.,])(\\d{1,3}(?:${group}\\d{3})+|\\d+)(?:${decimal}(\\d+))?(?:${SPACE}?(${SCALE_WORDS})(?![a-z]))?`, 'y');
 }
 const FRENCH_NUMBER = numberPattern(`(?:${SPACE}|\\.)`, ',');
 const ENGLISH_NUMBER = numberPattern(`(?:,|${SPACE})`, '\\.');
 
 /**
- * The matches of a global pattern, in order: `matchAll` without the copy of the pattern it makes on every call
- * (these patterns never match an empty string, so each search starts where the last match ended).
+ * The matches of a sticky pattern tried at each of `starts` (ascending), skipping those inside the last match: the
+ * matches a global search would find, when every match must begin at one of `starts`.
  */
-function matches(pattern: RegExp, text: string): RegExpExecArray[] {
+function matchesAt(pattern: RegExp, text: string, starts: readonly number[]): RegExpExecArray[] {
   const found: RegExpExecArray[] = [];
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) found.push(m);
+  let end = 0;
+  for (const at of starts) {
+    if (at < end) continue;
+    pattern.lastIndex = at;
+    const m = pattern.exec(text);
+    if (m === null) continue;
+    found.push(m);
+    end = at + m[0].length;
+  }
   return found;
+}
+
+const DIGITS = /\d+/g;
+
+/** Where each run of digits begins: DAY_MONTH, NUMERIC_DATE and the numbers begin there (a digit after no digit). */
+function digitRuns(text: string): number[] {
+  const out: number[] = [];
+  DIGITS.lastIndex = 0;
+  for (let m = DIGITS.exec(text); m !== null; m = DIGITS.exec(text)) out.push(m.index);
+  return out;
+}
+
+const MONTH_SET = new Set(Object.keys(MONTHS));
+const MONTH_LENGTHS = [...new Set(Object.keys(MONTHS).map((m) => m.length))].sort((a, b) => b - a);
+/** What `\s` matches. */
+const SPACE_CHAR = /\s/;
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c > 127 && SPACE_CHAR.test(String.fromCharCode(c)));
+/** `\w`, as `\b` reads it. */
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+
+/**
+ * Where MONTH_DAY can begin, ascending: a month word at a word boundary, then maybe a dot, then white space and a
+ * digit. Found from the digits, which are few, rather than by trying the month words at every word of the text.
+ */
+function monthsBefore(text: string, starts: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const p of starts) {
+    let k = p - 1;
+    if (k < 0 || !isSpace(text.charCodeAt(k))) continue;
+    while (k >= 0 && isSpace(text.charCodeAt(k))) k--;
+    if (k < 0) continue;
+    const end = text.charCodeAt(k) === 46 ? k : k + 1;
+    for (const n of MONTH_LENGTHS) {
+      const at = end - n;
+      if (at < 0 || (at > 0 && isWordChar(text.charCodeAt(at - 1)))) continue;
+      if (MONTH_SET.has(text.slice(at, end))) out.push(at);
+    }
+  }
+  return out;
 }
 
 function isYear(digits: string): boolean {

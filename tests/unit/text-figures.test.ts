@@ -49,4 +49,12 @@ describe('textFigures', () => {
     expect(textFigures('En 2016, 200 soldats ; en 1998, 35 chars.', 'fr')).toEqual({ numbers: ['200', '35'], dates: [], years: ['2016', '1998'] });
     expect(textFigures('Aucun chiffre ici.', 'fr')).toEqual({ numbers: [], dates: [], years: [] });
   });
+
+  it('finds dates wherever they begin: any white space, a dot after the month, a month glued to a word is none', () => {
+    expect(textFigures('Signed on June\u2003 14 and Dec.\u00a09, 2022, the mayor 12 said', 'en')).toEqual({ numbers: ['12'], dates: ['06-14', '12-09'], years: ['2022'] });
+    expect(textFigures('xjan 5, _jan 7 and Jan 8', 'en')).toEqual({ numbers: ['5', '7'], dates: ['01-08'], years: [] });
+    expect(textFigures('Le 1er et le 2 juin 2016, puis mai\n3', 'fr').dates).toEqual(['06-01', '06-02', '05-03']);
+    // Day-first dates are read first; a month-first one only where no day-first date took its text.
+    expect(textFigures('On March 3 4 May, 12 34 June 5', 'en')).toEqual({ numbers: ['12', '34'], dates: ['05-04', '03-03', '06-05'], years: [] });
+  });
 });
