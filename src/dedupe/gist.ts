@@ -323,6 +323,8 @@ const ANCHORS = new Keys();
 
 /** One bit per 16-bit value, for sorted16; left all zero after each call. */
 const SEEN16 = new Int32Array(0x10000 >>> 5);
+/** One bit per word of SEEN16 that has a bit set, so that reading the bitmap skips its empty words. */
+const USED16 = new Int32Array(0x10000 >>> 10);
 
 /** The hashes folded to 16 bits, sorted, each once: a bitmap read in order, cheaper than a sort for a text's keys. */
 function sorted16(keys: Keys): Uint16Array {
@@ -334,19 +336,27 @@ function sorted16(keys: Keys): Uint16Array {
     const w = SEEN16[v >>> 5]!;
     if ((w & bit) === 0) {
       SEEN16[v >>> 5] = w | bit;
+      USED16[v >>> 10]! |= 1 << ((v >>> 5) & 31);
       n++;
     }
   }
   const out = new Uint16Array(n);
   let at = 0;
-  for (let w = 0; at < n; w++) {
-    let bits = SEEN16[w]!;
-    if (bits === 0) continue;
-    SEEN16[w] = 0;
-    while (bits !== 0) {
-      const low = bits & -bits;
-      out[at++] = (w << 5) | (31 - Math.clz32(low));
-      bits ^= low;
+  for (let u = 0; at < n; u++) {
+    let words = USED16[u]!;
+    if (words === 0) continue;
+    USED16[u] = 0;
+    while (words !== 0) {
+      const lowWord = words & -words;
+      words ^= lowWord;
+      const w = (u << 5) | (31 - Math.clz32(lowWord));
+      let bits = SEEN16[w]!;
+      SEEN16[w] = 0;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        out[at++] = (w << 5) | (31 - Math.clz32(low));
+        bits ^= low;
+      }
     }
   }
   return out;
