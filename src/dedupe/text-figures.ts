@@ -1,3 +1,5 @@
+import { isSpaceUnit } from '../config/space-unit.ts';
+
 /**
  * Figures that survive translation, read in each language's own format and written one way: `10 000` (fr) and
  * `10,000` (en) are `10000`; `1,5 milliard` and `1.5 billion` are `1500000000`; `2,3 %` and `2.3%` are `2.3`;
@@ -144,11 +146,7 @@ function digitRuns(text: string): number[] {
   return out;
 }
 
-const MONTH_SET = new Set(Object.keys(MONTHS));
 const MONTH_LENGTHS = [...new Set(Object.keys(MONTHS).map((m) => m.length))].sort((a, b) => b - a);
-/** What `\s` matches. */
-const SPACE_CHAR = /\s/;
-const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c > 127 && SPACE_CHAR.test(String.fromCharCode(c)));
 /** `\w`, as `\b` reads it. */
 const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 
@@ -160,14 +158,14 @@ function monthsBefore(text: string, starts: readonly number[]): number[] {
   const out: number[] = [];
   for (const p of starts) {
     let k = p - 1;
-    if (k < 0 || !isSpace(text.charCodeAt(k))) continue;
-    while (k >= 0 && isSpace(text.charCodeAt(k))) k--;
+    if (k < 0 || !isSpaceUnit(text.charCodeAt(k))) continue;
+    while (k >= 0 && isSpaceUnit(text.charCodeAt(k))) k--;
     if (k < 0) continue;
     const end = text.charCodeAt(k) === 46 ? k : k + 1;
     for (const n of MONTH_LENGTHS) {
       const at = end - n;
       if (at < 0 || (at > 0 && isWordChar(text.charCodeAt(at - 1)))) continue;
-      if (MONTH_SET.has(text.slice(at, end))) out.push(at);
+      if (Object.hasOwn(MONTHS, text.slice(at, end))) out.push(at);
     }
   }
   return out;

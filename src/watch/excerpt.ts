@@ -1,3 +1,5 @@
+import { isSpaceUnit } from '../config/space-unit.ts';
+
 /** A hit in context, for messages that show and highlight it. Offsets are UTF-16 code units, end exclusive. */
 export interface Excerpt {
   field: 'title' | 'text';
@@ -20,12 +22,6 @@ export interface Excerpt {
 /** Context wanted on each side of a hit, in characters; the cut falls on the nearest word boundary inside it. */
 export const EXCERPT_RADIUS = 60;
 
-/** What `\s` matches, by code unit. */
-function isSpaceUnit(c: number): boolean {
-  if (c === 32 || (c >= 9 && c <= 13)) return true;
-  if (c < 160) return false;
-  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
 const isSpace = (s: string, i: number): boolean => isSpaceUnit(s.charCodeAt(i));
 const isBreak = (s: string, i: number): boolean => {
   const c = s.charCodeAt(i);
